@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/run"
+)
+
+// filterFlags are the selection flags shared by a run and `list`.
+type filterFlags struct {
+	revision string
+	roles    []string
+	levels   []string
+	focus    []string
+	skip     []string
+}
+
+func (f *filterFlags) register(cmd *cobra.Command, defaultRevision string) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.revision, "spec-version", defaultRevision,
+		"MCP specification revision: 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28 or draft")
+	fs.StringSliceVar(&f.roles, "role", nil, "only checks of these roles: as, rs, client")
+	fs.StringSliceVar(&f.levels, "level", nil, "only checks of these levels: MUST, SHOULD, MAY")
+	fs.StringSliceVar(&f.focus, "focus", nil, "only these check IDs")
+	fs.StringSliceVar(&f.skip, "skip", nil, "leave out these check IDs")
+}
+
+// filters builds one catalogue filter per selected revision: the given one,
+// or every revision when none is given (list only).
+func (f *filterFlags) filters() ([]catalog.Filter, error) {
+	revisions := spec.Revisions
+	if f.revision != "" {
+		r, err := spec.ParseRevision(f.revision)
+		if err != nil {
+			return nil, &run.UsageError{Err: err}
+		}
+		revisions = []spec.Revision{r}
+	}
+	base := catalog.Filter{Focus: f.focus, Skip: f.skip}
+	for _, s := range f.roles {
+		r, err := spec.ParseRole(s)
+		if err != nil {
+			return nil, &run.UsageError{Err: err}
+		}
+		base.Roles = append(base.Roles, r)
+	}
+	for _, s := range f.levels {
+		l, err := spec.ParseLevel(s)
+		if err != nil {
+			return nil, &run.UsageError{Err: err}
+		}
+		base.Levels = append(base.Levels, l)
+	}
+	for _, id := range append(append([]string{}, f.focus...), f.skip...) {
+		if _, ok := catalog.Lookup(id); !ok {
+			return nil, &run.UsageError{Err: fmt.Errorf("unknown check ID %q", id)}
+		}
+	}
+	var out []catalog.Filter
+	for _, r := range revisions {
+		filter := base
+		filter.Revision = r
+		out = append(out, filter)
+	}
+	return out, nil
+}

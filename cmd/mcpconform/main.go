@@ -1,0 +1,49 @@
+// Command mcpconform is the MCP authorization conformance and security suite.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/run"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(execute(ctx, os.Args[1:]))
+}
+
+// execute runs the command line and maps its outcome to an exit code.
+func execute(ctx context.Context, args []string) int {
+	root := newRootCommand()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var exit *exitError
+	var usage *run.UsageError
+	switch {
+	case err == nil:
+		return reports.ExitOK
+	case errors.As(err, &exit):
+		return exit.code
+	case errors.As(err, &usage), isFlagError(err):
+		fmt.Fprintln(os.Stderr, "mcpconform:", err)
+		return reports.ExitUsage
+	default:
+		fmt.Fprintln(os.Stderr, "mcpconform:", err)
+		return reports.ExitInternal
+	}
+}
+
+// exitError carries an exit code whose reason was already printed.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+var errUsage = errors.New("usage")
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "mcpconform",
+		Short: "Conformance and security tests for MCP authorization (OAuth 2.1 as MCP specifies it)",
+		Long: `mcpconform tests MCP authorization implementations.
+
+  server   test a real MCP server and the authorization server it names
+  list     print the catalogue of checks
+  mock     serve the bundled reference counterparts
+
+Exit codes: 0 every selected check passed (or failed as the baseline expects),
+1 failures, 2 usage error, 3 target unreachable, 4 internal error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return errors.Join(errUsage, err)
+	})
+	root.AddCommand(newServerCommand(), newListCommand(), newMockCommand(), newVersionCommand())
+	return root
+}
+
+// isFlagError reports errors cobra raises for a bad command line.
+func isFlagError(err error) bool {
+	if errors.Is(err, errUsage) {
+		return true
+	}
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") ||
+		strings.Contains(msg, "required flag")
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			cmd.Println("mcpconform", version)
+		},
+	}
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/run"
+)
+
+type serverFlags struct {
+	filterFlags
+	url       string
+	reportDir string
+	baseline  string
+	timeout   time.Duration
+	verbose   bool
+}
+
+func newServerCommand() *cobra.Command {
+	var flags serverFlags
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Test an MCP server and its authorization server (the bundled reference target without --url)",
+		Example: `  mcpconform server --url https://mcp.example.com/mcp
+  mcpconform server --spec-version 2025-06-18 --baseline known-gaps.txt --report-dir out`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServer(cmd, flags)
+		},
+	}
+	flags.register(cmd, string(spec.Latest))
+	fs := cmd.Flags()
+	fs.StringVar(&flags.url, "url", "", "the MCP endpoint URL to test (default: start the bundled reference target)")
+	fs.StringVar(&flags.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml and report.html")
+	fs.StringVar(&flags.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
+	fs.DurationVar(&flags.timeout, "timeout", mockclient.DefaultTimeout, "limit for each HTTP request")
+	fs.BoolVarP(&flags.verbose, "verbose", "v", false, "also print Ginkgo's own output")
+	return cmd
+}
+
+func runServer(cmd *cobra.Command, flags serverFlags) error {
+	out := cmd.OutOrStdout()
+	filters, err := flags.filters()
+	if err != nil {
+		return err
+	}
+	filter := filters[0]
+	var baseline reports.Baseline
+	if flags.baseline != "" {
+		if baseline, err = reports.LoadBaseline(flags.baseline); err != nil {
+			return &run.UsageError{Err: err}
+		}
+	}
+	if flags.timeout <= 0 {
+		return &run.UsageError{Err: errors.New("--timeout must be positive")}
+	}
+	target := flags.url
+	if target == "" {
+		ref, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(filter.Revision))
+		if err != nil {
+			return err
+		}
+		defer ref.Close()
+		target = ref.MCPURL()
+		fmt.Fprintf(out, "no --url given: testing the bundled reference target (spec %s) at %s\n", filter.Revision, target)
+	}
+
+	fmt.Fprintf(out, "testing %s against MCP spec %s: %d checks\n", target, filter.Revision, len(filter.Select()))
+	started := time.Now()
+	res, runErr := run.Server(cmd.Context(), run.ServerConfig{
+		MCPURL:   target,
+		Filter:   filter,
+		Timeout:  flags.timeout,
+		Progress: out,
+		Verbose:  flags.verbose,
+		Version:  version,
+	})
+	if res == nil {
+		return runErr
+	}
+	if runErr == nil && baseline != nil {
+		if err := baseline.Apply(res, catalogIDs()); err != nil {
+			return &run.UsageError{Err: err}
+		}
+	}
+	paths, writeErr := reports.WriteAll(flags.reportDir, res)
+	if writeErr != nil {
+		return fmt.Errorf("write reports: %w", writeErr)
+	}
+	code := summarize(out, res, paths, time.Since(started))
+	if res.Error != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), "mcpconform:", res.Error)
+	}
+	if code != reports.ExitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// summarize prints the verdict and returns the run's exit code.
+func summarize(out io.Writer, res *reports.Results, paths []string, took time.Duration) int {
+	s := res.Summary
+	fmt.Fprintf(out, "\n%d checks: %d passed, %d failed, %d skipped", s.Total, s.Passed, s.Failed, s.Skipped)
+	if s.ExpectedFailure+s.UnexpectedPass > 0 {
+		fmt.Fprintf(out, ", %d expected failures, %d unexpected passes", s.ExpectedFailure, s.UnexpectedPass)
+	}
+	fmt.Fprintf(out, " (%s)\n", took.Round(time.Millisecond))
+	for _, p := range paths {
+		fmt.Fprintln(out, "report:", p)
+	}
+	code := res.ExitCode()
+	switch {
+	case res.Error != "":
+		fmt.Fprintln(out, "verdict: NOT RUN:", res.Error)
+		return reports.ExitUnreachable
+	case res.Interrupted:
+		fmt.Fprintln(out, "verdict: INCOMPLETE (interrupted)")
+		return reports.ExitFailures
+	case code == reports.ExitOK:
+		fmt.Fprintln(out, "verdict: PASS")
+	default:
+		fmt.Fprintln(out, "verdict: FAIL")
+	}
+	return code
+}
+
+func catalogIDs() []string {
+	var ids []string
+	for _, c := range catalog.All() {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}

@@ -1,0 +1,167 @@
+package evidence
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Redacted replaces every secret value in recorded evidence.
+const Redacted = "[REDACTED]"
+
+// secretParams are OAuth parameter and member names whose values are secrets.
+var secretParams = map[string]bool{
+	"access_token": true, "refresh_token": true, "id_token": true, "code": true,
+	"code_verifier": true, "client_secret": true, "client_assertion": true,
+	"registration_access_token": true, "initial_access_token": true,
+	"token": true, "assertion": true, "subject_token": true, "actor_token": true,
+	"password": true,
+}
+
+// secretHeaders carry credentials in their whole value.
+var secretHeaders = map[string]bool{
+	"Cookie": true, "Set-Cookie": true, "Dpop": true, "X-Api-Key": true,
+}
+
+// credentialHeaders carry "scheme credentials": the scheme stays visible.
+var credentialHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true}
+
+var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+
+// Redactor removes secrets from headers, URLs and bodies. Besides the
+// well-known secret names it removes any literal value registered with Add,
+// such as a configured initial access token.
+type Redactor struct {
+	literals []string
+}
+
+// Add registers literal secret values to remove wherever they appear.
+func (r *Redactor) Add(secrets ...string) {
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			r.literals = append(r.literals, s)
+		}
+	}
+	// Longest first, so a secret containing another is removed whole.
+	sort.Slice(r.literals, func(i, j int) bool { return len(r.literals[i]) > len(r.literals[j]) })
+}
+
+// Header returns a redacted copy of h.
+func (r *Redactor) Header(h http.Header) http.Header {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		key := http.CanonicalHeaderKey(k)
+		for _, v := range vs {
+			switch {
+			case secretHeaders[key]:
+				v = Redacted
+			case credentialHeaders[key]:
+				v = redactCredentials(v)
+			default:
+				v = r.Text(v)
+			}
+			out[key] = append(out[key], v)
+		}
+	}
+	return out
+}
+
+// URL returns u with secret query parameters redacted.
+func (r *Redactor) URL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.RawQuery == "" {
+		return r.Text(u)
+	}
+	parsed.RawQuery = redactForm(parsed.RawQuery)
+	return r.Text(parsed.String())
+}
+
+// Body redacts a request or response body according to its content type.
+func (r *Redactor) Body(contentType, body string) string {
+	switch {
+	case strings.Contains(contentType, "application/x-www-form-urlencoded"):
+		body = redactForm(body)
+	case strings.Contains(contentType, "json"):
+		body = redactJSON(body)
+	}
+	return r.Text(body)
+}
+
+// Text removes JWT-shaped strings and registered literals from free text.
+func (r *Redactor) Text(s string) string {
+	s = jwtLike.ReplaceAllString(s, Redacted)
+	for _, lit := range r.literals {
+		s = strings.ReplaceAll(s, lit, Redacted)
+	}
+	return s
+}
+
+func redactCredentials(v string) string {
+	scheme, _, found := strings.Cut(strings.TrimSpace(v), " ")
+	if !found {
+		return Redacted
+	}
+	return scheme + " " + Redacted
+}
+
+func redactForm(raw string) string {
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw
+	}
+	changed := false
+	for k := range values {
+		if secretParams[strings.ToLower(k)] {
+			values[k] = []string{Redacted}
+			changed = true
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return values.Encode()
+}
+
+func redactJSON(body string) string {
+	var doc any
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		return body
+	}
+	if !redactValue(doc) {
+		return body
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return string(out)
+}
+
+// redactValue blanks secret members in place and reports whether it did.
+func redactValue(v any) bool {
+	changed := false
+	switch t := v.(type) {
+	case map[string]any:
+		for k, member := range t {
+			if secretParams[strings.ToLower(k)] {
+				if _, isString := member.(string); isString {
+					t[k] = Redacted
+					changed = true
+					continue
+				}
+			}
+			changed = redactValue(member) || changed
+		}
+	case []any:
+		for _, item := range t {
+			changed = redactValue(item) || changed
+		}
+	}
+	return changed
+}

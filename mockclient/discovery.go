@@ -1,0 +1,263 @@
+package mockclient
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+// Discovery walks MCP authorization discovery for one MCP server the way a
+// client of the chosen revision does. Each step runs once and is remembered,
+// so every check that needs it sees the same exchange.
+type Discovery struct {
+	Revision spec.Revision
+	MCPURL   string
+	client   *Client
+
+	probe       step[*Response]
+	prm         step[*Document]
+	prmInserted step[*Document]
+	serverMeta  step[*ServerMetadata]
+}
+
+// ServerMetadata is the authorization server metadata found for an issuer.
+type ServerMetadata struct {
+	*Document
+	// ExpectedIssuer is the issuer the document was looked up for.
+	ExpectedIssuer string
+	// OpenID says the document came from OpenID Connect discovery.
+	OpenID bool
+	// Attempts are the candidate fetches in the order tried.
+	Attempts []*Document
+}
+
+// NewDiscovery prepares discovery of the MCP server at mcpURL.
+func NewDiscovery(c *Client, rev spec.Revision, mcpURL string) *Discovery {
+	return &Discovery{Revision: rev, MCPURL: mcpURL, client: c}
+}
+
+// initializeRequest is the first message any MCP client sends.
+const initializeRequest = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"%s","capabilities":{},"clientInfo":{"name":"mcpconform","version":"1"}}}`
+
+// Unauthenticated sends an MCP initialize request without credentials.
+func (d *Discovery) Unauthenticated(ctx context.Context) (*Response, error) {
+	return d.probe.do(func() (*Response, error) {
+		header := http.Header{
+			"Content-Type": {"application/json"},
+			"Accept":       {"application/json, text/event-stream"},
+		}
+		body := fmt.Sprintf(initializeRequest, protocolVersion(d.Revision))
+		return d.client.Do(ctx, http.MethodPost, d.MCPURL, header, body)
+	})
+}
+
+// Challenge is the Bearer challenge of a 401 and the response it came in.
+type Challenge struct {
+	Params   map[string]string
+	Response *Response
+}
+
+// Evidence is the response that carried the challenge; nil-safe.
+func (c *Challenge) Evidence() []evidence.Exchange {
+	if c == nil {
+		return nil
+	}
+	return c.Response.Evidence()
+}
+
+// BearerChallenge returns the Bearer challenge of the unauthenticated
+// request's 401, or an error saying why there is none.
+func (d *Discovery) BearerChallenge(ctx context.Context) (*Challenge, error) {
+	resp, err := d.Unauthenticated(ctx)
+	out := &Challenge{Response: resp}
+	if err != nil {
+		return out, err
+	}
+	if resp.Status != http.StatusUnauthorized {
+		return out, fmt.Errorf("mockclient: unauthenticated request answered %d, not 401", resp.Status)
+	}
+	bearer, err := ParseBearerChallenge(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return out, err
+	}
+	out.Params = bearer.Params
+	return out, nil
+}
+
+// ParseBearerChallenge finds the Bearer challenge among WWW-Authenticate values.
+func ParseBearerChallenge(values []string) (ch *oauthex.Challenge, err error) {
+	if len(values) == 0 {
+		return nil, fmt.Errorf("mockclient: 401 without WWW-Authenticate")
+	}
+	defer func() {
+		// The parser reads target input; a panic there is the target's malformed header.
+		if r := recover(); r != nil {
+			ch, err = nil, fmt.Errorf("mockclient: unparseable WWW-Authenticate %q", values)
+		}
+	}()
+	challenges, err := oauthex.ParseWWWAuthenticate(values)
+	if err != nil {
+		return nil, fmt.Errorf("mockclient: parse WWW-Authenticate: %w", err)
+	}
+	for i := range challenges {
+		if strings.EqualFold(challenges[i].Scheme, "bearer") {
+			return &challenges[i], nil
+		}
+	}
+	return nil, fmt.Errorf("mockclient: no Bearer challenge in %q", values)
+}
+
+// ProtectedResourceMetadata finds the RFC 9728 document where a client of the
+// revision looks: the challenge's resource_metadata URL if there is one, else
+// the path-inserted well-known URL, and from 2025-11-25 also the root one.
+func (d *Discovery) ProtectedResourceMetadata(ctx context.Context) (*Document, error) {
+	return d.prm.do(func() (*Document, error) {
+		if ch, err := d.BearerChallenge(ctx); err == nil && ch.Params["resource_metadata"] != "" {
+			return d.fetchDocument(ctx, ch.Params["resource_metadata"])
+		}
+		inserted, err := spec.InsertWellKnown(d.MCPURL, spec.SuffixProtectedResource)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := d.PathInsertedMetadata(ctx)
+		if err == nil || !d.Revision.FallsBackToRootMetadata() {
+			return doc, err
+		}
+		root, rootErr := spec.RootWellKnown(d.MCPURL, spec.SuffixProtectedResource)
+		if rootErr != nil || root == inserted {
+			return nil, err
+		}
+		rootDoc, rootErr := d.fetchDocument(ctx, root)
+		if rootErr != nil {
+			return nil, fmt.Errorf("%w; root fallback: %w", err, rootErr)
+		}
+		return rootDoc, nil
+	})
+}
+
+// PathInsertedMetadata fetches the RFC 9728 well-known URL formed by path
+// insertion, reusing the discovery fetch when it was the same URL.
+func (d *Discovery) PathInsertedMetadata(ctx context.Context) (*Document, error) {
+	return d.prmInserted.do(func() (*Document, error) {
+		inserted, err := spec.InsertWellKnown(d.MCPURL, spec.SuffixProtectedResource)
+		if err != nil {
+			return nil, err
+		}
+		if ch, chErr := d.BearerChallenge(ctx); chErr == nil && ch.Params["resource_metadata"] == inserted {
+			return d.ProtectedResourceMetadata(ctx)
+		}
+		return d.fetchDocument(ctx, inserted)
+	})
+}
+
+// AuthorizationServerMetadata finds the metadata of the Issuer. Candidates are tried in the revision's order and the
+// first JSON object answered with 200 wins.
+func (d *Discovery) AuthorizationServerMetadata(ctx context.Context) (*ServerMetadata, error) {
+	return d.serverMeta.do(func() (*ServerMetadata, error) {
+		issuer, candidates, err := d.metadataCandidates(ctx)
+		if err != nil {
+			return nil, err
+		}
+		meta := &ServerMetadata{ExpectedIssuer: issuer}
+		var errs []string
+		for _, c := range candidates {
+			doc, err := d.fetchDocument(ctx, c.URL)
+			meta.Attempts = append(meta.Attempts, doc)
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			meta.Document, meta.OpenID = doc, c.OpenID
+			return meta, nil
+		}
+		return meta, fmt.Errorf("mockclient: no authorization server metadata for issuer %s: %s", issuer, strings.Join(errs, "; "))
+	})
+}
+
+// Issuer is the authorization server to look up: the first one the protected
+// resource metadata lists, or (2025-03-26) the MCP server's own origin.
+func (d *Discovery) Issuer(ctx context.Context) (string, error) {
+	if !d.Revision.UsesProtectedResourceMetadata() {
+		return spec.Origin(d.MCPURL)
+	}
+	prm, err := d.ProtectedResourceMetadata(ctx)
+	if err != nil {
+		return "", fmt.Errorf("mockclient: protected resource metadata unavailable: %w", err)
+	}
+	servers, ok := prm.Strings("authorization_servers")
+	if !ok || len(servers) == 0 {
+		return "", fmt.Errorf("mockclient: protected resource metadata lists no authorization_servers")
+	}
+	return servers[0], nil
+}
+
+func (d *Discovery) metadataCandidates(ctx context.Context) (string, []spec.MetadataCandidate, error) {
+	issuer, err := d.Issuer(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if !d.Revision.UsesProtectedResourceMetadata() {
+		url, err := spec.LegacyMetadataURL(d.MCPURL)
+		return issuer, []spec.MetadataCandidate{{URL: url}}, err
+	}
+	candidates, err := d.Revision.AuthorizationServerMetadataURLs(issuer)
+	return issuer, candidates, err
+}
+
+// fetchDocument GETs url and requires 200 with one JSON object.
+func (d *Discovery) fetchDocument(ctx context.Context, url string) (*Document, error) {
+	resp, err := d.client.Get(ctx, url, http.Header{"Accept": {"application/json"}})
+	doc := &Document{URL: url, Response: resp}
+	if err != nil {
+		return doc, err
+	}
+	if resp.Status != http.StatusOK {
+		return doc, fmt.Errorf("mockclient: GET %s answered %d, want 200", url, resp.Status)
+	}
+	members, err := ParseDocument(resp.Body)
+	if err != nil {
+		return doc, fmt.Errorf("mockclient: GET %s: %w", url, err)
+	}
+	doc.Raw, doc.Members = resp.Body, members
+	return doc, nil
+}
+
+// protocolVersion is the MCP protocol version string a revision's client
+// announces; draft speaks the newest dated one.
+func protocolVersion(r spec.Revision) string {
+	if r == spec.RevDraft {
+		return string(spec.Latest)
+	}
+	return string(r)
+}
+
+// step runs a discovery step once and remembers its outcome.
+type step[T any] struct {
+	once  sync.Once
+	value T
+	err   error
+}
+
+func (s *step[T]) do(f func() (T, error)) (T, error) {
+	s.once.Do(func() { s.value, s.err = f() })
+	return s.value, s.err
+}
+
+// Evidence is every candidate fetch; nil-safe.
+func (m *ServerMetadata) Evidence() []evidence.Exchange {
+	if m == nil {
+		return nil
+	}
+	var out []evidence.Exchange
+	for _, a := range m.Attempts {
+		out = append(out, a.Evidence()...)
+	}
+	return out
+}

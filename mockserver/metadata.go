@@ -1,0 +1,156 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Truncated bodies for the malformed-json faults: valid JSON up to a cut in
+// the middle of the first string.
+const (
+	truncatedProtectedResourceMetadata   = `{"resource": "`
+	truncatedAuthorizationServerMetadata = `{"issuer": "`
+)
+
+// protectedResourceMetadata is the RFC 9728 document for the MCP endpoint.
+func (s *Server) protectedResourceMetadata() map[string]any {
+	doc := map[string]any{
+		"resource":                 s.mcpURL,
+		"authorization_servers":    []string{s.issuer},
+		"scopes_supported":         []string{requiredScope},
+		"bearer_methods_supported": []string{"header"},
+		"resource_name":            "mcpconform reference",
+	}
+	if s.faults[faultPRMResourceMismatch] {
+		doc["resource"] = "https://mcp.example.com/mcp"
+	}
+	if s.faults[faultPRMNoAuthorizationServers] {
+		delete(doc, "authorization_servers")
+	}
+	if s.faults[faultPRMNoScopes] {
+		delete(doc, "scopes_supported")
+	}
+	if s.faults[faultPRMAdvertisesQuery] {
+		doc["bearer_methods_supported"] = []string{"header", "query"}
+	}
+	if s.faults[faultPRMSchemaViolation] {
+		doc["resource_name"] = 7
+	}
+	return doc
+}
+
+// authorizationServerMetadata is the RFC 8414 document, or with openID the
+// OpenID Connect discovery document (the same members plus the two OpenID
+// requires).
+func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
+	doc := map[string]any{
+		"issuer":                                s.issuer,
+		"authorization_endpoint":                s.issuer + "/authorize",
+		"token_endpoint":                        s.issuer + "/token",
+		"registration_endpoint":                 s.issuer + "/register",
+		"jwks_uri":                              s.jwksURL,
+		"response_types_supported":              []string{"code"},
+		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "client_credentials"},
+		"code_challenge_methods_supported":      []string{"S256"},
+		"token_endpoint_auth_methods_supported": []string{"none", "client_secret_basic", "client_secret_post"},
+		"scopes_supported":                      []string{requiredScope},
+	}
+	if openID {
+		doc["subject_types_supported"] = []string{"public"}
+		doc["id_token_signing_alg_values_supported"] = []string{string(signingAlgorithm)}
+	}
+	if s.faults[faultASIssuerMismatch] {
+		doc["issuer"] = s.issuer + "/"
+	}
+	if s.faults[faultASNoTokenEndpoint] {
+		delete(doc, "token_endpoint")
+	}
+	if s.faults[faultASNoCodeResponseType] {
+		doc["response_types_supported"] = []string{"token"}
+	}
+	if s.faults[faultASNoS256] {
+		doc["code_challenge_methods_supported"] = []string{"plain"}
+	}
+	if s.faults[faultASNoAuthorizationCodeGrant] {
+		doc["grant_types_supported"] = []string{"client_credentials"}
+	}
+	if s.faults[faultASSchemaViolation] {
+		doc["token_endpoint_auth_methods_supported"] = "none"
+	}
+	return doc
+}
+
+// delivery is how a metadata document goes over the wire; the zero value
+// after contentType and body is the reference behaviour.
+type delivery struct {
+	contentType     string
+	body            []byte
+	hang            bool
+	huge            bool
+	redirectLoop    bool
+	redirectOffhost bool
+}
+
+func (s *Server) protectedResourceDelivery() (delivery, error) {
+	body, err := json.Marshal(s.protectedResourceMetadata())
+	if err != nil {
+		return delivery{}, fmt.Errorf("mockserver: encode protected resource metadata: %w", err)
+	}
+	d := delivery{
+		contentType:     "application/json",
+		body:            body,
+		hang:            s.faults[faultPRMHang],
+		huge:            s.faults[faultPRMHugeBody],
+		redirectLoop:    s.faults[faultPRMRedirectLoop],
+		redirectOffhost: s.faults[faultPRMRedirectOffhost],
+	}
+	if s.faults[faultPRMWrongContentType] {
+		d.contentType = "text/html"
+	}
+	if s.faults[faultPRMMalformedJSON] {
+		d.body = []byte(truncatedProtectedResourceMetadata)
+	}
+	return d, nil
+}
+
+func (s *Server) authorizationServerDelivery(openID bool) (delivery, error) {
+	body, err := json.Marshal(s.authorizationServerMetadata(openID))
+	if err != nil {
+		return delivery{}, fmt.Errorf("mockserver: encode authorization server metadata: %w", err)
+	}
+	d := delivery{
+		contentType:     "application/json",
+		body:            body,
+		redirectOffhost: s.faults[faultASRedirectOffhost],
+	}
+	if s.faults[faultASWrongContentType] {
+		d.contentType = "text/plain"
+	}
+	if s.faults[faultASMalformedJSON] {
+		d.body = []byte(truncatedAuthorizationServerMetadata)
+	}
+	return d, nil
+}
+
+// serveDocument answers with d on the listener reachable as origin (and as
+// offhostOrigin, the "localhost" name of the same socket). A client that
+// follows an off-host redirect gets the document there, so the only defect
+// is the change of host.
+func serveDocument(d delivery, origin, offhostOrigin string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case d.hang:
+			hang(w, r)
+		case d.redirectLoop:
+			redirectTo(origin)(w, r)
+		case d.redirectOffhost && !arrivedOffhost(r):
+			redirectTo(offhostOrigin)(w, r)
+		case d.huge:
+			streamHugeJSON(w, r)
+		default:
+			w.Header().Set("Content-Type", d.contentType)
+			w.Write(d.body)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+// resolveURLs derives every URL from the listeners' origins with the
+// revision's discovery rules.
+func (s *Server) resolveURLs() error {
+	var err error
+	s.mcpURL = s.rsOrigin.local + "/mcp"
+	if s.revision.UsesProtectedResourceMetadata() {
+		s.issuer = s.asOrigin.local + "/oauth" // a path issuer, so insertion matters
+		if s.prmURL, err = spec.InsertWellKnown(s.mcpURL, spec.SuffixProtectedResource); err != nil {
+			return err
+		}
+		if s.prmRootURL, err = spec.RootWellKnown(s.mcpURL, spec.SuffixProtectedResource); err != nil {
+			return err
+		}
+		if s.asMetadataURL, err = spec.InsertWellKnown(s.issuer, spec.SuffixAuthorizationServer); err != nil {
+			return err
+		}
+	} else {
+		// 2025-03-26: the authorization base URL is the MCP server's origin.
+		if s.issuer, err = spec.Origin(s.mcpURL); err != nil {
+			return err
+		}
+		if s.asMetadataURL, err = spec.LegacyMetadataURL(s.mcpURL); err != nil {
+			return err
+		}
+	}
+	if s.openIDURL, err = spec.AppendWellKnown(s.issuer, spec.SuffixOpenIDConfiguration); err != nil {
+		return err
+	}
+	s.jwksURL = s.issuer + "/jwks"
+	return nil
+}
+
+func (s *Server) publishesOAuthMetadata() bool { return !s.faults[faultASOIDCOnly] }
+
+func (s *Server) publishesOpenIDConfiguration() bool {
+	return s.revision.AllowsOpenIDDiscovery() || s.faults[faultASOIDCOnly]
+}
+
+// routes returns one handler per listener: the resource server's, then the
+// authorization server's when it has its own listener. Paths not routed
+// here, including the not yet implemented authorization, token and
+// registration endpoints, answer 404.
+func (s *Server) routes() ([]http.Handler, error) {
+	rs := http.NewServeMux()
+	as := rs
+	handlers := []http.Handler{rs}
+	if s.ownAuthorizationServerListener() {
+		as = http.NewServeMux()
+		handlers = append(handlers, as)
+	}
+
+	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(newMCPHandler()))
+
+	if s.revision.UsesProtectedResourceMetadata() && !s.faults[faultPRMMissing] {
+		d, err := s.protectedResourceDelivery()
+		if err != nil {
+			return nil, err
+		}
+		serve := serveDocument(d, s.rsOrigin.local, s.rsOrigin.offhost)
+		rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
+		if !s.faults[faultPRMRootOnly] {
+			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmURL), serve)
+		}
+	}
+
+	if !s.faults[faultASMissing] {
+		if s.publishesOAuthMetadata() {
+			d, err := s.authorizationServerDelivery(false)
+			if err != nil {
+				return nil, err
+			}
+			as.Handle("GET "+pathOf(s.asOrigin, s.asMetadataURL), serveDocument(d, s.asOrigin.local, s.asOrigin.offhost))
+		}
+		if s.publishesOpenIDConfiguration() {
+			d, err := s.authorizationServerDelivery(true)
+			if err != nil {
+				return nil, err
+			}
+			as.Handle("GET "+pathOf(s.asOrigin, s.openIDURL), serveDocument(d, s.asOrigin.local, s.asOrigin.offhost))
+		}
+	}
+	as.HandleFunc("GET "+pathOf(s.asOrigin, s.jwksURL), s.serveJWKS)
+	return handlers, nil
+}
+
+// pathOf is the path of one of the server's own URLs on its listener.
+func pathOf(o origin, url string) string { return strings.TrimPrefix(url, o.local) }

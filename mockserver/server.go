@@ -1,0 +1,243 @@
+// Package mockserver is the bundled reference target for server mode: an
+// MCP server acting as OAuth resource server, plus the metadata of its
+// authorization server, correct for each MCP specification revision, with
+// named faults that each break one requirement.
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+const (
+	readHeaderTimeout = 5 * time.Second
+	// shutdownTimeout bounds Close; every handler returns once its request
+	// context ends, so reaching it means a handler is broken.
+	shutdownTimeout = 10 * time.Second
+)
+
+type config struct {
+	revision spec.Revision
+	faults   []string
+	log      io.Writer
+}
+
+// Option configures Run.
+type Option func(*config)
+
+// WithRevision selects the MCP specification revision to serve (default
+// spec.Latest).
+func WithRevision(r spec.Revision) Option {
+	return func(c *config) { c.revision = r }
+}
+
+// WithFaults switches on named faults (see Faults); calls add up.
+func WithFaults(names ...string) Option {
+	return func(c *config) { c.faults = append(c.faults, names...) }
+}
+
+// WithRequestLog writes one line per request received (method, path,
+// status) to w. Queries and headers are never written.
+func WithRequestLog(w io.Writer) Option {
+	return func(c *config) { c.log = w }
+}
+
+// origin is how clients reach one listener: by its address, and by the name
+// "localhost", which is the same socket but a different host.
+type origin struct {
+	local   string // http://127.0.0.1:port
+	offhost string // http://localhost:port
+}
+
+func originOf(ln net.Listener) origin {
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	return origin{
+		local:   "http://" + net.JoinHostPort("127.0.0.1", port),
+		offhost: "http://" + net.JoinHostPort("localhost", port),
+	}
+}
+
+// Server is a running reference target.
+type Server struct {
+	revision spec.Revision
+	faults   faultSet
+	key      *signingKey
+
+	rsOrigin, asOrigin origin // the same listener before 2025-06-18
+
+	mcpURL        string
+	issuer        string
+	prmURL        string // path-inserted protected resource metadata
+	prmRootURL    string
+	asMetadataURL string // RFC 8414
+	openIDURL     string // OpenID discovery, appended to the issuer
+	jwksURL       string
+
+	servers        []*http.Server
+	serving        sync.WaitGroup
+	serveErrs      chan error
+	cancelRequests context.CancelFunc
+	stopWatching   func() bool
+	closeOnce      sync.Once
+	closeErr       error
+}
+
+// Run starts the target on loopback: one listener for 2025-03-26 (the MCP
+// server is its own authorization server), otherwise one for the resource
+// server and one for the authorization server. It stops when ctx is done or
+// Close is called.
+func Run(ctx context.Context, opts ...Option) (*Server, error) {
+	cfg := config{revision: spec.Latest}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if _, err := spec.ParseRevision(string(cfg.revision)); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	faults, err := newFaultSet(cfg.revision, cfg.faults)
+	if err != nil {
+		return nil, err
+	}
+	key, err := newSigningKey()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{revision: cfg.revision, faults: faults, key: key}
+
+	count := 1
+	if s.ownAuthorizationServerListener() {
+		count = 2
+	}
+	listeners, err := listen(ctx, count)
+	if err != nil {
+		return nil, err
+	}
+	s.rsOrigin = originOf(listeners[0])
+	s.asOrigin = originOf(listeners[count-1])
+	if err := s.resolveURLs(); err != nil {
+		closeAll(listeners)
+		return nil, fmt.Errorf("mockserver: discovery urls: %w", err)
+	}
+	handlers, err := s.routes()
+	if err != nil {
+		closeAll(listeners)
+		return nil, err
+	}
+	s.start(ctx, listeners, handlers, cfg.log)
+	return s, nil
+}
+
+// ownAuthorizationServerListener: from 2025-06-18 the authorization server
+// is a separate party, so it gets its own origin.
+func (s *Server) ownAuthorizationServerListener() bool {
+	return s.revision.UsesProtectedResourceMetadata()
+}
+
+func listen(ctx context.Context, n int) ([]net.Listener, error) {
+	var lc net.ListenConfig
+	var out []net.Listener
+	for range n {
+		ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+		if err != nil {
+			closeAll(out)
+			return nil, fmt.Errorf("mockserver: listen: %w", err)
+		}
+		out = append(out, ln)
+	}
+	return out, nil
+}
+
+func closeAll(listeners []net.Listener) {
+	for _, ln := range listeners {
+		ln.Close()
+	}
+}
+
+func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers []http.Handler, logTo io.Writer) {
+	var log *requestLog
+	if logTo != nil {
+		log = &requestLog{w: logTo}
+	}
+	// Every request context derives from this one, so cancelling it ends
+	// hanging and streaming handlers before Shutdown waits for them.
+	requests, cancel := context.WithCancel(context.Background())
+	s.cancelRequests = cancel
+	s.serveErrs = make(chan error, len(listeners))
+	for i, ln := range listeners {
+		srv := &http.Server{
+			Handler:           log.wrap(handlers[i]),
+			ReadHeaderTimeout: readHeaderTimeout,
+			BaseContext:       func(net.Listener) context.Context { return requests },
+		}
+		s.servers = append(s.servers, srv)
+		s.serving.Add(1)
+		go func() {
+			defer s.serving.Done()
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				s.serveErrs <- fmt.Errorf("mockserver: serve: %w", err)
+			}
+		}()
+	}
+	s.stopWatching = context.AfterFunc(ctx, func() { s.Close() })
+}
+
+// Close stops the listeners, ends every request in flight and waits for the
+// handlers to return. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.stopWatching()
+		s.cancelRequests()
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		var errs []error
+		for _, srv := range s.servers {
+			if err := srv.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("mockserver: shutdown: %w", err))
+				srv.Close()
+			}
+		}
+		s.serving.Wait()
+		close(s.serveErrs)
+		for err := range s.serveErrs {
+			errs = append(errs, err)
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// MCPURL is the MCP endpoint, also the resource identifier tokens are for.
+func (s *Server) MCPURL() string { return s.mcpURL }
+
+// IssuerURL is the authorization server's issuer identifier.
+func (s *Server) IssuerURL() string { return s.issuer }
+
+// URLs names the URLs of this target for people: where each document lives
+// in the served revision (faults may make some of them misbehave).
+func (s *Server) URLs() map[string]string {
+	urls := map[string]string{
+		"mcp":                         s.mcpURL,
+		"authorization server issuer": s.issuer,
+		"jwks":                        s.jwksURL,
+	}
+	if s.revision.UsesProtectedResourceMetadata() {
+		urls["protected resource metadata"] = s.prmURL
+		urls["protected resource metadata (root)"] = s.prmRootURL
+	}
+	if s.publishesOAuthMetadata() {
+		urls["authorization server metadata"] = s.asMetadataURL
+	}
+	if s.publishesOpenIDConfiguration() {
+		urls["openid configuration"] = s.openIDURL
+	}
+	return urls
+}

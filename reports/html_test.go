@@ -1,0 +1,119 @@
+package reports_test
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/reports"
+)
+
+func renderHTML(r *reports.Results) string {
+	var buf bytes.Buffer
+	Expect(reports.WriteHTML(&buf, r)).To(Succeed())
+	return buf.String()
+}
+
+var _ = Describe("report.html", func() {
+	var page string
+
+	BeforeEach(func() {
+		page = renderHTML(fixtureResults())
+	})
+
+	It("shows the verdict, then the table, then the evidence", func() {
+		verdict := strings.Index(page, `id="verdict"`)
+		table := strings.Index(page, `<table>`)
+		evidence := strings.Index(page, `id="check-AS-META-001"`)
+		Expect(verdict).To(BeNumerically(">", 0))
+		Expect(table).To(BeNumerically(">", verdict))
+		Expect(evidence).To(BeNumerically(">", table))
+	})
+
+	It("states the verdict and the run", func() {
+		Expect(page).To(ContainSubstring(`<p class="verdict-word">FAIL</p>`))
+		Expect(page).To(MatchRegexp(`<strong>1</strong> failed`))
+		Expect(page).To(MatchRegexp(`<strong>1</strong> unexpected-pass`))
+		Expect(page).To(MatchRegexp(`<strong>5</strong> total`))
+		Expect(page).To(ContainSubstring("https://mcp.example.com/mcp"))
+		Expect(page).To(ContainSubstring("2025-11-25"))
+		Expect(page).To(ContainSubstring("2026-08-01 12:00:00 UTC"))
+		Expect(page).To(ContainSubstring("2.5s"))
+	})
+
+	It("passes a clean run", func() {
+		r := fixtureResults()
+		r.Checks = r.Checks[:1]
+		r.Summarize()
+		Expect(renderHTML(r)).To(ContainSubstring(`<p class="verdict-word">PASS</p>`))
+	})
+
+	It("shows a run error and an interruption in the verdict", func() {
+		r := fixtureResults()
+		r.Checks = nil
+		r.Summarize()
+		r.Error = "target unreachable"
+		r.Interrupted = true
+		page := renderHTML(r)
+		Expect(page).To(ContainSubstring(`<p class="verdict-word">ERROR</p>`))
+		header := page[:strings.Index(page, "</header>")]
+		Expect(header).To(ContainSubstring("target unreachable"))
+		Expect(header).To(ContainSubstring("Run interrupted"))
+		Expect(page).To(ContainSubstring("No checks ran."))
+	})
+
+	It("links each table row to its evidence and its requirements", func() {
+		Expect(page).To(ContainSubstring(`<a href="#check-AS-META-002">`))
+		Expect(page).To(ContainSubstring(`id="check-AS-META-002"`))
+		Expect(page).To(ContainSubstring(`<a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3" rel="noreferrer">RFC 8414 §3.3</a>`))
+		Expect(page).To(ContainSubstring(`data-status="failed" data-role="as" data-level="MUST"`))
+	})
+
+	It("shows each exchange with its message, headers, body and curl line", func() {
+		evidence := page[strings.Index(page, `id="check-AS-META-002"`):]
+		Expect(evidence).To(ContainSubstring("expected issuer &#34;https://as.example.com&#34;\ngot &#34;https://evil.example.com&#34;"))
+		Expect(evidence).To(ContainSubstring("GET https://as.example.com/.well-known/oauth-authorization-server\nAccept: application/json\nAuthorization: Bearer [REDACTED]"))
+		Expect(evidence).To(ContainSubstring("HTTP 200\nContent-Type: text/html"))
+		Expect(evidence).To(ContainSubstring("curl -sS -i -H &#39;Accept: application/json&#39;"))
+		Expect(page).To(ContainSubstring("dial tcp: connection refused"))
+		Expect(page).To(ContainSubstring("No response."))
+	})
+
+	It("loads nothing from elsewhere: the only outside links are requirements", func() {
+		Expect(page).NotTo(ContainSubstring("<script src"))
+		Expect(page).NotTo(ContainSubstring("<link"))
+		Expect(page).NotTo(MatchRegexp(`(?i)\ssrc=`))
+		Expect(page).NotTo(ContainSubstring("@import"))
+		Expect(page).NotTo(ContainSubstring("url("))
+		Expect(page).NotTo(ContainSubstring("http://"))
+
+		requirements := map[string]bool{}
+		for _, c := range fixtureResults().Checks {
+			for _, ref := range c.Refs {
+				requirements[ref.URL] = true
+			}
+		}
+		for _, m := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+			href := m[1]
+			Expect(strings.HasPrefix(href, "#") || requirements[href]).To(BeTrue(), "unexpected link "+href)
+		}
+	})
+
+	It("escapes hostile content", func() {
+		Expect(page).NotTo(ContainSubstring(hostileBody))
+		Expect(page).To(ContainSubstring("&lt;script&gt;alert(1)&lt;/script&gt;"))
+
+		r := fixtureResults()
+		r.Target = hostileBody
+		r.Checks[0].ID = `"><img onerror=x>`
+		r.Checks[0].Title = hostileBody
+		r.Checks[0].Refs = []reports.Ref{{Label: hostileBody, URL: "javascript:alert(1)"}}
+		page := renderHTML(r)
+		Expect(page).NotTo(ContainSubstring(hostileBody))
+		Expect(page).NotTo(ContainSubstring("<img"))
+		Expect(page).NotTo(ContainSubstring("javascript:alert"))
+	})
+})

@@ -1,0 +1,243 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+type junitTestSuites struct {
+	XMLName  xml.Name         `xml:"testsuites"`
+	Name     string           `xml:"name,attr"`
+	Tests    int              `xml:"tests,attr"`
+	Failures int              `xml:"failures,attr"`
+	Errors   int              `xml:"errors,attr"`
+	Skipped  int              `xml:"skipped,attr"`
+	Time     string           `xml:"time,attr"`
+	Suites   []junitTestSuite `xml:"testsuite"`
+}
+
+type junitTestSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitTestCase `xml:"testcase"`
+	durationMS int64
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitTestCase struct {
+	ClassName  string          `xml:"classname,attr"`
+	Name       string          `xml:"name,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitProblem   `xml:"failure,omitempty"`
+	Error      *junitProblem   `xml:"error,omitempty"`
+	Skipped    *junitSkipped   `xml:"skipped,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// runRole is the classname of the synthetic testcase that carries a run-level
+// error or interruption, so CI never shows green for a run that judged nothing.
+const runRole = "run"
+
+// WriteJUnit writes r as JUnit XML: one testsuite per role, in the order roles
+// first appear, and one testcase per check. Expected failures are passing
+// testcases; unexpected passes are failures. A run-level Error or
+// Interruption adds a testcase with an <error> in a "run" testsuite.
+func WriteJUnit(w io.Writer, r *Results) error {
+	doc := junitTestSuites{Name: suitePrefix(r)}
+	suiteOf := map[string]int{}
+	for _, c := range r.Checks {
+		i, seen := suiteOf[c.Role]
+		if !seen {
+			i = len(doc.Suites)
+			suiteOf[c.Role] = i
+			doc.Suites = append(doc.Suites, newJUnitSuite(r, c.Role))
+		}
+		doc.Suites[i].add(junitCase(r, c), c.DurationMS)
+	}
+	if runCase, hasProblem := junitRunCase(r); hasProblem {
+		suite := newJUnitSuite(r, runRole)
+		suite.add(runCase, 0)
+		doc.Suites = append(doc.Suites, suite)
+	}
+	var checksMS int64
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Time = seconds(s.durationMS)
+		checksMS += s.durationMS
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+	}
+	doc.Time = seconds(checksMS)
+	if !r.StartedAt.IsZero() && r.FinishedAt.After(r.StartedAt) {
+		doc.Time = seconds(r.FinishedAt.Sub(r.StartedAt).Milliseconds())
+	}
+
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("reports: writing junit.xml: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("reports: writing junit.xml: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("reports: writing junit.xml: %w", err)
+	}
+	return nil
+}
+
+func suitePrefix(r *Results) string {
+	if r.Mode == "" {
+		return "mcpconform"
+	}
+	return "mcpconform " + r.Mode
+}
+
+func newJUnitSuite(r *Results, role string) junitTestSuite {
+	s := junitTestSuite{
+		Name: suitePrefix(r) + ": " + role,
+		Properties: []junitProperty{
+			{Name: "target", Value: r.Target},
+			{Name: "mode", Value: r.Mode},
+			{Name: "specVersion", Value: r.SpecVersion},
+			{Name: "tool", Value: strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)},
+		},
+	}
+	if !r.StartedAt.IsZero() {
+		// The JUnit schema's timestamp has no zone, so it is always UTC.
+		s.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05")
+	}
+	return s
+}
+
+// add appends tc and counts it; a testcase never has both failure and error.
+func (s *junitTestSuite) add(tc junitTestCase, durationMS int64) {
+	s.Cases = append(s.Cases, tc)
+	s.Tests++
+	switch {
+	case tc.Failure != nil:
+		s.Failures++
+	case tc.Error != nil:
+		s.Errors++
+	case tc.Skipped != nil:
+		s.Skipped++
+	}
+	s.durationMS += durationMS
+}
+
+func junitCase(r *Results, c CheckResult) junitTestCase {
+	tc := junitTestCase{
+		ClassName: c.Role,
+		Name:      c.ID + ": " + c.Title,
+		Time:      seconds(c.DurationMS),
+		Properties: []junitProperty{
+			{Name: "id", Value: c.ID},
+			{Name: "level", Value: c.Level},
+			{Name: "severity", Value: c.Severity},
+			{Name: "specVersion", Value: r.SpecVersion},
+		},
+	}
+	for _, ref := range c.Refs {
+		tc.Properties = append(tc.Properties, junitProperty{Name: "ref", Value: ref.Label + " <" + ref.URL + ">"})
+	}
+	switch c.Status {
+	case StatusFailed:
+		tc.Failure = &junitProblem{
+			Message: firstLine(c.Message),
+			Type:    c.Level,
+			Text:    c.Message + evidenceText(c),
+		}
+	case StatusUnexpectedPass:
+		tc.Failure = &junitProblem{
+			Message: "passed, but the baseline expects a failure: " + c.BaselineReason,
+			Type:    string(StatusUnexpectedPass),
+			Text:    c.Message + evidenceText(c),
+		}
+	case StatusSkipped:
+		tc.Skipped = &junitSkipped{Message: c.Message}
+	case StatusExpectedFailure:
+		tc.SystemOut = "expected failure (baseline: " + c.BaselineReason + ")\n" + c.Message + evidenceText(c)
+	}
+	return tc
+}
+
+// junitRunCase reports a run-level error or interruption as a testcase, and
+// whether there was one.
+func junitRunCase(r *Results) (junitTestCase, bool) {
+	var problems []string
+	if r.Error != "" {
+		problems = append(problems, r.Error)
+	}
+	if r.Interrupted {
+		problems = append(problems, "run interrupted: checks not reached are absent")
+	}
+	if len(problems) == 0 {
+		return junitTestCase{}, false
+	}
+	text := strings.Join(problems, "\n")
+	return junitTestCase{
+		ClassName: runRole,
+		Name:      "run",
+		Time:      seconds(0),
+		Error:     &junitProblem{Message: firstLine(text), Type: "run", Text: text},
+	}, true
+}
+
+// evidenceText lists a check's exchanges as plain text for CI logs.
+func evidenceText(c CheckResult) string {
+	if len(c.Evidence) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\nEvidence:\n")
+	for i, e := range c.Evidence {
+		fmt.Fprintf(&b, "%d. %s %s -> %s (%d ms)\n", i+1, e.Method, e.URL, statusText(e.Status), e.DurationMS)
+		if e.Error != "" {
+			fmt.Fprintf(&b, "   error: %s\n", e.Error)
+		}
+		fmt.Fprintf(&b, "   %s\n", e.Curl())
+	}
+	return b.String()
+}
+
+func statusText(status int) string {
+	if status == 0 {
+		return "no response"
+	}
+	return strconv.Itoa(status)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func seconds(ms int64) string {
+	return strconv.FormatFloat(float64(ms)/1000, 'f', 3, 64)
+}

@@ -1,0 +1,177 @@
+package reports_test
+
+import (
+	"bytes"
+	"encoding/xml"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/reports"
+)
+
+// The JUnit shape as a CI server reads it.
+type junitDoc struct {
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	ClassName  string `xml:"classname,attr"`
+	Name       string `xml:"name,attr"`
+	Time       string `xml:"time,attr"`
+	Properties []struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	} `xml:"properties>property"`
+	Failure *struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	} `xml:"failure"`
+	Error *struct {
+		Message string `xml:"message,attr"`
+		Text    string `xml:",chardata"`
+	} `xml:"error"`
+	Skipped *struct {
+		Message string `xml:"message,attr"`
+	} `xml:"skipped"`
+	SystemOut string `xml:"system-out"`
+}
+
+func (c junitCase) property(name string) []string {
+	var values []string
+	for _, p := range c.Properties {
+		if p.Name == name {
+			values = append(values, p.Value)
+		}
+	}
+	return values
+}
+
+func parseJUnit(r *reports.Results) junitDoc {
+	var buf bytes.Buffer
+	Expect(reports.WriteJUnit(&buf, r)).To(Succeed())
+	Expect(buf.String()).To(HavePrefix(xml.Header))
+	var doc junitDoc
+	Expect(xml.Unmarshal(buf.Bytes(), &doc)).To(Succeed())
+	return doc
+}
+
+var _ = Describe("junit.xml", func() {
+	var cases map[string]junitCase
+	var doc junitDoc
+
+	BeforeEach(func() {
+		doc = parseJUnit(fixtureResults())
+		cases = map[string]junitCase{}
+		for _, s := range doc.Suites {
+			for _, c := range s.Cases {
+				cases[c.property("id")[0]] = c
+			}
+		}
+	})
+
+	It("has a testsuite per role and a testcase per check", func() {
+		Expect(doc.Suites).To(HaveLen(2))
+		Expect(doc.Suites[0].Name).To(Equal("mcpconform server: as"))
+		Expect(doc.Suites[0].Cases).To(HaveLen(2))
+		Expect(doc.Suites[1].Name).To(Equal("mcpconform server: rs"))
+		Expect(doc.Suites[1].Cases).To(HaveLen(3))
+		Expect(cases).To(HaveLen(5))
+
+		Expect(doc.Tests).To(Equal(5))
+		Expect(doc.Failures).To(Equal(2), "the failure and the unexpected pass")
+		Expect(doc.Skipped).To(Equal(1))
+		Expect(doc.Errors).To(BeZero())
+		Expect(doc.Suites[1].Failures).To(Equal(1))
+		Expect(doc.Suites[1].Skipped).To(Equal(1))
+	})
+
+	It("names testcases by role and check, with times in seconds", func() {
+		c := cases["AS-META-002"]
+		Expect(c.ClassName).To(Equal("as"))
+		Expect(c.Name).To(Equal("AS-META-002: Issuer matches"))
+		Expect(c.Time).To(Equal("1.500"))
+		Expect(doc.Suites[0].Time).To(Equal("1.620"))
+		Expect(doc.Time).To(Equal("2.500"), "the run's wall time")
+	})
+
+	It("carries the catalogue data as properties", func() {
+		c := cases["AS-META-002"]
+		Expect(c.property("level")).To(Equal([]string{"MUST"}))
+		Expect(c.property("severity")).To(Equal([]string{"critical"}))
+		Expect(c.property("specVersion")).To(Equal([]string{"2025-11-25"}))
+		Expect(c.property("ref")).To(Equal([]string{
+			"RFC 8414 §3.3 <https://www.rfc-editor.org/rfc/rfc8414#section-3.3>",
+			"MCP Authorization §2.3 <https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization>",
+		}))
+	})
+
+	It("reports a failure with its message and evidence", func() {
+		f := cases["AS-META-002"].Failure
+		Expect(f).NotTo(BeNil())
+		Expect(f.Type).To(Equal("MUST"))
+		Expect(f.Message).To(Equal(`expected issuer "https://as.example.com"`))
+		Expect(f.Text).To(ContainSubstring("expected issuer \"https://as.example.com\"\ngot \"https://evil.example.com\""))
+		Expect(f.Text).To(ContainSubstring("GET https://as.example.com/.well-known/oauth-authorization-server -> 200 (42 ms)"))
+		Expect(f.Text).To(ContainSubstring("curl -sS -i -H 'Accept: application/json' -H 'Authorization: Bearer [REDACTED]' 'https://as.example.com/.well-known/oauth-authorization-server'"))
+	})
+
+	It("reports an unexpected pass as a failure naming the baseline reason", func() {
+		f := cases["RS-AUTH-003"].Failure
+		Expect(f).NotTo(BeNil())
+		Expect(f.Message).To(ContainSubstring("baseline expects a failure"))
+		Expect(f.Message).To(ContainSubstring("gateway bug"))
+		Expect(f.Text).To(ContainSubstring("remove RS-AUTH-003 from the baseline"))
+		Expect(f.Text).To(ContainSubstring("POST https://mcp.example.com/mcp -> no response"))
+		Expect(f.Text).To(ContainSubstring("error: dial tcp: connection refused"))
+	})
+
+	It("reports a skip with its reason", func() {
+		c := cases["RS-AUTH-001"]
+		Expect(c.Skipped).NotTo(BeNil())
+		Expect(c.Skipped.Message).To(Equal("no protected resource configured"))
+		Expect(c.Failure).To(BeNil())
+	})
+
+	It("passes an expected failure and explains it in system-out", func() {
+		c := cases["RS-AUTH-002"]
+		Expect(c.Failure).To(BeNil())
+		Expect(c.Skipped).To(BeNil())
+		Expect(c.SystemOut).To(ContainSubstring("tracked in OPS-12"))
+		Expect(c.SystemOut).To(ContainSubstring("expected a WWW-Authenticate header, got none"))
+	})
+
+	It("passes a passed check plainly", func() {
+		c := cases["AS-META-001"]
+		Expect(c.Failure).To(BeNil())
+		Expect(c.Skipped).To(BeNil())
+		Expect(c.SystemOut).To(BeEmpty())
+	})
+
+	It("turns a run-level error into an errored testcase, so CI is not green", func() {
+		r := &reports.Results{Mode: "server", Error: "target unreachable: connection refused", Interrupted: true}
+		doc := parseJUnit(r)
+		Expect(doc.Errors).To(Equal(1))
+		Expect(doc.Suites).To(HaveLen(1))
+		Expect(doc.Suites[0].Name).To(Equal("mcpconform server: run"))
+		e := doc.Suites[0].Cases[0].Error
+		Expect(e).NotTo(BeNil())
+		Expect(e.Message).To(Equal("target unreachable: connection refused"))
+		Expect(e.Text).To(ContainSubstring("interrupted"))
+	})
+})

@@ -1,0 +1,179 @@
+// Package catalog is the typed list of every check: what it judges, how
+// strictly, under which spec revisions, the requirement it cites, and the
+// counterpart fault that proves it can fail.
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+// Ref cites a requirement.
+type Ref struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// Check is one catalogue entry.
+type Check struct {
+	ID        string          `json:"id"`
+	Title     string          `json:"title"`
+	Role      spec.Role       `json:"role"`
+	Level     spec.Level      `json:"level"`
+	Severity  spec.Severity   `json:"severity"`
+	Area      string          `json:"area"`
+	Revisions []spec.Revision `json:"revisions"`
+	Refs      []Ref           `json:"refs"`
+	// Faults name the counterpart faults (mockserver or mockclient) under
+	// which this check, and no check that does not list them, fails.
+	Faults []Fault `json:"faults"`
+}
+
+// Fault names a counterpart fault that trips a check, in every revision of
+// the check or only in some: what one revision forbids another may allow.
+type Fault struct {
+	Name      string          `json:"name"`
+	Revisions []spec.Revision `json:"revisions,omitempty"` // empty: all of the check's
+}
+
+// faults lists faults that trip a check in all its revisions.
+func faults(names ...string) []Fault {
+	out := make([]Fault, len(names))
+	for i, n := range names {
+		out[i] = Fault{Name: n}
+	}
+	return out
+}
+
+// faultIn is a fault that trips a check only in the given revisions.
+func faultIn(name string, revs ...spec.Revision) Fault {
+	return Fault{Name: name, Revisions: revs}
+}
+
+// AppliesTo reports whether the check is part of revision r.
+func (c Check) AppliesTo(r spec.Revision) bool { return slices.Contains(c.Revisions, r) }
+
+// TrippedBy reports whether fault makes the check fail under revision r.
+func (c Check) TrippedBy(fault string, r spec.Revision) bool {
+	if !c.AppliesTo(r) {
+		return false
+	}
+	for _, f := range c.Faults {
+		if f.Name == fault && (len(f.Revisions) == 0 || slices.Contains(f.Revisions, r)) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	checks []Check
+	byID   = map[string]int{}
+)
+
+// register adds entries; called from each area file's init.
+func register(entries ...Check) {
+	for _, c := range entries {
+		byID[c.ID] = len(checks)
+		checks = append(checks, c)
+	}
+}
+
+// All returns every check sorted by ID.
+func All() []Check {
+	out := slices.Clone(checks)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup finds a check by ID.
+func Lookup(id string) (Check, bool) {
+	i, ok := byID[id]
+	if !ok {
+		return Check{}, false
+	}
+	return checks[i], true
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^(AS|RS|CL)-[A-Z]+-[0-9]{3}$`)
+	areaPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	faultName   = regexp.MustCompile(`^(as|rs|client)\.[a-z0-9.-]+$`)
+)
+
+// Validate checks the whole catalogue: unique IDs, closed vocabularies, and
+// every field a report needs filled.
+func Validate() error {
+	var problems []string
+	seen := map[string]bool{}
+	for _, c := range checks {
+		bad := func(format string, args ...any) {
+			problems = append(problems, c.ID+": "+fmt.Sprintf(format, args...))
+		}
+		if seen[c.ID] {
+			bad("duplicate ID")
+		}
+		seen[c.ID] = true
+		if !idPattern.MatchString(c.ID) {
+			bad("ID does not match %s", idPattern)
+		}
+		if !strings.HasPrefix(c.ID, rolePrefix[c.Role]+"-") {
+			bad("ID prefix does not match role %q", c.Role)
+		}
+		if strings.TrimSpace(c.Title) == "" {
+			bad("empty title")
+		}
+		if !slices.Contains(spec.Roles, c.Role) {
+			bad("unknown role %q", c.Role)
+		}
+		if !slices.Contains(spec.Levels, c.Level) {
+			bad("unknown level %q", c.Level)
+		}
+		if !slices.Contains(spec.Severities, c.Severity) {
+			bad("unknown severity %q", c.Severity)
+		}
+		if !areaPattern.MatchString(c.Area) {
+			bad("area %q is not a lowercase word", c.Area)
+		}
+		if len(c.Revisions) == 0 {
+			bad("no revisions")
+		}
+		for _, r := range c.Revisions {
+			if !slices.Contains(spec.Revisions, r) {
+				bad("unknown revision %q", r)
+			}
+		}
+		if len(c.Refs) == 0 {
+			bad("no requirement references")
+		}
+		for _, ref := range c.Refs {
+			if ref.Label == "" || !strings.HasPrefix(ref.URL, "https://") {
+				bad("reference %+v needs a label and an https link", ref)
+			}
+		}
+		if len(c.Faults) == 0 {
+			bad("no fault trips it")
+		}
+		for _, f := range c.Faults {
+			if !faultName.MatchString(f.Name) {
+				bad("fault %q is not a counterpart fault name", f.Name)
+			}
+			for _, r := range f.Revisions {
+				if !c.AppliesTo(r) {
+					bad("fault %q trips it in %s, a revision it does not apply to", f.Name, r)
+				}
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("catalog: invalid:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+var rolePrefix = map[spec.Role]string{spec.RoleAS: "AS", spec.RoleRS: "RS", spec.RoleClient: "CL"}

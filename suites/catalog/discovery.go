@@ -1,0 +1,198 @@
+package catalog
+
+import "github.com/mcpconform/mcpconform/internal/spec"
+
+// Server-mode discovery: the unauthenticated challenge, protected resource
+// metadata (RFC 9728) and authorization server metadata (RFC 8414, OpenID
+// Connect discovery), as each revision places them.
+func init() {
+	withPRM := spec.From(spec.Rev20250618)
+	all := spec.Revisions
+	register(
+		Check{
+			ID: "RS-AUTH-001", Title: "answers an unauthenticated MCP request with 401",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "challenge",
+			Revisions: all,
+			Refs: []Ref{
+				mcp(spec.Rev20260728, pageIndex, "access-token-usage", "Access token usage"),
+				rfc(6750, "3.1"),
+			},
+			Faults: faults("rs.no-auth", "rs.mcp-hang"),
+		},
+		Check{
+			ID: "RS-AUTH-002", Title: "challenges with the Bearer scheme on 401",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "challenge",
+			Revisions: all,
+			Refs:      []Ref{rfc(6750, "3"), rfc(9110, "11.6.1")},
+			Faults:    faults("rs.no-www-authenticate"),
+		},
+		Check{
+			ID: "RS-AUTH-003", Title: "names resource_metadata in the 401 challenge",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "challenge",
+			Revisions: spec.Only(spec.Rev20250618),
+			Refs: []Ref{
+				mcp(spec.Rev20250618, pageAuthorization, "authorization-server-location", "Authorization server location"),
+				rfc(9728, "5.1"),
+			},
+			Faults: faults("rs.no-www-authenticate", "rs.challenge-no-resource-metadata"),
+		},
+		Check{
+			ID: "RS-AUTH-004", Title: "sends no error code when the request had no credentials",
+			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "challenge",
+			Revisions: all,
+			Refs:      []Ref{rfc(6750, "3.1")},
+			Faults:    faults("rs.error-without-credentials"),
+		},
+		Check{
+			ID: "RS-AUTH-005", Title: "names the needed scope in the 401 challenge",
+			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "challenge",
+			Revisions: spec.From(spec.Rev20251125),
+			Refs: []Ref{
+				mcp(spec.Rev20260728, pageIndex, "scope-selection-strategy", "Scope selection strategy"),
+				rfc(6750, "3"),
+			},
+			Faults: faults("rs.challenge-no-scope"),
+		},
+		Check{
+			ID: "RS-PRM-001", Title: "publishes protected resource metadata where clients look for it",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
+			Revisions: withPRM,
+			Refs: []Ref{
+				mcp(spec.Rev20260728, pageServerDiscovery, "protected-resource-metadata-discovery-requirements", "Protected resource metadata discovery requirements"),
+				rfc(9728, "3"),
+			},
+			Faults: faults(
+				"rs.prm-missing", "rs.prm-malformed-json", "rs.prm-huge-body", "rs.prm-hang",
+				"rs.prm-redirect-loop", "rs.prm-redirect-offhost",
+			),
+		},
+		Check{
+			ID: "RS-PRM-002", Title: "serves protected resource metadata as application/json",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{rfc(9728, "3.2")},
+			Faults:    faults("rs.prm-wrong-content-type"),
+		},
+		Check{
+			ID: "RS-PRM-003", Title: "publishes metadata at the path-inserted well-known URL",
+			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "prm",
+			Revisions: withPRM,
+			Refs: []Ref{
+				rfc(9728, "3.1"),
+				mcp(spec.Rev20260728, pageServerDiscovery, "protected-resource-metadata-discovery-requirements", "Protected resource metadata discovery requirements"),
+			},
+			Faults: faults(
+				"rs.prm-root-only", "rs.prm-missing", "rs.prm-malformed-json", "rs.prm-huge-body",
+				"rs.prm-hang", "rs.prm-redirect-loop", "rs.prm-redirect-offhost",
+			),
+		},
+		Check{
+			ID: "RS-PRM-004", Title: "names the MCP endpoint URL as its resource",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{rfc(9728, "3.3"), mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-location", "Authorization server location")},
+			Faults:    faults("rs.prm-resource-mismatch"),
+		},
+		Check{
+			ID: "RS-PRM-005", Title: "lists at least one authorization server",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-location", "Authorization server location"), rfc(9728, "2")},
+			Faults:    faults("rs.prm-no-authorization-servers"),
+		},
+		Check{
+			ID: "RS-PRM-006", Title: "matches the protected resource metadata schema",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{rfc(9728, "2")},
+			Faults:    faults("rs.prm-schema-violation"),
+		},
+		Check{
+			ID: "RS-PRM-007", Title: "advertises the scopes it accepts",
+			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{rfc(9728, "2"), mcp(spec.Rev20260728, pageIndex, "scope-selection-strategy", "Scope selection strategy")},
+			Faults:    faults("rs.prm-no-scopes"),
+		},
+		Check{
+			ID: "RS-PRM-008", Title: "does not offer bearer tokens in the query string",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{mcp(spec.Rev20260728, pageIndex, "token-requirements", "Token requirements"), rfc(9728, "2")},
+			Faults:    faults("rs.prm-advertises-query"),
+		},
+		Check{
+			ID: "AS-META-001", Title: "publishes authorization server metadata where the revision says",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
+			Revisions: withPRM,
+			Refs: []Ref{
+				mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-metadata-discovery", "Authorization server metadata discovery"),
+				rfc(8414, "3"), oidcDiscovery("4", "ProviderConfig"),
+			},
+			Faults: append(faults("as.metadata.missing", "as.metadata.malformed-json", "as.metadata.redirect-offhost"),
+				faultIn("as.metadata.oidc-only", spec.Rev20250618)),
+		},
+		Check{
+			ID: "AS-META-002", Title: "publishes the issuer it was discovered under",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
+			Revisions: withPRM,
+			Refs:      []Ref{rfc(8414, "3.3"), mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-metadata-discovery", "Authorization server metadata discovery")},
+			Faults:    faults("as.metadata.issuer-mismatch"),
+		},
+		Check{
+			ID: "AS-META-003", Title: "serves authorization server metadata as application/json",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
+			Revisions: all,
+			Refs:      []Ref{rfc(8414, "3.2")},
+			Faults:    faults("as.metadata.wrong-content-type"),
+		},
+		Check{
+			ID: "AS-META-004", Title: "advertises its authorization and token endpoints",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
+			Revisions: all,
+			Refs:      []Ref{rfc(8414, "2")},
+			Faults:    faults("as.metadata.no-token-endpoint"),
+		},
+		Check{
+			ID: "AS-META-005", Title: "supports the code response type",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
+			Revisions: all,
+			Refs:      []Ref{rfc(8414, "2"), mcp(spec.Rev20260728, pageIndex, "overview", "Overview")},
+			Faults:    faults("as.metadata.no-code-response-type"),
+		},
+		Check{
+			ID: "AS-META-006", Title: "advertises S256 in code_challenge_methods_supported",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "as-metadata",
+			Revisions: spec.From(spec.Rev20251125),
+			Refs: []Ref{
+				mcp(spec.Rev20260728, pageSecurity, "authorization-code-protection", "Authorization code protection"),
+				rfc(8414, "2"), rfc(7636, "4.2"),
+			},
+			Faults: faults("as.metadata.no-s256"),
+		},
+		Check{
+			ID: "AS-META-007", Title: "matches the authorization server metadata schema",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
+			Revisions: all,
+			Refs:      []Ref{rfc(8414, "2"), oidcDiscovery("3", "ProviderMetadata")},
+			Faults:    faults("as.metadata.schema-violation"),
+		},
+		Check{
+			ID: "AS-META-008", Title: "lists authorization_code among its grant types",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
+			Revisions: all,
+			Refs:      []Ref{rfc(8414, "2"), mcp(spec.Rev20260728, pageIndex, "overview", "Overview")},
+			Faults:    faults("as.metadata.no-authorization-code-grant"),
+		},
+		Check{
+			ID: "AS-LEG-001", Title: "publishes metadata at the MCP server's origin",
+			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "as-metadata",
+			Revisions: spec.Only(spec.Rev20250326),
+			Refs: []Ref{
+				mcp(spec.Rev20250326, pageAuthorization, "authorization-base-url", "Authorization base URL"),
+				rfc(8414, "3"),
+			},
+			Faults: faults("as.metadata.missing", "as.metadata.malformed-json", "as.metadata.redirect-offhost", "as.metadata.oidc-only"),
+		},
+	)
+}

@@ -1,0 +1,85 @@
+// Package check is the thin layer between a Ginkgo spec and the catalogue:
+// the decorator that ties a spec to its entry, and the helpers that attach
+// evidence and tell a failed prerequisite from a failed check.
+package check
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+)
+
+// EvidenceEntry names the report entries that carry recorded exchanges.
+const EvidenceEntry = "evidence"
+
+// PrerequisitePrefix starts the reason of a check skipped because a step it
+// builds on failed (that step's own check reports the failure).
+const PrerequisitePrefix = "prerequisite failed: "
+
+// ID ties a spec to its catalogue entry: the entry's generated labels. An
+// unknown ID keeps only its check label, and start-up validation names it.
+func ID(id string) Labels {
+	c, ok := catalog.Lookup(id)
+	if !ok {
+		return Label(catalog.LabelCheck + id)
+	}
+	return Label(c.Labels()...)
+}
+
+// Evidencer is anything that recorded exchanges.
+type Evidencer interface {
+	Evidence() []evidence.Exchange
+}
+
+// Attach adds the recorded exchanges of each source to the running spec.
+func Attach(sources ...Evidencer) {
+	for _, s := range sources {
+		if s == nil {
+			continue
+		}
+		for _, ex := range s.Evidence() {
+			AddReportEntry(EvidenceEntry, ex, ReportEntryVisibilityNever)
+		}
+	}
+}
+
+// Require returns v when err is nil, and otherwise fails the check: v's step
+// is what this check judges. v's evidence is attached either way.
+func Require[T any](v T, err error) T {
+	attachAny(v)
+	if err != nil {
+		Fail(err.Error(), 1)
+	}
+	return v
+}
+
+// Need returns v when err is nil, and otherwise skips the check: the step it
+// builds on failed and is judged by its own check.
+func Need[T any](v T, err error) T {
+	attachAny(v)
+	if err != nil {
+		Skip(PrerequisitePrefix+err.Error(), 1)
+	}
+	return v
+}
+
+func attachAny(v any) {
+	if e, ok := v.(Evidencer); ok {
+		Attach(e)
+	}
+}
+
+// Progress, when set, is told about each check as it completes. Ginkgo drops
+// top-level ReportAfterEach nodes once PreviewSpecs has run, so each mode's
+// top-level container declares ReportEach instead.
+var Progress func(SpecReport)
+
+// ReportEach reports every spec of the enclosing container to Progress.
+func ReportEach() {
+	ReportAfterEach(func(r SpecReport) {
+		if Progress != nil {
+			Progress(r)
+		}
+	})
+}

@@ -1,0 +1,170 @@
+// Package run turns a run's configuration into a Ginkgo label filter, runs
+// the specs in this process through RunSpecs and builds the results model
+// from Ginkgo's report.
+package run
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+// suiteTimeout bounds a whole run; each request is bounded far tighter.
+const suiteTimeout = 30 * time.Minute
+
+// Ginkgo keeps one global suite per process: these hooks belong to it.
+var (
+	collecting bool
+	progress   io.Writer = io.Discard
+	lastReport types.Report
+)
+
+// printProgress prints one line per check as it completes.
+func printProgress(r SpecReport) {
+	if !collecting || r.State == types.SpecStateSkipped && r.Failure.Message == "" {
+		return
+	}
+	id, _ := catalog.CheckID(r.Labels())
+	line := fmt.Sprintf("%-5s %-12s %s", verdictWord(r.State), id, r.LeafNodeText)
+	if r.State.Is(types.SpecStateFailureStates) || r.State == types.SpecStateSkipped {
+		line += "\n      " + firstLine(r.Failure.Message)
+	}
+	fmt.Fprintln(progress, line)
+}
+
+var _ = ReportAfterSuite("mcpconform results", func(r Report) {
+	if collecting {
+		lastReport = r
+	}
+})
+
+// execute runs the selected specs once; Ginkgo allows one run per process.
+func execute(filter catalog.Filter, out io.Writer, verbose bool) types.Report {
+	RegisterFailHandler(Fail)
+	progress = out
+	if !verbose {
+		formatter.ColorableStdOut = io.Discard
+	}
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	suiteConfig.LabelFilter = filter.LabelFilter()
+	suiteConfig.Timeout = suiteTimeout
+	suiteConfig.RandomSeed = 1
+	reporterConfig.Succinct = !verbose
+	reporterConfig.Verbose = verbose
+	reporterConfig.NoColor = true
+	collecting, check.Progress = true, printProgress
+	defer func() { collecting, check.Progress = false, nil }()
+	RunSpecs(ginkgoT{}, "mcpconform", suiteConfig, reporterConfig)
+	return lastReport
+}
+
+// ginkgoT stands in for *testing.T: the verdicts are read from the report.
+type ginkgoT struct{}
+
+func (ginkgoT) Fail() {}
+
+// results builds the results model from Ginkgo's report, keeping only the
+// selected checks (Ginkgo also reports the ones the filter left out).
+func results(report types.Report, selected []catalog.Check) ([]reports.CheckResult, bool) {
+	want := map[string]catalog.Check{}
+	for _, c := range selected {
+		want[c.ID] = c
+	}
+	var out []reports.CheckResult
+	for _, sr := range report.SpecReports {
+		id, ok := catalog.CheckID(sr.Labels())
+		c, selectedCheck := want[id]
+		if sr.LeafNodeType != types.NodeTypeIt || !ok || !selectedCheck || sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
+			continue
+		}
+		out = append(out, checkResult(c, sr))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	interrupted := false
+	for _, reason := range report.SpecialSuiteFailureReasons {
+		if strings.Contains(reason, "Interrupted") {
+			interrupted = true
+		}
+	}
+	return out, interrupted
+}
+
+func checkResult(c catalog.Check, sr types.SpecReport) reports.CheckResult {
+	res := ResultFor(c)
+	res.DurationMS = sr.RunTime.Milliseconds()
+	switch {
+	case sr.State == types.SpecStatePassed:
+		res.Status = reports.StatusPassed
+	case sr.State == types.SpecStateSkipped:
+		res.Status, res.Message = reports.StatusSkipped, sr.Failure.Message
+	default:
+		res.Status, res.Message = reports.StatusFailed, failureMessage(sr)
+	}
+	seen := map[string]bool{}
+	for _, entry := range sr.ReportEntries {
+		if entry.Name != check.EvidenceEntry {
+			continue
+		}
+		ex, ok := entry.Value.GetRawValue().(evidence.Exchange)
+		key := ex.Time.String() + ex.Method + ex.URL
+		if ok && !seen[key] {
+			seen[key] = true
+			res.Evidence = append(res.Evidence, ex)
+		}
+	}
+	return res
+}
+
+// ResultFor is a check's catalogue data in the results model, without a verdict.
+func ResultFor(c catalog.Check) reports.CheckResult {
+	res := reports.CheckResult{
+		ID: c.ID, Title: c.Title, Role: string(c.Role), Level: string(c.Level),
+		Severity: string(c.Severity),
+	}
+	for _, r := range c.Revisions {
+		res.Revisions = append(res.Revisions, string(r))
+	}
+	for _, ref := range c.Refs {
+		res.Refs = append(res.Refs, reports.Ref{Label: ref.Label, URL: ref.URL})
+	}
+	return res
+}
+
+func failureMessage(sr types.SpecReport) string {
+	switch sr.State {
+	case types.SpecStateTimedout:
+		return "timed out: " + sr.Failure.Message
+	case types.SpecStateInterrupted:
+		return "interrupted: " + sr.Failure.Message
+	case types.SpecStatePanicked:
+		return fmt.Sprintf("internal error (panic): %s %v", sr.Failure.Message, sr.Failure.ForwardedPanic)
+	}
+	return sr.Failure.Message
+}
+
+func verdictWord(s types.SpecState) string {
+	switch s {
+	case types.SpecStatePassed:
+		return "PASS"
+	case types.SpecStateSkipped:
+		return "SKIP"
+	}
+	return "FAIL"
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

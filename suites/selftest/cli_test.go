@@ -1,0 +1,140 @@
+package selftest_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/reports"
+)
+
+// start runs the binary without waiting for it to end.
+func start(args ...string) *gexec.Session {
+	session, err := gexec.Start(exec.Command(binary, args...), GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { session.Kill().Wait(5 * time.Second) })
+	return session
+}
+
+var _ = Describe("The command line", func() {
+	It("lists the catalogue as JSON with every field filled", func() {
+		session := start("list", "--json")
+		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitOK))
+		var checks []map[string]any
+		Expect(json.Unmarshal(session.Out.Contents(), &checks)).To(Succeed())
+		Expect(len(checks)).To(BeNumerically(">=", 15))
+		for _, c := range checks {
+			for _, field := range []string{"id", "title", "role", "level", "severity", "revisions", "refs", "faults"} {
+				Expect(c).To(HaveKeyWithValue(field, Not(BeEmpty())), "check %v field %s", c["id"], field)
+			}
+		}
+	})
+
+	It("filters the list the way a run does", func() {
+		session := start("list", "--spec-version", "2025-03-26", "--role", "rs")
+		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitOK))
+		Expect(session.Out).To(gbytes.Say("RS-AUTH-001"))
+		Expect(string(session.Out.Contents())).NotTo(ContainSubstring("RS-PRM-001"))
+	})
+
+	DescribeTable("refuses a bad command line with exit 2",
+		func(args ...string) {
+			session := start(args...)
+			Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitUsage))
+			Expect(session.Err).To(gbytes.Say("mcpconform: "))
+		},
+		Entry("a filter that selects nothing", "list", "--spec-version", "2025-03-26", "--focus", "RS-PRM-001"),
+		Entry("a run filter that selects nothing", "server", "--spec-version", "2025-03-26", "--focus", "RS-PRM-001"),
+		Entry("an unknown revision", "server", "--spec-version", "2024-11-05"),
+		Entry("an unknown check ID", "server", "--skip", "XX-NOPE-001"),
+		Entry("an unknown flag", "server", "--frobnicate"),
+		Entry("a missing baseline file", "server", "--baseline", "/nonexistent/baseline.txt"),
+	)
+
+	It("exits 3 within seconds for an unreachable target and still writes the reports", func() {
+		dir := GinkgoT().TempDir()
+		began := time.Now()
+		session := start("server", "--url", "http://127.0.0.1:1/mcp", "--report-dir", dir)
+		Eventually(session).WithTimeout(10 * time.Second).Should(gexec.Exit(reports.ExitUnreachable))
+		Expect(time.Since(began)).To(BeNumerically("<", 5*time.Second))
+		Expect(session.Err).To(gbytes.Say(`mcpconform: target unreachable`))
+		res := readResults(dir)
+		Expect(res.Error).To(ContainSubstring("connection refused"))
+		for _, f := range []string{reports.JUnitFile, reports.HTMLFile} {
+			Expect(filepath.Join(dir, f)).To(BeARegularFile())
+		}
+	})
+
+	It("tests the bundled reference target when no URL is given", func() {
+		session, dir := mcpconform("server")
+		Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+		Expect(session.Out).To(gbytes.Say("bundled reference target"))
+		res := readResults(dir)
+		Expect(res.Summary.Passed).To(Equal(res.Summary.Total))
+		Expect(res.SpecVersion).To(Equal(string(spec.Latest)))
+	})
+
+	Describe("a baseline of expected failures", func() {
+		var url string
+		BeforeEach(func() {
+			url = reference(spec.Latest, "as.metadata.no-s256").MCPURL()
+		})
+
+		baseline := func(content string) string {
+			path := filepath.Join(GinkgoT().TempDir(), "baseline.txt")
+			Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
+			return path
+		}
+
+		It("passes the gate when the only failures are expected", func() {
+			session, dir := mcpconform("server", "--url", url, "--baseline", baseline("AS-META-006  S256 lands next release\n"))
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+			Expect(byStatus(readResults(dir))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
+		})
+
+		It("fails the gate when a baseline entry now passes", func() {
+			session, dir := mcpconform("server", "--url", url,
+				"--baseline", baseline("AS-META-006  S256 lands next release\nRS-PRM-001  was broken\n"))
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+			Expect(byStatus(readResults(dir))[reports.StatusUnexpectedPass]).To(ConsistOf("RS-PRM-001"))
+		})
+	})
+
+	It("writes the reports of an interrupted run", func() {
+		srv := reference(spec.Latest, "rs.prm-hang")
+		dir := GinkgoT().TempDir()
+		session := start("server", "--url", srv.MCPURL(), "--timeout", "1m", "--report-dir", dir)
+		Eventually(session.Out).WithTimeout(10 * time.Second).Should(gbytes.Say("testing "))
+		session.Signal(syscall.SIGINT)
+		Eventually(session).WithTimeout(10 * time.Second).Should(gexec.Exit(reports.ExitFailures))
+		res := readResults(dir)
+		Expect(res.Interrupted).To(BeTrue())
+		Expect(session.Out).To(gbytes.Say("INCOMPLETE"))
+	})
+
+	It("serves the reference target standalone until interrupted", func() {
+		session := start("mock", "server", "--spec-version", "2025-06-18")
+		Eventually(session.Out).WithTimeout(10 * time.Second).Should(gbytes.Say("serving until interrupted"))
+		Expect(string(session.Out.Contents())).To(MatchRegexp(`http://127\.0\.0\.1:\d+/mcp`))
+		session.Signal(syscall.SIGINT)
+		Eventually(session).WithTimeout(10 * time.Second).Should(gexec.Exit(reports.ExitOK))
+	})
+
+	It("lists every fault of the reference target", func() {
+		session := start("mock", "server", "--list-faults")
+		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitOK))
+		for _, f := range mockserver.Faults() {
+			Expect(string(session.Out.Contents())).To(ContainSubstring(f.Name))
+		}
+	})
+})

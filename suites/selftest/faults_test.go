@@ -1,0 +1,86 @@
+package selftest_test
+
+import (
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+var _ = Describe("Every check can fail", func() {
+	It("names only faults the reference target has, and every fault trips a check", func() {
+		known := map[string]bool{}
+		for _, f := range mockserver.Faults() {
+			known[f.Name] = true
+		}
+		named := map[string]bool{}
+		for _, c := range catalog.All() {
+			for _, f := range c.Faults {
+				Expect(known).To(HaveKey(f.Name), "%s names fault %s", c.ID, f.Name)
+				named[f.Name] = true
+			}
+		}
+		for f := range known {
+			Expect(named).To(HaveKey(f), "no check names fault %s", f)
+		}
+	})
+
+	for _, rev := range spec.Revisions {
+		DescribeTable("against the reference target at "+string(rev),
+			func(fault string) {
+				var faults []string
+				if fault != "" {
+					faults = []string{fault}
+				}
+				srv := reference(rev, faults...)
+				session, dir := mcpconform("server", "--url", srv.MCPURL(), "--spec-version", string(rev), "--timeout", hostileTimeout)
+				res := readResults(dir)
+
+				var expected []string
+				for _, c := range catalog.All() {
+					if fault != "" && c.TrippedBy(fault, rev) {
+						expected = append(expected, c.ID)
+					}
+				}
+				got := byStatus(res)
+				Expect(got[reports.StatusFailed]).To(ConsistOf(expected), "checks failing under %q", fault)
+				for _, c := range res.Checks {
+					if c.Status == reports.StatusSkipped {
+						Expect(expected).NotTo(BeEmpty(), "%s skipped though no check should fail: %s", c.ID, c.Message)
+						Expect(c.Message).To(HavePrefix(check.PrerequisitePrefix), "%s skipped for another reason", c.ID)
+					}
+				}
+				Expect(res.Checks).To(HaveLen(len(catalog.Filter{Revision: rev}.Select())))
+				if len(expected) == 0 {
+					Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+				} else {
+					Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+					for _, c := range res.Checks {
+						if c.Status == reports.StatusFailed {
+							Expect(strings.TrimSpace(c.Message)).NotTo(BeEmpty(), "%s failed without a reason", c.ID)
+							Expect(c.Evidence).NotTo(BeEmpty(), "%s failed without evidence", c.ID)
+						}
+					}
+				}
+			},
+			faultEntries(rev),
+		)
+	}
+})
+
+// faultEntries are the clean reference and every fault that applies to rev.
+func faultEntries(rev spec.Revision) []TableEntry {
+	entries := []TableEntry{Entry("clean", "")}
+	for _, f := range mockserver.Faults() {
+		if f.AppliesTo(rev) {
+			entries = append(entries, Entry(f.Name, f.Name))
+		}
+	}
+	return entries
+}

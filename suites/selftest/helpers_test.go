@@ -1,0 +1,56 @@
+package selftest_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/reports"
+)
+
+// hostileTimeout keeps hang faults short; the reference answers in microseconds.
+const hostileTimeout = "500ms"
+
+// reference starts the bundled reference target for one revision and faults.
+func reference(rev spec.Revision, faults ...string) *mockserver.Server {
+	srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithFaults(faults...))
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(srv.Close)
+	return srv
+}
+
+// mcpconform runs the binary to completion and returns its session and report dir.
+func mcpconform(args ...string) (*gexec.Session, string) {
+	dir := GinkgoT().TempDir()
+	cmd := exec.Command(binary, append(args, "--report-dir", dir)...)
+	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	Eventually(session).WithTimeout(60 * time.Second).Should(gexec.Exit())
+	return session, dir
+}
+
+func readResults(dir string) *reports.Results {
+	f, err := os.Open(filepath.Join(dir, reports.ResultsFile))
+	Expect(err).NotTo(HaveOccurred())
+	defer f.Close()
+	res, err := reports.ReadJSON(f)
+	Expect(err).NotTo(HaveOccurred())
+	return res
+}
+
+// byStatus groups check IDs by status.
+func byStatus(res *reports.Results) map[reports.Status][]string {
+	out := map[reports.Status][]string{}
+	for _, c := range res.Checks {
+		out[c.Status] = append(out[c.Status], c.ID)
+	}
+	return out
+}

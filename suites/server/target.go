@@ -1,0 +1,33 @@
+// Package server holds the server-mode specs: mcpconform as an MCP client
+// judging a real MCP server and the authorization server it names.
+package server
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+// Target is the MCP server under test.
+type Target struct {
+	MCPURL   string
+	Revision spec.Revision
+	Client   *mockclient.Client
+}
+
+var discovery *mockclient.Discovery
+
+// Use points the specs at target; call it before running them.
+func Use(target Target) *mockclient.Discovery {
+	discovery = mockclient.NewDiscovery(target.Client, target.Revision, target.MCPURL)
+	return discovery
+}
+
+var _ = Describe("Server mode", func() {
+	check.ReportEach()
+	describeChallenge()
+	describeProtectedResourceMetadata()
+	describeAuthorizationServerMetadata()
+})
