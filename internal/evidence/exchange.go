@@ -19,7 +19,7 @@ type Exchange struct {
 	ResponseHeaders http.Header `json:"responseHeaders,omitempty"`
 	ResponseBody    string      `json:"responseBody,omitempty"`
 	// Truncated says the recorded response body is a prefix of what was read.
-	Truncated  bool          `json:"truncated,omitempty"`
+	Truncated  bool   `json:"truncated,omitempty"`
 	DurationMS int64  `json:"durationMs"`
 	Error      string `json:"error,omitempty"`
 }
