@@ -30,6 +30,9 @@ type Options struct {
 	Timeout  time.Duration // per request; DefaultTimeout when zero
 	MaxBody  int64         // response body cap; DefaultMaxBody when zero
 	Redactor *evidence.Redactor
+	// Run, when set, is the whole run's context: once it ends (the user
+	// interrupted), every request ends with ErrInterrupted.
+	Run context.Context
 }
 
 // Client makes bounded, recorded HTTP requests.
@@ -38,6 +41,7 @@ type Client struct {
 	timeout  time.Duration
 	maxBody  int64
 	redactor *evidence.Redactor
+	run      context.Context
 }
 
 // Response is what a request produced. It is returned with the error too, so
@@ -59,9 +63,15 @@ func (r *Response) ContentType() string {
 // ErrUnreachable marks a request that never reached the target.
 var ErrUnreachable = errors.New("target unreachable")
 
+// ErrInterrupted marks a request cut short because the run was interrupted.
+var ErrInterrupted = errors.New("interrupted")
+
 // New makes a Client.
 func New(opts Options) *Client {
-	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor}
+	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run}
+	if c.run == nil {
+		c.run = context.Background()
+	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
 	}
@@ -89,6 +99,7 @@ func (c *Client) Get(ctx context.Context, url string, header http.Header) (*Resp
 func (c *Client) Do(ctx context.Context, method, url string, header http.Header, body string) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	defer context.AfterFunc(c.run, cancel)()
 	hops := &hopLog{}
 	ctx = context.WithValue(ctx, hopKey{}, hops)
 	out := &Response{}
@@ -133,10 +144,12 @@ func (c *Client) describe(err error, ctx context.Context) error {
 	switch {
 	case errors.As(err, &redirectErr):
 		return redirectErr
+	case c.run.Err() != nil:
+		return fmt.Errorf("mockclient: %w", ErrInterrupted)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("mockclient: no answer within %s", c.timeout)
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("mockclient: interrupted: %w", err)
+		return fmt.Errorf("mockclient: %w: %v", ErrInterrupted, err)
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {

@@ -4,9 +4,13 @@
 package check
 
 import (
+	"context"
+	"errors"
+
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 )
 
@@ -44,10 +48,14 @@ func Attach(sources ...Evidencer) {
 	}
 }
 
+// NotRunPrefix starts the reason of a check the run never got to judge.
+const NotRunPrefix = "not run: "
+
 // Require returns v when err is nil, and otherwise fails the check: v's step
 // is what this check judges. v's evidence is attached either way.
 func Require[T any](v T, err error) T {
 	attachAny(v)
+	skipIfInterrupted(err)
 	if err != nil {
 		Fail(err.Error(), 1)
 	}
@@ -58,10 +66,19 @@ func Require[T any](v T, err error) T {
 // builds on failed and is judged by its own check.
 func Need[T any](v T, err error) T {
 	attachAny(v)
+	skipIfInterrupted(err)
 	if err != nil {
 		Skip(PrerequisitePrefix+err.Error(), 1)
 	}
 	return v
+}
+
+// skipIfInterrupted: a step cut short by the user's interrupt says nothing
+// about the target.
+func skipIfInterrupted(err error) {
+	if errors.Is(err, mockclient.ErrInterrupted) {
+		Skip(NotRunPrefix+"interrupted", 2)
+	}
 }
 
 func attachAny(v any) {
@@ -70,13 +87,23 @@ func attachAny(v any) {
 	}
 }
 
-// Progress, when set, is told about each check as it completes. Ginkgo drops
-// top-level ReportAfterEach nodes once PreviewSpecs has run, so each mode's
-// top-level container declares ReportEach instead.
+// Progress, when set, is told about each check as it completes.
 var Progress func(SpecReport)
 
-// ReportEach reports every spec of the enclosing container to Progress.
-func ReportEach() {
+// Run, when set, is the whole run's context; once it ends, the checks not
+// yet started are skipped as not run.
+var Run context.Context
+
+// Frame declares what every mode's top-level container needs: progress
+// reporting, and no new check starting after an interrupt. Ginkgo drops
+// top-level ReportAfterEach nodes once PreviewSpecs has run, so each mode's
+// container declares Frame instead.
+func Frame() {
+	BeforeEach(func() {
+		if Run != nil && Run.Err() != nil {
+			Skip(NotRunPrefix + "interrupted")
+		}
+	})
 	ReportAfterEach(func(r SpecReport) {
 		if Progress != nil {
 			Progress(r)

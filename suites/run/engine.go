@@ -4,6 +4,7 @@
 package run
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -51,7 +52,7 @@ var _ = ReportAfterSuite("mcpconform results", func(r Report) {
 })
 
 // execute runs the selected specs once; Ginkgo allows one run per process.
-func execute(filter catalog.Filter, out io.Writer, verbose bool) types.Report {
+func execute(ctx context.Context, filter catalog.Filter, out io.Writer, verbose bool) types.Report {
 	RegisterFailHandler(Fail)
 	progress = out
 	if !verbose {
@@ -64,8 +65,8 @@ func execute(filter catalog.Filter, out io.Writer, verbose bool) types.Report {
 	reporterConfig.Succinct = !verbose
 	reporterConfig.Verbose = verbose
 	reporterConfig.NoColor = true
-	collecting, check.Progress = true, printProgress
-	defer func() { collecting, check.Progress = false, nil }()
+	collecting, check.Progress, check.Run = true, printProgress, ctx
+	defer func() { collecting, check.Progress, check.Run = false, nil, nil }()
 	RunSpecs(ginkgoT{}, "mcpconform", suiteConfig, reporterConfig)
 	return lastReport
 }
@@ -90,14 +91,22 @@ func results(report types.Report, selected []catalog.Check) ([]reports.CheckResu
 			continue
 		}
 		out = append(out, checkResult(c, sr))
+		delete(want, id)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	interrupted := false
 	for _, reason := range report.SpecialSuiteFailureReasons {
 		if strings.Contains(reason, "Interrupted") {
 			interrupted = true
 		}
 	}
+	if interrupted {
+		for _, c := range want {
+			r := ResultFor(c)
+			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, interrupted
 }
 
@@ -109,6 +118,8 @@ func checkResult(c catalog.Check, sr types.SpecReport) reports.CheckResult {
 		res.Status = reports.StatusPassed
 	case sr.State == types.SpecStateSkipped:
 		res.Status, res.Message = reports.StatusSkipped, sr.Failure.Message
+	case sr.State == types.SpecStateInterrupted:
+		res.Status, res.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
 	default:
 		res.Status, res.Message = reports.StatusFailed, failureMessage(sr)
 	}
@@ -146,8 +157,6 @@ func failureMessage(sr types.SpecReport) string {
 	switch sr.State {
 	case types.SpecStateTimedout:
 		return "timed out: " + sr.Failure.Message
-	case types.SpecStateInterrupted:
-		return "interrupted: " + sr.Failure.Message
 	case types.SpecStatePanicked:
 		return fmt.Sprintf("internal error (panic): %s %v", sr.Failure.Message, sr.Failure.ForwardedPanic)
 	}
@@ -160,6 +169,8 @@ func verdictWord(s types.SpecState) string {
 		return "PASS"
 	case types.SpecStateSkipped:
 		return "SKIP"
+	case types.SpecStateInterrupted:
+		return "STOP"
 	}
 	return "FAIL"
 }

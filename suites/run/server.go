@@ -11,6 +11,7 @@ import (
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/check"
 	"github.com/mcpconform/mcpconform/suites/server"
 )
 
@@ -47,7 +48,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	}
 	redactor := &evidence.Redactor{}
 	redactor.Add(cfg.Secrets...)
-	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor})
+	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx})
 	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client})
 
 	res := &reports.Results{
@@ -66,7 +67,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		res.Error = fmt.Sprintf("%v (%s)", err, cfg.MCPURL)
 		for _, c := range selected {
 			r := ResultFor(c)
-			r.Status, r.Message = reports.StatusSkipped, "not run: target unreachable"
+			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"target unreachable"
 			res.Checks = append(res.Checks, r)
 		}
 		return res, err
@@ -79,10 +80,8 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	report := execute(cfg.Filter, progress, cfg.Verbose)
+	report := execute(ctx, cfg.Filter, progress, cfg.Verbose)
 	res.Checks, res.Interrupted = results(report, selected)
-	if ctx.Err() != nil {
-		res.Interrupted = true
-	}
+	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	return res, nil
 }

@@ -26,7 +26,7 @@ func Use(target Target) *mockclient.Discovery {
 }
 
 var _ = Describe("Server mode", func() {
-	check.ReportEach()
+	check.Frame()
 	describeChallenge()
 	describeProtectedResourceMetadata()
 	describeAuthorizationServerMetadata()
