@@ -13,12 +13,6 @@ import (
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
-// Ref cites a requirement.
-type Ref struct {
-	Label string `json:"label"`
-	URL   string `json:"url"`
-}
-
 // Check is one catalogue entry.
 type Check struct {
 	ID        string          `json:"id"`
@@ -76,9 +70,13 @@ var (
 	byID   = map[string]int{}
 )
 
-// register adds entries; called from each area file's init.
+// register adds entries; called from each area file's init. References are
+// shown as the check's newest revision reads them.
 func register(entries ...Check) {
 	for _, c := range entries {
+		if len(c.Revisions) > 0 {
+			c.Refs = c.RefsFor(c.Revisions[len(c.Revisions)-1])
+		}
 		byID[c.ID] = len(checks)
 		checks = append(checks, c)
 	}
@@ -108,10 +106,12 @@ var (
 
 // Validate checks the whole catalogue: unique IDs, closed vocabularies, and
 // every field a report needs filled.
-func Validate() error {
+func Validate() error { return validate(checks) }
+
+func validate(entries []Check) error {
 	var problems []string
 	seen := map[string]bool{}
-	for _, c := range checks {
+	for _, c := range entries {
 		bad := func(format string, args ...any) {
 			problems = append(problems, c.ID+": "+fmt.Sprintf(format, args...))
 		}

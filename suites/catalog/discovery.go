@@ -14,7 +14,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "challenge",
 			Revisions: all,
 			Refs: []Ref{
-				mcp(spec.Rev20260728, pageIndex, "access-token-usage", "Access token usage"),
+				mcp(mcpErrors),
 				rfc(6750, "3.1"),
 			},
 			Faults: faults("rs.no-auth", "rs.mcp-hang"),
@@ -31,7 +31,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "challenge",
 			Revisions: spec.Only(spec.Rev20250618),
 			Refs: []Ref{
-				mcp(spec.Rev20250618, pageAuthorization, "authorization-server-location", "Authorization server location"),
+				mcp(mcpASLocation),
 				rfc(9728, "5.1"),
 			},
 			Faults: faults("rs.no-www-authenticate", "rs.challenge-no-resource-metadata"),
@@ -48,7 +48,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "challenge",
 			Revisions: spec.From(spec.Rev20251125),
 			Refs: []Ref{
-				mcp(spec.Rev20260728, pageIndex, "scope-selection-strategy", "Scope selection strategy"),
+				mcp(mcpScopes),
 				rfc(6750, "3"),
 			},
 			Faults: faults("rs.challenge-no-scope"),
@@ -58,7 +58,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,
 			Refs: []Ref{
-				mcp(spec.Rev20260728, pageServerDiscovery, "protected-resource-metadata-discovery-requirements", "Protected resource metadata discovery requirements"),
+				mcp(mcpPRMDiscovery),
 				rfc(9728, "3"),
 			},
 			Faults: faults(
@@ -79,7 +79,7 @@ func init() {
 			Revisions: withPRM,
 			Refs: []Ref{
 				rfc(9728, "3.1"),
-				mcp(spec.Rev20260728, pageServerDiscovery, "protected-resource-metadata-discovery-requirements", "Protected resource metadata discovery requirements"),
+				mcp(mcpPRMDiscovery),
 			},
 			Faults: faults(
 				"rs.prm-root-only", "rs.prm-missing", "rs.prm-malformed-json", "rs.prm-huge-body",
@@ -90,14 +90,14 @@ func init() {
 			ID: "RS-PRM-004", Title: "names the MCP endpoint URL as its resource",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,
-			Refs:      []Ref{rfc(9728, "3.3"), mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-location", "Authorization server location")},
+			Refs:      []Ref{rfc(9728, "3.3"), mcp(mcpASLocation)},
 			Faults:    faults("rs.prm-resource-mismatch"),
 		},
 		Check{
 			ID: "RS-PRM-005", Title: "lists at least one authorization server",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,
-			Refs:      []Ref{mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-location", "Authorization server location"), rfc(9728, "2")},
+			Refs:      []Ref{mcp(mcpASLocation), rfc(9728, "2")},
 			Faults:    faults("rs.prm-no-authorization-servers"),
 		},
 		Check{
@@ -111,14 +111,14 @@ func init() {
 			ID: "RS-PRM-007", Title: "advertises the scopes it accepts",
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "prm",
 			Revisions: withPRM,
-			Refs:      []Ref{rfc(9728, "2"), mcp(spec.Rev20260728, pageIndex, "scope-selection-strategy", "Scope selection strategy")},
+			Refs:      []Ref{rfc(9728, "2"), mcp(mcpScopes)},
 			Faults:    faults("rs.prm-no-scopes"),
 		},
 		Check{
 			ID: "RS-PRM-008", Title: "does not offer bearer tokens in the query string",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
 			Revisions: withPRM,
-			Refs:      []Ref{mcp(spec.Rev20260728, pageIndex, "token-requirements", "Token requirements"), rfc(9728, "2")},
+			Refs:      []Ref{mcp(mcpTokens), rfc(9728, "2")},
 			Faults:    faults("rs.prm-advertises-query"),
 		},
 		Check{
@@ -126,7 +126,7 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: withPRM,
 			Refs: []Ref{
-				mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-metadata-discovery", "Authorization server metadata discovery"),
+				mcp(mcpASMetadata),
 				rfc(8414, "3"), oidcDiscovery("4", "ProviderConfig"),
 			},
 			Faults: append(faults("as.metadata.missing", "as.metadata.malformed-json", "as.metadata.redirect-offhost"),
@@ -136,7 +136,7 @@ func init() {
 			ID: "AS-META-002", Title: "publishes the issuer it was discovered under",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: withPRM,
-			Refs:      []Ref{rfc(8414, "3.3"), mcp(spec.Rev20260728, pageServerDiscovery, "authorization-server-metadata-discovery", "Authorization server metadata discovery")},
+			Refs:      []Ref{rfc(8414, "3.3"), mcp(mcpASMetadata)},
 			Faults:    faults("as.metadata.issuer-mismatch"),
 		},
 		Check{
@@ -157,7 +157,7 @@ func init() {
 			ID: "AS-META-005", Title: "supports the code response type",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: all,
-			Refs:      []Ref{rfc(8414, "2"), mcp(spec.Rev20260728, pageIndex, "overview", "Overview")},
+			Refs:      []Ref{rfc(8414, "2"), mcp(mcpOverview)},
 			Faults:    faults("as.metadata.no-code-response-type"),
 		},
 		Check{
@@ -165,7 +165,7 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "as-metadata",
 			Revisions: spec.From(spec.Rev20251125),
 			Refs: []Ref{
-				mcp(spec.Rev20260728, pageSecurity, "authorization-code-protection", "Authorization code protection"),
+				mcp(mcpPKCE),
 				rfc(8414, "2"), rfc(7636, "4.2"),
 			},
 			Faults: faults("as.metadata.no-s256"),
@@ -181,7 +181,7 @@ func init() {
 			ID: "AS-META-008", Title: "lists authorization_code among its grant types",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
 			Revisions: all,
-			Refs:      []Ref{rfc(8414, "2"), mcp(spec.Rev20260728, pageIndex, "overview", "Overview")},
+			Refs:      []Ref{rfc(8414, "2"), mcp(mcpOverview)},
 			Faults:    faults("as.metadata.no-authorization-code-grant"),
 		},
 		Check{
@@ -189,7 +189,7 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "as-metadata",
 			Revisions: spec.Only(spec.Rev20250326),
 			Refs: []Ref{
-				mcp(spec.Rev20250326, pageAuthorization, "authorization-base-url", "Authorization base URL"),
+				mcp(mcpBaseURL),
 				rfc(8414, "3"),
 			},
 			Faults: faults("as.metadata.missing", "as.metadata.malformed-json", "as.metadata.redirect-offhost", "as.metadata.oidc-only"),

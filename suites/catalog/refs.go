@@ -6,15 +6,80 @@ import (
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
-// mcp cites a section of the MCP authorization specification of one
-// revision; page is the path below basic/ (the 2026 revisions split the
-// authorization page in four).
-func mcp(rev spec.Revision, page, anchor, section string) Ref {
+// Ref cites a requirement. A citation of the MCP specification follows the
+// revision: sections moved between pages and anchors over time.
+type Ref struct {
+	Label   string `json:"label"`
+	URL     string `json:"url"`
+	section *mcpSection
+}
+
+// For resolves the reference for revision r.
+func (r Ref) For(rev spec.Revision) Ref {
+	if r.section == nil {
+		return r
+	}
+	return r.section.ref(rev)
+}
+
+// RefsFor lists the check's references as they read in revision r, leaving
+// out MCP sections that revision does not have yet.
+func (c Check) RefsFor(r spec.Revision) []Ref {
+	var out []Ref
+	for _, ref := range c.Refs {
+		if ref.section == nil || r.AtLeast(ref.section.since) {
+			out = append(out, ref.For(r))
+		}
+	}
+	return out
+}
+
+// mcpSection is a section of the MCP authorization specification. Until
+// 2025-11-25 it is one page; from 2026-07-28 on it is split in four.
+type mcpSection struct {
+	title    string
+	since    spec.Revision            // the first revision with this section
+	page     string                   // below basic/authorization/ from 2026-07-28 on
+	anchor   string                   // the anchor in the newest revisions
+	anchorIn map[spec.Revision]string // where older revisions used another anchor
+}
+
+func (s *mcpSection) ref(rev spec.Revision) Ref {
+	page := "authorization"
+	if rev.AtLeast(spec.Rev20260728) {
+		page += "/" + s.page
+	}
+	anchor := s.anchor
+	if a, ok := s.anchorIn[rev]; ok {
+		anchor = a
+	}
 	return Ref{
-		Label: fmt.Sprintf("MCP %s: %s", rev, section),
-		URL:   fmt.Sprintf("https://modelcontextprotocol.io/specification/%s/basic/%s#%s", rev, page, anchor),
+		Label:   fmt.Sprintf("MCP %s: %s", rev, s.title),
+		URL:     fmt.Sprintf("https://modelcontextprotocol.io/specification/%s/basic/%s#%s", rev, page, anchor),
+		section: s,
 	}
 }
+
+// The sections the catalogue cites.
+var (
+	mcpOverview   = &mcpSection{title: "Overview", page: "index", anchor: "overview"}
+	mcpErrors     = &mcpSection{title: "Error handling", page: "index", anchor: "error-handling"}
+	mcpTokens     = &mcpSection{title: "Token requirements", page: "index", anchor: "token-requirements"}
+	mcpScopes     = &mcpSection{title: "Scope selection strategy", page: "index", anchor: "scope-selection-strategy"}
+	mcpBaseURL    = &mcpSection{title: "Authorization base URL", anchor: "authorization-base-url"}
+	mcpPKCE       = &mcpSection{title: "Authorization code protection", page: "security-considerations", anchor: "authorization-code-protection"}
+	mcpASLocation = &mcpSection{title: "Authorization server location", page: "authorization-server-discovery",
+		anchor: "authorization-server-location"}
+	mcpPRMDiscovery = &mcpSection{title: "Protected resource metadata discovery requirements",
+		page: "authorization-server-discovery", anchor: "protected-resource-metadata-discovery-requirements",
+		anchorIn: map[spec.Revision]string{spec.Rev20250618: "authorization-server-location"}}
+	mcpASMetadata = &mcpSection{title: "Authorization server metadata discovery",
+		page: "authorization-server-discovery", anchor: "authorization-server-metadata-discovery",
+		anchorIn: map[spec.Revision]string{spec.Rev20250618: "server-metadata-discovery", spec.Rev20250326: "2-3-server-metadata-discovery"}}
+)
+
+// mcp cites an MCP section (resolved per revision when reported).
+func mcp(s *mcpSection) Ref { return s.ref(spec.Latest) }
 
 // rfc cites an RFC section.
 func rfc(number int, section string) Ref {
@@ -31,11 +96,3 @@ func oidcDiscovery(section, anchor string) Ref {
 		URL:   "https://openid.net/specs/openid-connect-discovery-1_0.html#" + anchor,
 	}
 }
-
-// Pages of the MCP authorization specification.
-const (
-	pageAuthorization   = "authorization"
-	pageServerDiscovery = "authorization/authorization-server-discovery"
-	pageIndex           = "authorization/index"
-	pageSecurity        = "authorization/security-considerations"
-)

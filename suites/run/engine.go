@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/check"
@@ -78,7 +79,7 @@ func (ginkgoT) Fail() {}
 
 // results builds the results model from Ginkgo's report, keeping only the
 // selected checks (Ginkgo also reports the ones the filter left out).
-func results(report types.Report, selected []catalog.Check) ([]reports.CheckResult, bool) {
+func results(report types.Report, rev spec.Revision, selected []catalog.Check) ([]reports.CheckResult, bool) {
 	want := map[string]catalog.Check{}
 	for _, c := range selected {
 		want[c.ID] = c
@@ -90,7 +91,7 @@ func results(report types.Report, selected []catalog.Check) ([]reports.CheckResu
 		if sr.LeafNodeType != types.NodeTypeIt || !ok || !selectedCheck || sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
 			continue
 		}
-		out = append(out, checkResult(c, sr))
+		out = append(out, checkResult(c, rev, sr))
 		delete(want, id)
 	}
 	interrupted := false
@@ -101,7 +102,7 @@ func results(report types.Report, selected []catalog.Check) ([]reports.CheckResu
 	}
 	if interrupted {
 		for _, c := range want {
-			r := ResultFor(c)
+			r := ResultFor(c, rev)
 			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
 			out = append(out, r)
 		}
@@ -110,8 +111,8 @@ func results(report types.Report, selected []catalog.Check) ([]reports.CheckResu
 	return out, interrupted
 }
 
-func checkResult(c catalog.Check, sr types.SpecReport) reports.CheckResult {
-	res := ResultFor(c)
+func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) reports.CheckResult {
+	res := ResultFor(c, rev)
 	res.DurationMS = sr.RunTime.Milliseconds()
 	switch {
 	case sr.State == types.SpecStatePassed:
@@ -138,8 +139,9 @@ func checkResult(c catalog.Check, sr types.SpecReport) reports.CheckResult {
 	return res
 }
 
-// ResultFor is a check's catalogue data in the results model, without a verdict.
-func ResultFor(c catalog.Check) reports.CheckResult {
+// ResultFor is a check's catalogue data in the results model, as revision
+// rev cites it, without a verdict.
+func ResultFor(c catalog.Check, rev spec.Revision) reports.CheckResult {
 	res := reports.CheckResult{
 		ID: c.ID, Title: c.Title, Role: string(c.Role), Level: string(c.Level),
 		Severity: string(c.Severity),
@@ -147,7 +149,7 @@ func ResultFor(c catalog.Check) reports.CheckResult {
 	for _, r := range c.Revisions {
 		res.Revisions = append(res.Revisions, string(r))
 	}
-	for _, ref := range c.Refs {
+	for _, ref := range c.RefsFor(rev) {
 		res.Refs = append(res.Refs, reports.Ref{Label: ref.Label, URL: ref.URL})
 	}
 	return res

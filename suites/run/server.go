@@ -66,7 +66,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	if _, err := discovery.Unauthenticated(ctx); errors.Is(err, ErrUnreachable) {
 		res.Error = fmt.Sprintf("%v (%s)", err, cfg.MCPURL)
 		for _, c := range selected {
-			r := ResultFor(c)
+			r := ResultFor(c, cfg.Filter.Revision)
 			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"target unreachable"
 			res.Checks = append(res.Checks, r)
 		}
@@ -81,7 +81,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		progress = io.Discard
 	}
 	report := execute(ctx, cfg.Filter, progress, cfg.Verbose)
-	res.Checks, res.Interrupted = results(report, selected)
+	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	return res, nil
 }

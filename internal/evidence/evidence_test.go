@@ -1,0 +1,77 @@
+package evidence_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+)
+
+func TestEvidence(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "evidence")
+}
+
+const jwt = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+
+var _ = Describe("Redaction", func() {
+	var r *evidence.Redactor
+	BeforeEach(func() {
+		r = &evidence.Redactor{}
+		r.Add("initial-access-token-value")
+	})
+
+	It("keeps the scheme of credentials and hides the rest", func() {
+		h := r.Header(http.Header{
+			"Authorization": {"Bearer " + jwt},
+			"Cookie":        {"session=abc"},
+			"Accept":        {"application/json"},
+		})
+		Expect(h.Get("Authorization")).To(Equal("Bearer " + evidence.Redacted))
+		Expect(h.Get("Cookie")).To(Equal(evidence.Redacted))
+		Expect(h.Get("Accept")).To(Equal("application/json"))
+	})
+
+	It("hides secret query parameters and keeps the others", func() {
+		u := r.URL("https://as/cb?code=abc123&state=xyz")
+		Expect(u).NotTo(ContainSubstring("abc123"))
+		Expect(u).To(ContainSubstring("state=xyz"))
+	})
+
+	DescribeTable("hides secrets in bodies",
+		func(contentType, body, secret, kept string) {
+			out := r.Body(contentType, body)
+			Expect(out).NotTo(ContainSubstring(secret))
+			Expect(out).To(ContainSubstring(kept))
+		},
+		Entry("token response", "application/json", `{"access_token":"at-1","refresh_token":"rt-1","token_type":"Bearer"}`, "rt-1", "Bearer"),
+		Entry("nested JSON", "application/json", `{"x":[{"client_secret":"cs-1"}],"client_id":"id-1"}`, "cs-1", "id-1"),
+		Entry("token request", "application/x-www-form-urlencoded", "grant_type=authorization_code&code=c-1&code_verifier=v-1", "v-1", "authorization_code"),
+		Entry("a JWT in free text", "text/plain", "your token is "+jwt, jwt, "your token is"),
+		Entry("a registered literal", "text/html", "<p>initial-access-token-value</p>", "initial-access-token-value", "<p>"),
+	)
+
+	It("renders a curl line that reproduces the redacted request", func() {
+		ex := evidence.Exchange{Method: "POST", URL: "https://as/token",
+			RequestHeaders: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {"Go"}},
+			RequestBody:    "grant_type=client_credentials&scope=it's"}
+		Expect(ex.Curl()).To(Equal(`curl -sS -i -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data-raw 'grant_type=client_credentials&scope=it'\''s' 'https://as/token'`))
+	})
+})
+
+func FuzzRedactBody(f *testing.F) {
+	f.Add("application/json", `{"access_token":"secret-value-1"}`)
+	f.Add("application/x-www-form-urlencoded", "code=secret-value-1&a=b")
+	f.Add("text/plain", "secret-value-1")
+	f.Fuzz(func(t *testing.T, contentType, body string) {
+		r := &evidence.Redactor{}
+		r.Add("secret-value-1")
+		if out := r.Body(contentType, body); strings.Contains(out, "secret-value-1") {
+			t.Fatalf("secret survived: %q", out)
+		}
+	})
+}
