@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -64,7 +65,11 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 		return &run.UsageError{Err: errors.New("--timeout must be positive")}
 	}
 	target := flags.url
-	if target == "" {
+	if target != "" {
+		if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+			return &run.UsageError{Err: fmt.Errorf("--url %q is not an absolute http(s) URL without a fragment", target)}
+		}
+	} else {
 		ref, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(filter.Revision))
 		if err != nil {
 			return err

@@ -58,6 +58,7 @@ var _ = Describe("The command line", func() {
 		Entry("an unknown revision", "server", "--spec-version", "2024-11-05"),
 		Entry("an unknown check ID", "server", "--skip", "XX-NOPE-001"),
 		Entry("an unknown flag", "server", "--frobnicate"),
+		Entry("a URL that is not absolute", "server", "--url", "example.com/mcp"),
 		Entry("a missing baseline file", "server", "--baseline", "/nonexistent/baseline.txt"),
 	)
 
