@@ -56,6 +56,8 @@ const (
 	faultASOIDCOnly                 = "as.metadata.oidc-only"
 )
 
+// faultRegistry holds every fault. Discovery faults are listed here; each
+// other area registers its own from its file's init.
 var faultRegistry = []Fault{
 	{faultNoAuth, "the MCP endpoint serves requests without any access token", spec.Rev20250326},
 	{faultMCPHang, "a request to the MCP endpoint without a valid token never gets an answer", spec.Rev20250326},
@@ -88,6 +90,9 @@ var faultRegistry = []Fault{
 	{faultASSchemaViolation, "authorization server metadata token_endpoint_auth_methods_supported is a string, not an array", spec.Rev20250326},
 	{faultASOIDCOnly, "no RFC 8414 metadata anywhere; OpenID discovery served at the appended location instead", spec.Rev20250326},
 }
+
+// registerFaults adds an area's faults to the registry.
+func registerFaults(faults ...Fault) { faultRegistry = append(faultRegistry, faults...) }
 
 // Faults lists every fault, sorted by name.
 func Faults() []Fault {

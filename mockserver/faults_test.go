@@ -66,7 +66,7 @@ func prmWith(s *mockserver.Server, edit func(map[string]any)) func(string) map[s
 
 func asWith(s *mockserver.Server, edit func(map[string]any)) func(string) map[string]any {
 	return func(url string) map[string]any {
-		doc := expectedASMetadata(s.IssuerURL(), strings.HasSuffix(url, openIDSuffix))
+		doc := expectedASMetadata(spec.Latest, s.IssuerURL(), strings.HasSuffix(url, openIDSuffix))
 		edit(doc)
 		return doc
 	}
@@ -233,7 +233,7 @@ var faultChecks = map[string]func(s *mockserver.Server){
 	"as.metadata.oidc-only": func(s *mockserver.Server) {
 		urls := asURLs(s)
 		Expect(get(urls[0]).status).To(Equal(http.StatusNotFound))
-		expectDocument(urls[1], expectedASMetadata(s.IssuerURL(), true))
+		expectDocument(urls[1], expectedASMetadata(spec.Latest, s.IssuerURL(), true))
 	},
 }
 
@@ -328,7 +328,7 @@ var _ = Describe("faults", func() {
 		It("as.metadata.oidc-only serves OpenID discovery at the origin instead", func(SpecContext) {
 			s := start(legacy, mockserver.WithFaults("as.metadata.oidc-only"))
 			Expect(get(s.IssuerURL() + rfc8414).status).To(Equal(http.StatusNotFound))
-			expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(s.IssuerURL(), true))
+			expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(spec.Rev20250326, s.IssuerURL(), true))
 		}, NodeTimeout(specTimeout))
 
 		It("as.metadata.missing hides the root metadata", func(SpecContext) {
@@ -357,6 +357,6 @@ var _ = Describe("faults", func() {
 	It("as.metadata.oidc-only serves OpenID discovery at 2025-06-18 too", func(SpecContext) {
 		s := start(mockserver.WithRevision(spec.Rev20250618), mockserver.WithFaults("as.metadata.oidc-only"))
 		Expect(get(asURLs(s)[0]).status).To(Equal(http.StatusNotFound))
-		expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(s.IssuerURL(), true))
+		expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(spec.Rev20250618, s.IssuerURL(), true))
 	}, NodeTimeout(specTimeout))
 })

@@ -101,6 +101,30 @@ func (s *Server) serveJWKS(w http.ResponseWriter, _ *http.Request) {
 	w.Write(body)
 }
 
+// issueAccessToken makes an access token for client, valid at the audience
+// resources, records it, and returns it with its ID: an RFC 9068 JWT, or
+// with WithOpaqueTokens a random value that is its own ID.
+func (s *Server) issueAccessToken(clientID, subject string, audience []string, scope string) (token, id string, err error) {
+	now := time.Now()
+	rec := &issuedToken{ID: randomValue(), ClientID: clientID, Subject: subject, Audience: audience,
+		Scope: scope, IssuedAt: now, Expires: now.Add(accessTokenTTL)}
+	token = rec.ID
+	if !s.cfg.opaqueTokens {
+		token, err = s.key.sign(accessTokenClaims{
+			Claims: jwt.Claims{
+				Issuer: s.issuer, Subject: subject, Audience: jwt.Audience(audience),
+				IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(rec.Expires), ID: rec.ID,
+			},
+			Scope: scope, ClientID: clientID,
+		})
+		if err != nil {
+			return "", "", err
+		}
+	}
+	s.store.recordToken(rec)
+	return token, rec.ID, nil
+}
+
 // MintAccessToken signs an access token the MCP endpoint accepts: issued by
 // IssuerURL, for MCPURL, valid for five minutes. Without scopes it carries
 // the scope the endpoint requires; with scopes it carries exactly those, so
@@ -109,21 +133,6 @@ func (s *Server) MintAccessToken(scopes ...string) (string, error) {
 	if len(scopes) == 0 {
 		scopes = []string{requiredScope}
 	}
-	jti := make([]byte, 16)
-	if _, err := rand.Read(jti); err != nil {
-		return "", fmt.Errorf("mockserver: token id: %w", err)
-	}
-	now := time.Now()
-	return s.key.sign(accessTokenClaims{
-		Claims: jwt.Claims{
-			Issuer:   s.issuer,
-			Subject:  referenceClient,
-			Audience: jwt.Audience{s.mcpURL},
-			IssuedAt: jwt.NewNumericDate(now),
-			Expiry:   jwt.NewNumericDate(now.Add(accessTokenTTL)),
-			ID:       base64.RawURLEncoding.EncodeToString(jti),
-		},
-		Scope:    strings.Join(scopes, " "),
-		ClientID: referenceClient,
-	})
+	token, _, err := s.issueAccessToken(referenceClient, referenceClient, []string{s.mcpURL}, strings.Join(scopes, " "))
+	return token, err
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 // Truncated bodies for the malformed-json faults: valid JSON up to a cut in
@@ -45,16 +47,25 @@ func (s *Server) protectedResourceMetadata() map[string]any {
 // requires).
 func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	doc := map[string]any{
-		"issuer":                                s.issuer,
-		"authorization_endpoint":                s.issuer + "/authorize",
-		"token_endpoint":                        s.issuer + "/token",
-		"registration_endpoint":                 s.issuer + "/register",
-		"jwks_uri":                              s.jwksURL,
-		"response_types_supported":              []string{"code"},
-		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "client_credentials"},
-		"code_challenge_methods_supported":      []string{"S256"},
-		"token_endpoint_auth_methods_supported": []string{"none", "client_secret_basic", "client_secret_post"},
-		"scopes_supported":                      []string{requiredScope},
+		"issuer":                                           s.issuer,
+		"authorization_endpoint":                           s.authorizationEndpoint(),
+		"token_endpoint":                                   s.tokenEndpoint(),
+		"registration_endpoint":                            s.registrationEndpoint(),
+		"jwks_uri":                                         s.jwksURL,
+		"response_types_supported":                         []string{"code"},
+		"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials"},
+		"code_challenge_methods_supported":                 []string{"S256"},
+		"token_endpoint_auth_methods_supported":            []string{authNone, authClientSecretBasic, authClientSecretPost, authPrivateKeyJWT},
+		"token_endpoint_auth_signing_alg_values_supported": []string{"ES256", "RS256"},
+		"scopes_supported":                                 []string{requiredScope},
+		// RFC 9207: the authorization response carries iss.
+		"authorization_response_iss_parameter_supported": true,
+	}
+	if s.revision.AtLeast(spec.Rev20251125) {
+		doc["client_id_metadata_document_supported"] = true
+	}
+	if s.cfg.opaqueTokens {
+		doc["introspection_endpoint"] = s.introspectionEndpoint()
 	}
 	if openID {
 		doc["subject_types_supported"] = []string{"public"}

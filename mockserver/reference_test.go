@@ -26,18 +26,23 @@ func mustOrigin(url string) string {
 	return o
 }
 
-func expectedASMetadata(issuer string, openID bool) map[string]any {
+func expectedASMetadata(rev spec.Revision, issuer string, openID bool) map[string]any {
 	doc := map[string]any{
-		"issuer":                                issuer,
-		"authorization_endpoint":                issuer + "/authorize",
-		"token_endpoint":                        issuer + "/token",
-		"registration_endpoint":                 issuer + "/register",
-		"jwks_uri":                              issuer + "/jwks",
-		"response_types_supported":              []any{"code"},
-		"grant_types_supported":                 []any{"authorization_code", "refresh_token", "client_credentials"},
-		"code_challenge_methods_supported":      []any{"S256"},
-		"token_endpoint_auth_methods_supported": []any{"none", "client_secret_basic", "client_secret_post"},
-		"scopes_supported":                      []any{"mcp:tools"},
+		"issuer":                                           issuer,
+		"authorization_endpoint":                           issuer + "/authorize",
+		"token_endpoint":                                   issuer + "/token",
+		"registration_endpoint":                            issuer + "/register",
+		"jwks_uri":                                         issuer + "/jwks",
+		"response_types_supported":                         []any{"code"},
+		"grant_types_supported":                            []any{"authorization_code", "refresh_token", "client_credentials"},
+		"code_challenge_methods_supported":                 []any{"S256"},
+		"token_endpoint_auth_methods_supported":            []any{"none", "client_secret_basic", "client_secret_post", "private_key_jwt"},
+		"token_endpoint_auth_signing_alg_values_supported": []any{"ES256", "RS256"},
+		"scopes_supported":                                 []any{"mcp:tools"},
+		"authorization_response_iss_parameter_supported":   true,
+	}
+	if rev.AtLeast(spec.Rev20251125) {
+		doc["client_id_metadata_document_supported"] = true
 	}
 	if openID {
 		doc["subject_types_supported"] = []any{"public"}
@@ -105,7 +110,7 @@ var _ = Describe("the reference target", func() {
 
 				It("serves RFC 8414 metadata at the inserted URL of the issuer only", func() {
 					asOrigin := mustOrigin(s.IssuerURL())
-					expectDocument(asOrigin+rfc8414+"/oauth", expectedASMetadata(s.IssuerURL(), false))
+					expectDocument(asOrigin+rfc8414+"/oauth", expectedASMetadata(rev, s.IssuerURL(), false))
 					Expect(get(s.IssuerURL() + rfc8414).status).To(Equal(http.StatusNotFound))
 					Expect(get(asOrigin + rfc8414).status).To(Equal(http.StatusNotFound))
 				})
@@ -121,7 +126,7 @@ var _ = Describe("the reference target", func() {
 					mcpOrigin := mustOrigin(s.MCPURL())
 					Expect(s.MCPURL()).To(Equal(mcpOrigin + "/mcp"))
 					Expect(s.IssuerURL()).To(Equal(mcpOrigin))
-					expectDocument(mcpOrigin+rfc8414, expectedASMetadata(mcpOrigin, false))
+					expectDocument(mcpOrigin+rfc8414, expectedASMetadata(rev, mcpOrigin, false))
 					Expect(get(mcpOrigin + prmSuffix).status).To(Equal(http.StatusNotFound))
 					Expect(get(mcpOrigin + prmSuffix + "/mcp").status).To(Equal(http.StatusNotFound))
 				})
@@ -135,7 +140,7 @@ var _ = Describe("the reference target", func() {
 
 			if rev.AllowsOpenIDDiscovery() {
 				It("serves OpenID discovery appended to the issuer", func() {
-					expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(s.IssuerURL(), true))
+					expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(rev, s.IssuerURL(), true))
 				})
 			} else {
 				It("serves no OpenID discovery", func() {

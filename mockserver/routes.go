@@ -47,8 +47,7 @@ func (s *Server) publishesOpenIDConfiguration() bool {
 
 // routes returns one handler per listener: the resource server's, then the
 // authorization server's when it has its own listener. Paths not routed
-// here, including the not yet implemented authorization, token and
-// registration endpoints, answer 404.
+// answer 404.
 func (s *Server) routes() ([]http.Handler, error) {
 	rs := http.NewServeMux()
 	as := rs
@@ -89,8 +88,24 @@ func (s *Server) routes() ([]http.Handler, error) {
 		}
 	}
 	as.HandleFunc("GET "+pathOf(s.asOrigin, s.jwksURL), s.serveJWKS)
+	s.mountAuthorizationServer(as)
 	return handlers, nil
 }
 
 // pathOf is the path of one of the server's own URLs on its listener.
 func pathOf(o origin, url string) string { return strings.TrimPrefix(url, o.local) }
+
+// Endpoint URLs of the authorization server, below the issuer.
+func (s *Server) authorizationEndpoint() string { return s.issuer + "/authorize" }
+func (s *Server) tokenEndpoint() string         { return s.issuer + "/token" }
+func (s *Server) registrationEndpoint() string  { return s.issuer + "/register" }
+func (s *Server) introspectionEndpoint() string { return s.issuer + "/introspect" }
+
+// mountAuthorizationServer routes the OAuth endpoints; each area's file
+// mounts its own.
+func (s *Server) mountAuthorizationServer(as *http.ServeMux) {
+	s.mountRegistration(as)
+	s.mountAuthorization(as)
+	s.mountToken(as)
+	s.mountIntrospection(as)
+}

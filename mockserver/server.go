@@ -29,6 +29,11 @@ type config struct {
 	revision spec.Revision
 	faults   []string
 	log      io.Writer
+	// Filled by the options of the other areas' files.
+	tls                bool     // serve HTTPS with a generated certificate (tls.go)
+	initialAccessToken string   // registration needs this token when set (registration.go)
+	clients            []Client // pre-registered clients (registration.go)
+	opaqueTokens       bool     // opaque access tokens plus introspection (introspection.go)
 }
 
 // Option configures Run.
@@ -46,9 +51,27 @@ func WithFaults(names ...string) Option {
 }
 
 // WithRequestLog writes one line per request received (method, path,
-// status) to w. Queries and headers are never written.
+// status, decision) to w. Queries, headers and bodies are never written.
 func WithRequestLog(w io.Writer) Option {
 	return func(c *config) { c.log = w }
+}
+
+// WithClient registers a client ahead of time, as an administrator would;
+// calls add up.
+func WithClient(c Client) Option {
+	return func(cfg *config) { cfg.clients = append(cfg.clients, c) }
+}
+
+// WithInitialAccessToken protects dynamic client registration: a request
+// must carry this token as a Bearer credential (RFC 7591 §3).
+func WithInitialAccessToken(token string) Option {
+	return func(c *config) { c.initialAccessToken = token }
+}
+
+// WithOpaqueTokens issues opaque access tokens, which the resource server
+// checks by introspection (RFC 7662), instead of JWTs.
+func WithOpaqueTokens() Option {
+	return func(c *config) { c.opaqueTokens = true }
 }
 
 // origin is how clients reach one listener: by its address, and by the name
@@ -69,8 +92,11 @@ func originOf(ln net.Listener) origin {
 // Server is a running reference target.
 type Server struct {
 	revision spec.Revision
+	cfg      config
 	faults   faultSet
 	key      *signingKey
+	store    *store
+	log      *requestLog
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
@@ -111,7 +137,11 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{revision: cfg.revision, faults: faults, key: key}
+	s := &Server{revision: cfg.revision, cfg: cfg, faults: faults, key: key, store: newStore(),
+		log: &requestLog{w: cfg.log}}
+	for _, c := range cfg.clients {
+		s.store.addClient(c.registered())
+	}
 
 	count := 1
 	if s.ownAuthorizationServerListener() {
@@ -132,7 +162,7 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 		closeAll(listeners)
 		return nil, err
 	}
-	s.start(ctx, listeners, handlers, cfg.log)
+	s.start(ctx, listeners, handlers)
 	return s, nil
 }
 
@@ -162,11 +192,7 @@ func closeAll(listeners []net.Listener) {
 	}
 }
 
-func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers []http.Handler, logTo io.Writer) {
-	var log *requestLog
-	if logTo != nil {
-		log = &requestLog{w: logTo}
-	}
+func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers []http.Handler) {
 	// Every request context derives from this one, so cancelling it ends
 	// hanging and streaming handlers before Shutdown waits for them.
 	requests, cancel := context.WithCancel(context.Background())
@@ -174,7 +200,7 @@ func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers [
 	s.serveErrs = make(chan error, len(listeners))
 	for i, ln := range listeners {
 		srv := &http.Server{
-			Handler:           log.wrap(handlers[i]),
+			Handler:           s.log.wrap(handlers[i]),
 			ReadHeaderTimeout: readHeaderTimeout,
 			BaseContext:       func(net.Listener) context.Context { return requests },
 		}

@@ -1,0 +1,6 @@
+package mockserver
+
+import "net/http"
+
+// mountToken routes the token endpoint. Placeholder until its area lands.
+func (s *Server) mountToken(as *http.ServeMux) {}
