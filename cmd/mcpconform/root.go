@@ -18,6 +18,7 @@ func newRootCommand() *cobra.Command {
   server   test a real MCP server and the authorization server it names
   list     print the catalogue of checks
   mock     serve the bundled reference counterparts
+  report   re-render reports from an earlier results.json
 
 Exit codes: 0 every selected check passed (or failed as the baseline expects),
 1 failures, 2 usage error, 3 target unreachable, 4 internal error.`,
@@ -27,7 +28,7 @@ Exit codes: 0 every selected check passed (or failed as the baseline expects),
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errors.Join(errUsage, err)
 	})
-	root.AddCommand(newServerCommand(), newListCommand(), newMockCommand(), newVersionCommand())
+	root.AddCommand(newServerCommand(), newListCommand(), newMockCommand(), newReportCommand(), newVersionCommand())
 	return root
 }
 

@@ -103,6 +103,14 @@ var _ = Describe("The command line", func() {
 			Expect(byStatus(readResults(dir))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
 		})
 
+		It("gates an earlier run's results later", func() {
+			_, dir := mcpconform("server", "--url", url)
+			session, gated := mcpconform("report", "--from", filepath.Join(dir, reports.ResultsFile),
+				"--baseline", baseline("AS-META-006  S256 lands next release\n"))
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+			Expect(byStatus(readResults(gated))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
+		})
+
 		It("fails the gate when a baseline entry now passes", func() {
 			session, dir := mcpconform("server", "--url", url,
 				"--baseline", baseline("AS-META-006  S256 lands next release\nRS-PRM-001  was broken\n"))
