@@ -5,6 +5,8 @@ package mockclient
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +35,11 @@ type Options struct {
 	// Run, when set, is the whole run's context: once it ends (the user
 	// interrupted), every request ends with ErrInterrupted.
 	Run context.Context
+	// RootCAs are the CAs trusted for https targets; the system pool when nil.
+	RootCAs *x509.CertPool
+	// InsecureSkipVerify accepts any certificate: only for targets the
+	// caller has chosen not to authenticate.
+	InsecureSkipVerify bool
 }
 
 // Client makes bounded, recorded HTTP requests.
@@ -60,7 +67,8 @@ func (r *Response) ContentType() string {
 	return strings.ToLower(strings.TrimSpace(mt))
 }
 
-// ErrUnreachable marks a request that never reached the target.
+// ErrUnreachable marks a request that never reached the target: no
+// connection, or a TLS certificate the client does not trust.
 var ErrUnreachable = errors.New("target unreachable")
 
 // ErrInterrupted marks a request cut short because the run was interrupted.
@@ -83,6 +91,11 @@ func New(opts Options) *Client {
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // tests and audits talk to the target, never through a proxy
+	base.TLSClientConfig = &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		RootCAs:            opts.RootCAs,
+		InsecureSkipVerify: opts.InsecureSkipVerify,
+	}
 	c.http = &http.Client{
 		Transport:     &recordingTransport{next: base, redactor: c.redactor},
 		CheckRedirect: checkRedirect,
@@ -151,11 +164,25 @@ func (c *Client) describe(err error, ctx context.Context) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("mockclient: %w: %v", ErrInterrupted, err)
 	}
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return fmt.Errorf("%w: %v%s", ErrUnreachable, certErr, certificateHint(certErr))
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return fmt.Errorf("%w: %v", ErrUnreachable, opErr)
 	}
 	return fmt.Errorf("mockclient: %w", err)
+}
+
+// certificateHint says how to trust a certificate from an unknown CA, the
+// usual case of a test target with its own CA.
+func certificateHint(err *tls.CertificateVerificationError) string {
+	var unknownCA x509.UnknownAuthorityError
+	if errors.As(err.Err, &unknownCA) {
+		return " (trust the CA that issued it with --ca-file)"
+	}
+	return ""
 }
 
 type redirectError struct{ reason string }

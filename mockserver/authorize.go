@@ -1,6 +1,284 @@
 package mockserver
 
-import "net/http"
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
 
-// mountAuthorization routes the authorization endpoint. Placeholder until its area lands.
-func (s *Server) mountAuthorization(as *http.ServeMux) {}
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+// The authorization endpoint (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707,
+// RFC 9207). It approves every valid request at once in the name of
+// resourceOwner: there is no login page, so a client can be driven
+// without a browser.
+
+// Authorization endpoint faults.
+const (
+	faultRedirectPrefixMatch         = "as.redirect.prefix-match"
+	faultRedirectErrorToUnregistered = "as.redirect.error-to-unregistered"
+	faultStateNotReturned            = "as.state.not-returned"
+	faultIssOmit                     = "as.iss.omit"
+)
+
+func init() {
+	registerFaults(
+		Fault{faultRedirectPrefixMatch, "a redirect_uri is accepted when a registered redirect URI is a prefix of it", spec.Rev20250326},
+		Fault{faultRedirectErrorToUnregistered, "errors about client_id or redirect_uri redirect to the unvalidated redirect_uri (an open redirector)", spec.Rev20250326},
+		Fault{faultStateNotReturned, "the authorization response omits state", spec.Rev20250326},
+		Fault{faultIssOmit, "the authorization response omits iss although the metadata advertises it", spec.Rev20250326},
+	)
+}
+
+// resourceOwner is the one user, who approves every authorization request.
+const resourceOwner = "mcpconform-user"
+
+// supportedScopes are the scopes the authorization server grants: its
+// metadata's scopes_supported.
+var supportedScopes = []string{requiredScope, writeScope}
+
+func (s *Server) mountAuthorization(as *http.ServeMux) {
+	as.HandleFunc("GET "+pathOf(s.asOrigin, s.authorizationEndpoint()), s.authorize)
+}
+
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	// Nothing here may be framed or cached, and the code must not leak
+	// through Referer (RFC 9700 §4.2.4, §4.16).
+	h := w.Header()
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+
+	q := r.URL.Query()
+	c, redirectURI, err := s.authorizationClient(r, q)
+	if err != nil {
+		s.refuseUnvalidated(w, r, q, err)
+		return
+	}
+	response := url.Values{}
+	if code, err := s.issueCode(c, redirectURI, q); err != nil {
+		decide(r, "authorization refused for client %s: %s: %s", c.ID, err.Code, err.Description)
+		response.Set("error", err.Code)
+		response.Set("error_description", err.Error())
+	} else {
+		decide(r, "authorization code issued to client %s", c.ID)
+		response.Set("code", code)
+	}
+	s.redirectAuthorizationResponse(w, r, redirectURI, q, response)
+}
+
+// authorizationClient finds the client and the redirect URI to answer to.
+// Until both are known good, no error may be redirected (OAuth 2.1 §4.1.2.1).
+func (s *Server) authorizationClient(r *http.Request, q url.Values) (*client, string, *oauthError) {
+	if len(q["client_id"]) > 1 {
+		return nil, "", oauthErrorf(oauthInvalidRequest, "client_id sent more than once")
+	}
+	clientID := q.Get("client_id")
+	if clientID == "" {
+		return nil, "", oauthErrorf(oauthInvalidRequest, "client_id required")
+	}
+	c, err := s.resolveClient(r, clientID)
+	if err != nil {
+		return nil, "", clientRefusal(oauthInvalidRequest, err)
+	}
+	redirectURI, oerr := s.matchRedirectURI(c, q["redirect_uri"])
+	if oerr != nil {
+		return nil, "", oerr
+	}
+	return c, redirectURI, nil
+}
+
+// refuseUnvalidated answers an error found before the client and its
+// redirect URI were validated: a 400 page, never a redirect.
+func (s *Server) refuseUnvalidated(w http.ResponseWriter, r *http.Request, q url.Values, err *oauthError) {
+	if target := q.Get("redirect_uri"); s.faults[faultRedirectErrorToUnregistered] && absoluteURL(target) {
+		decide(r, "authorization refused, redirected to an unvalidated redirect_uri: %s", err.Description)
+		s.redirectAuthorizationResponse(w, r, target, q, url.Values{"error": {err.Code}, "error_description": {err.Error()}})
+		return
+	}
+	decide(r, "authorization refused without redirect: %s", err.Description)
+	http.Error(w, err.Error(), http.StatusBadRequest)
+}
+
+// redirectAuthorizationResponse sends the user agent back to redirectURI
+// with params, state unchanged and iss (RFC 9207), keeping the redirect
+// URI's own query.
+func (s *Server) redirectAuthorizationResponse(w http.ResponseWriter, r *http.Request, redirectURI string, q url.Values, params url.Values) {
+	if state := q.Get("state"); state != "" && !s.faults[faultStateNotReturned] {
+		params.Set("state", state)
+	}
+	if !s.faults[faultIssOmit] {
+		params.Set("iss", s.issuer)
+	}
+	target, err := url.Parse(redirectURI)
+	if err != nil {
+		http.Error(w, "mockserver: redirect_uri does not parse", http.StatusBadRequest)
+		return
+	}
+	if target.RawQuery != "" {
+		target.RawQuery += "&"
+	}
+	target.RawQuery += params.Encode()
+	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// matchRedirectURI returns the redirect URI to answer to: the one sent if
+// it is registered, else the only one registered if none was sent.
+func (s *Server) matchRedirectURI(c *client, sent []string) (string, *oauthError) {
+	switch {
+	case len(sent) > 1:
+		return "", oauthErrorf(oauthInvalidRequest, "redirect_uri sent more than once")
+	case len(sent) == 0 && len(c.RedirectURIs) == 1:
+		return c.RedirectURIs[0], nil
+	case len(sent) == 0:
+		return "", oauthErrorf(oauthInvalidRequest, "redirect_uri required: the client registered %d redirect URIs", len(c.RedirectURIs))
+	}
+	for _, registered := range c.RedirectURIs {
+		if s.redirectURIMatches(registered, sent[0]) {
+			return sent[0], nil
+		}
+	}
+	return "", oauthErrorf(oauthInvalidRequest, "redirect_uri is not registered for the client")
+}
+
+// redirectURIMatches compares redirect URIs as strings, except that a
+// loopback IP redirect URI may use any port (OAuth 2.1 §8.4.2, RFC 8252
+// §7.3): native clients pick a free port at run time.
+func (s *Server) redirectURIMatches(registered, requested string) bool {
+	if requested == registered || s.faults[faultRedirectPrefixMatch] && strings.HasPrefix(requested, registered) {
+		return true
+	}
+	reg, err := url.Parse(registered)
+	if err != nil || reg.Scheme != "http" {
+		return false
+	}
+	if ip := net.ParseIP(reg.Hostname()); ip == nil || !ip.IsLoopback() {
+		return false
+	}
+	req, err := url.Parse(requested)
+	if err != nil || req.Scheme != "http" || req.Hostname() != reg.Hostname() {
+		return false
+	}
+	req.Host = reg.Host // the port, and nothing else, may differ
+	return req.String() == registered
+}
+
+// issueCode checks the rest of a request from a validated client and
+// stores a code for it. Its errors are redirected to the client.
+func (s *Server) issueCode(c *client, redirectURI string, q url.Values) (string, *oauthError) {
+	for name, values := range q {
+		if len(values) > 1 && name != "resource" {
+			return "", oauthErrorf(oauthInvalidRequest, "%s sent more than once", name)
+		}
+	}
+	switch responseType := q.Get("response_type"); {
+	case responseType == "":
+		return "", oauthErrorf(oauthInvalidRequest, "response_type required")
+	case responseType != responseTypeCode:
+		return "", oauthErrorf(oauthUnsupportedResponseType, "response_type must be code")
+	}
+	if !c.allows(grantAuthorizationCode) {
+		return "", oauthErrorf(oauthUnauthorizedClient, "the client did not register the authorization_code grant")
+	}
+	challenge, method, err := s.authorizationChallenge(q)
+	if err != nil {
+		return "", err
+	}
+	scope, err := grantableScope(c, q.Get("scope"))
+	if err != nil {
+		return "", err
+	}
+	resources, err := s.servedResources(q["resource"])
+	if err != nil {
+		return "", err
+	}
+	if len(resources) == 0 {
+		resources = []string{s.mcpURL}
+	}
+	code := &authorizationCode{
+		Value:               randomValue(),
+		ClientID:            c.ID,
+		RedirectURI:         q.Get("redirect_uri"), // as sent: the token request must repeat it
+		CodeChallenge:       challenge,
+		CodeChallengeMethod: method,
+		Resources:           resources,
+		Scope:               scope,
+		Expires:             time.Now().Add(codeTTL),
+	}
+	s.store.addCode(code)
+	return code.Value, nil
+}
+
+// scopeFields splits a scope parameter into its distinct scopes; an empty
+// one asks for the required scope (RFC 6749 §3.3 lets the server pick).
+func scopeFields(scope string) []string {
+	var fields []string
+	for _, f := range strings.Fields(scope) {
+		if !slices.Contains(fields, f) {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 {
+		return []string{requiredScope}
+	}
+	return fields
+}
+
+// grantableScope is the requested scope if the client may have all of it:
+// the supported scopes, narrowed to those it registered if it did.
+func grantableScope(c *client, requested string) (string, *oauthError) {
+	allowed := supportedScopes
+	if c.Scope != "" {
+		allowed = slices.DeleteFunc(strings.Fields(c.Scope), func(sc string) bool { return !slices.Contains(supportedScopes, sc) })
+	}
+	fields := scopeFields(requested)
+	for _, sc := range fields {
+		if !slices.Contains(allowed, sc) {
+			return "", oauthErrorf(oauthInvalidScope, "scope %q is not available to the client", sc)
+		}
+	}
+	return strings.Join(fields, " "), nil
+}
+
+// canonicalResources checks resource indicators (RFC 8707 §2: absolute
+// URIs without fragment) and lowercases their scheme and host, which
+// compare case-insensitively (RFC 3986 §6.2.2.1).
+func canonicalResources(raw []string) ([]string, *oauthError) {
+	var out []string
+	for _, value := range raw {
+		u, err := url.Parse(value)
+		if err != nil || !u.IsAbs() || u.Host == "" || strings.Contains(value, "#") {
+			return nil, oauthErrorf(oauthInvalidTarget, "resource %q must be an absolute URI without fragment", value)
+		}
+		u.Host = strings.ToLower(u.Host)
+		if canonical := u.String(); !slices.Contains(out, canonical) {
+			out = append(out, canonical)
+		}
+	}
+	return out, nil
+}
+
+// servedResources checks resource indicators name this server's MCP
+// endpoint, the one resource server this authorization server issues
+// tokens for.
+func (s *Server) servedResources(raw []string) ([]string, *oauthError) {
+	resources, err := canonicalResources(raw)
+	if err != nil {
+		return nil, err
+	}
+	for _, resource := range resources {
+		if resource != s.mcpURL {
+			return nil, oauthErrorf(oauthInvalidTarget, "resource %q is not served by this authorization server", resource)
+		}
+	}
+	return resources, nil
+}
+
+func absoluteURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.IsAbs() && u.Host != ""
+}

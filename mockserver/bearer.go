@@ -1,54 +1,141 @@
 package mockserver
 
 import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 // Bearer token checking is done here rather than with the SDK's
 // auth.RequireBearerToken so that faults can bend every part of the
-// challenge.
+// validation and of the challenge.
 
 const (
 	errInvalidToken      = "invalid_token"      // RFC 6750 §3.1
 	errInsufficientScope = "insufficient_scope" // RFC 6750 §3.1
 	legacyRealm          = "mcp"
+	// maxMCPRequestBody bounds the body the step-up check buffers, and the
+	// SDK after it.
+	maxMCPRequestBody = 1 << 20
 )
 
+const (
+	faultAcceptAnyAudience    = "rs.accept-any-audience"
+	faultAcceptAlgNone        = "rs.accept-alg-none"
+	faultAcceptForeignKey     = "rs.accept-foreign-key"
+	faultAcceptEmbeddedJWK    = "rs.accept-embedded-jwk"
+	faultAcceptHS256Confusion = "rs.accept-hs256-confusion"
+	faultAcceptExpired        = "rs.accept-expired"
+	faultAcceptNotYetValid    = "rs.accept-not-yet-valid"
+	faultAcceptWrongIssuer    = "rs.accept-wrong-issuer"
+	faultAcceptRevoked        = "rs.accept-revoked"
+	faultAcceptQueryToken     = "rs.accept-query-token"
+	faultNoScopeCheck         = "rs.no-scope-check"
+	faultStepUpAs401          = "rs.step-up-as-401"
+	faultStepUpNoScope        = "rs.step-up-no-scope"
+)
+
+func init() {
+	registerFaults(
+		Fault{faultAcceptAnyAudience, "access tokens are accepted whatever their audience (aud not checked)", spec.Rev20250326},
+		Fault{faultAcceptAlgNone, "an unsigned JWT (alg none) is accepted with its claims", spec.Rev20250326},
+		Fault{faultAcceptForeignKey, "an ES256 JWT signed by any key is accepted (signature not checked against the authorization server's key)", spec.Rev20250326},
+		Fault{faultAcceptEmbeddedJWK, "a JWT whose header carries a jwk is verified with that key instead of the authorization server's", spec.Rev20250326},
+		Fault{faultAcceptHS256Confusion, "an HS256 JWT MACed with the authorization server's public key (PEM) as secret is accepted", spec.Rev20250326},
+		Fault{faultAcceptExpired, "an expired JWT is accepted", spec.Rev20250326},
+		Fault{faultAcceptNotYetValid, "a JWT whose nbf or iat lies in the future is accepted", spec.Rev20250326},
+		Fault{faultAcceptWrongIssuer, "a JWT from another issuer is accepted (iss not checked)", spec.Rev20250326},
+		Fault{faultAcceptRevoked, "a revoked JWT is accepted", spec.Rev20250326},
+		Fault{faultAcceptQueryToken, "an access token in the access_token query parameter is accepted when no Bearer header is sent", spec.Rev20250326},
+		Fault{faultNoScopeCheck, "the MCP endpoint and write_note serve tokens without the scopes they need", spec.Rev20250326},
+		Fault{faultStepUpAs401, "insufficient scope is answered 401 invalid_token instead of 403 insufficient_scope", spec.Rev20250326},
+		Fault{faultStepUpNoScope, "the 403 insufficient_scope challenge omits the scope needed", spec.Rev20250326},
+	)
+}
+
 // requireBearer lets a request through to next only with a valid access
-// token for the MCP endpoint carrying the required scope.
+// token for the MCP endpoint carrying the scopes its JSON-RPC calls need.
 func (s *Server) requireBearer(next http.Handler) http.Handler {
-	if s.faults[faultNoAuth] {
-		return next
-	}
+	backchannel := newBackchannelClient(s.CACertPEM())
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, sent := bearerToken(r)
+		r.Body = http.MaxBytesReader(w, r.Body, maxMCPRequestBody)
+		if s.faults[faultNoAuth] {
+			next.ServeHTTP(w, r)
+			return
+		}
+		token, sent := s.accessToken(r)
 		if !sent {
 			// RFC 6750 §3.1: no error code when no credentials were sent.
 			code := ""
 			if s.faults[faultErrorWithoutCredentials] {
 				code = errInvalidToken
 			}
-			s.unauthorized(w, r, code, "mockserver: bearer token required")
+			s.unauthorized(w, r, code, requiredScope, "mockserver: bearer token required")
 			return
 		}
-		claims, err := s.validAccessToken(token)
+		scope, err := s.validAccessToken(r.Context(), backchannel, token)
 		if err != nil {
-			s.unauthorized(w, r, errInvalidToken, err.Error())
+			decide(r, "token rejected: %v", err)
+			s.unauthorized(w, r, errInvalidToken, requiredScope, err.Error())
 			return
 		}
-		if !slices.Contains(strings.Fields(claims.Scope), requiredScope) {
-			w.Header().Set("WWW-Authenticate", s.challenge(errInsufficientScope, http.StatusForbidden))
-			http.Error(w, "mockserver: access token lacks scope "+requiredScope, http.StatusForbidden)
+		held := strings.Fields(scope)
+		lacks := func(needed string) bool {
+			return !s.faults[faultNoScopeCheck] && !slices.Contains(held, needed)
+		}
+		// MCP asks for every scope the request needs in one challenge.
+		needed := []string{requiredScope}
+		if lacks(writeScope) {
+			calls, err := peekToolCalls(r)
+			if err != nil {
+				status := http.StatusBadRequest
+				if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+					status = http.StatusRequestEntityTooLarge
+				}
+				http.Error(w, err.Error(), status)
+				return
+			}
+			if slices.Contains(calls, writeNoteTool) {
+				needed = append(needed, writeScope)
+			}
+		}
+		if slices.ContainsFunc(needed, lacks) {
+			decide(r, "insufficient scope: needs %s", strings.Join(needed, " "))
+			s.insufficientScope(w, r, strings.Join(needed, " "))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// accessToken is the token the MCP endpoint considers: only the Bearer
+// header's, since MCP requires the header and OAuth 2.1 drops the query
+// method. A token in the query or a form body counts as no credentials.
+func (s *Server) accessToken(r *http.Request) (token string, sent bool) {
+	if token, sent := bearerToken(r); sent {
+		return token, true
+	}
+	if s.faults[faultAcceptQueryToken] {
+		if token := r.URL.Query().Get("access_token"); token != "" {
+			return token, true
+		}
+	}
+	return "", false
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header. Any
@@ -62,28 +149,181 @@ func bearerToken(r *http.Request) (token string, sent bool) {
 	return strings.TrimSpace(token), true
 }
 
-func (s *Server) validAccessToken(token string) (*accessTokenClaims, error) {
-	claims, err := s.key.verify(token)
+// validAccessToken checks a token as a resource server of this
+// authorization server must and returns its scope: JWTs locally, opaque
+// tokens by introspection.
+func (s *Server) validAccessToken(ctx context.Context, backchannel *http.Client, token string) (string, error) {
+	if s.cfg.opaqueTokens {
+		return s.validOpaqueToken(ctx, backchannel, token)
+	}
+	claims, err := s.verifyJWT(token)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	if claims.Expiry == nil {
-		return nil, errors.New("mockserver: access token has no exp")
+	if err := s.checkClaims(claims); err != nil {
+		return "", err
 	}
-	expected := jwt.Expected{Issuer: s.issuer, AnyAudience: jwt.Audience{s.mcpURL}}
-	if err := claims.ValidateWithLeeway(expected, 0); err != nil {
-		return nil, fmt.Errorf("mockserver: access token claims: %w", err)
-	}
-	return claims, nil
+	return claims.Scope, nil
 }
 
-func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, code, reason string) {
+// jwtHeader is the part of the JOSE header checked before go-jose, which
+// refuses alg none outright, sees the token.
+type jwtHeader struct {
+	Alg string `json:"alg"`
+	Typ string `json:"typ"`
+}
+
+func decodeJWTPart(part string, v any) error {
+	raw, err := base64.RawURLEncoding.DecodeString(part)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// verifyJWT checks the header and the signature and returns the claims.
+func (s *Server) verifyJWT(token string) (*accessTokenClaims, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, errors.New("mockserver: access token is not a JWT")
+	}
+	var header jwtHeader
+	if err := decodeJWTPart(parts[0], &header); err != nil {
+		return nil, fmt.Errorf("mockserver: access token header: %w", err)
+	}
+	// RFC 9068 §4: typ tells access tokens from other JWTs (ID tokens).
+	if !strings.EqualFold(header.Typ, accessTokenType) && !strings.EqualFold(header.Typ, "application/"+accessTokenType) {
+		return nil, errors.New("mockserver: access token typ is not at+jwt")
+	}
+	var claims accessTokenClaims
+	if strings.EqualFold(header.Alg, "none") && s.faults[faultAcceptAlgNone] {
+		if err := decodeJWTPart(parts[1], &claims); err != nil {
+			return nil, fmt.Errorf("mockserver: access token claims: %w", err)
+		}
+		return &claims, nil
+	}
+	algorithms := []jose.SignatureAlgorithm{signingAlgorithm}
+	if s.faults[faultAcceptHS256Confusion] {
+		algorithms = append(algorithms, jose.HS256)
+	}
+	parsed, err := jwt.ParseSigned(token, algorithms)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: parse access token: %w", err)
+	}
+	signed := parsed.Headers[0]
+	var key any = &s.key.private.PublicKey
+	switch {
+	case signed.Algorithm == string(jose.HS256): // only allowed under its fault
+		if key, err = hs256ConfusionSecret(s.key); err != nil {
+			return nil, err
+		}
+	case s.faults[faultAcceptForeignKey]:
+		if err := parsed.UnsafeClaimsWithoutVerification(&claims); err != nil {
+			return nil, fmt.Errorf("mockserver: access token claims: %w", err)
+		}
+		return &claims, nil
+	case signed.JSONWebKey != nil && s.faults[faultAcceptEmbeddedJWK]:
+		key = signed.JSONWebKey
+	}
+	if err := parsed.Claims(key, &claims); err != nil {
+		return nil, fmt.Errorf("mockserver: access token signature: %w", err)
+	}
+	return &claims, nil
+}
+
+// hs256ConfusionSecret is the HMAC secret of the algorithm confusion attack:
+// the authorization server's public key as PEM, which anyone can build from
+// the JWKS.
+func hs256ConfusionSecret(k *signingKey) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(&k.private.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: encode public key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+}
+
+// checkClaims judges a verified token's claims. Tokens are recorded when
+// issued, so an unknown jti was not issued here.
+func (s *Server) checkClaims(claims *accessTokenClaims) error {
+	now := time.Now()
+	switch {
+	case claims.Issuer != s.issuer && !s.faults[faultAcceptWrongIssuer]:
+		return errors.New("mockserver: access token from another issuer")
+	case !claims.Audience.Contains(s.mcpURL) && !s.faults[faultAcceptAnyAudience]:
+		return errors.New("mockserver: access token is not for this resource")
+	case claims.Expiry == nil:
+		return errors.New("mockserver: access token has no exp")
+	case !now.Before(claims.Expiry.Time()) && !s.faults[faultAcceptExpired]:
+		return errors.New("mockserver: access token expired")
+	case !s.faults[faultAcceptNotYetValid] && claims.NotBefore != nil && now.Before(claims.NotBefore.Time()):
+		return errors.New("mockserver: access token not valid yet (nbf)")
+	case !s.faults[faultAcceptNotYetValid] && claims.IssuedAt != nil && now.Before(claims.IssuedAt.Time()):
+		return errors.New("mockserver: access token issued in the future (iat)")
+	}
+	rec, ok := s.store.tokenRecord(claims.ID)
+	switch {
+	case !ok:
+		return errors.New("mockserver: access token was not issued here (unknown jti)")
+	case rec.Revoked && !s.faults[faultAcceptRevoked]:
+		return errors.New("mockserver: access token revoked")
+	}
+	return nil
+}
+
+// peekToolCalls returns the tools a JSON-RPC message or batch calls, and
+// puts the body back for the SDK. Keys match exactly, as in the SDK's
+// decoder, so a call it would run cannot hide from this check.
+func peekToolCalls(r *http.Request) ([]string, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: read request: %w", err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	messages := []json.RawMessage{body}
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
+		if json.Unmarshal(trimmed, &messages) != nil {
+			return nil, nil // malformed: the SDK answers it
+		}
+	}
+	var tools []string
+	for _, raw := range messages {
+		var message map[string]json.RawMessage
+		var method string
+		if json.Unmarshal(raw, &message) != nil || json.Unmarshal(message["method"], &method) != nil ||
+			method != "tools/call" {
+			continue
+		}
+		var params map[string]json.RawMessage
+		var name string
+		if json.Unmarshal(message["params"], &params) == nil && json.Unmarshal(params["name"], &name) == nil {
+			tools = append(tools, name)
+		}
+	}
+	return tools, nil
+}
+
+// insufficientScope answers a valid token lacking scope, the scopes the
+// request needs (RFC 6750 §3.1; MCP's step-up authorization).
+func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope string) {
+	reason := "mockserver: access token lacks scope " + scope
+	if s.faults[faultStepUpAs401] {
+		s.unauthorized(w, r, errInvalidToken, scope, reason)
+		return
+	}
+	if s.faults[faultStepUpNoScope] {
+		scope = ""
+	}
+	w.Header().Set("WWW-Authenticate", s.challenge(errInsufficientScope, http.StatusForbidden, scope))
+	http.Error(w, reason, http.StatusForbidden)
+}
+
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, code, scope, reason string) {
 	if s.faults[faultMCPHang] {
 		hang(w, r)
 		return
 	}
 	if !s.faults[faultNoWWWAuthenticate] {
-		w.Header().Set("WWW-Authenticate", s.challenge(code, http.StatusUnauthorized))
+		w.Header().Set("WWW-Authenticate", s.challenge(code, http.StatusUnauthorized, scope))
 	}
 	http.Error(w, reason, http.StatusUnauthorized)
 }
@@ -91,7 +331,7 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, code, reas
 // challenge builds the Bearer challenge for a 401 or 403 answer. From
 // 2025-06-18 it names the protected resource metadata and the scope to ask
 // for; 2025-03-26 has neither and uses a realm.
-func (s *Server) challenge(code string, status int) string {
+func (s *Server) challenge(code string, status int, scope string) string {
 	var params []string
 	add := func(name, value string) { params = append(params, name+`="`+value+`"`) }
 	if !s.revision.UsesProtectedResourceMetadata() {
@@ -106,8 +346,8 @@ func (s *Server) challenge(code string, status int) string {
 	}
 	// The scope to ask for is named on every 403, and from 2025-06-18 on a
 	// 401 too.
-	if !unauthorized || (s.revision.UsesProtectedResourceMetadata() && !s.faults[faultChallengeNoScope]) {
-		add("scope", requiredScope)
+	if scope != "" && (!unauthorized || (s.revision.UsesProtectedResourceMetadata() && !s.faults[faultChallengeNoScope])) {
+		add("scope", scope)
 	}
 	if len(params) == 0 {
 		return "Bearer"

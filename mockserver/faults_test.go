@@ -259,7 +259,7 @@ func expectOffhostRedirect(urls []string, want func(string) map[string]any) {
 var _ = Describe("faults", func() {
 	It("are listed sorted by unique name, each with a description", func() {
 		faults := mockserver.Faults()
-		Expect(faults).To(HaveLen(30))
+		Expect(faults).To(HaveLen(len(faultChecks)))
 		seen := map[string]bool{}
 		for i, f := range faults {
 			Expect(f.Name).To(MatchRegexp(`^(rs|as)\.[a-z0-9.-]+$`))

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-
-	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 // Truncated bodies for the malformed-json faults: valid JSON up to a cut in
@@ -20,7 +18,7 @@ func (s *Server) protectedResourceMetadata() map[string]any {
 	doc := map[string]any{
 		"resource":                 s.mcpURL,
 		"authorization_servers":    []string{s.issuer},
-		"scopes_supported":         []string{requiredScope},
+		"scopes_supported":         supportedScopes,
 		"bearer_methods_supported": []string{"header"},
 		"resource_name":            "mcpconform reference",
 	}
@@ -57,11 +55,11 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 		"code_challenge_methods_supported":                 []string{"S256"},
 		"token_endpoint_auth_methods_supported":            []string{authNone, authClientSecretBasic, authClientSecretPost, authPrivateKeyJWT},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"ES256", "RS256"},
-		"scopes_supported":                                 []string{requiredScope},
+		"scopes_supported":                                 supportedScopes,
 		// RFC 9207: the authorization response carries iss.
 		"authorization_response_iss_parameter_supported": true,
 	}
-	if s.revision.AtLeast(spec.Rev20251125) {
+	if s.supportsClientIDMetadataDocuments() {
 		doc["client_id_metadata_document_supported"] = true
 	}
 	if s.cfg.opaqueTokens {

@@ -38,7 +38,7 @@ func expectedASMetadata(rev spec.Revision, issuer string, openID bool) map[strin
 		"code_challenge_methods_supported":                 []any{"S256"},
 		"token_endpoint_auth_methods_supported":            []any{"none", "client_secret_basic", "client_secret_post", "private_key_jwt"},
 		"token_endpoint_auth_signing_alg_values_supported": []any{"ES256", "RS256"},
-		"scopes_supported":                                 []any{"mcp:tools"},
+		"scopes_supported":                                 []any{"mcp:tools", "mcp:write"},
 		"authorization_response_iss_parameter_supported":   true,
 	}
 	if rev.AtLeast(spec.Rev20251125) {
@@ -55,7 +55,7 @@ func expectedPRM(s *mockserver.Server) map[string]any {
 	return map[string]any{
 		"resource":                 s.MCPURL(),
 		"authorization_servers":    []any{s.IssuerURL()},
-		"scopes_supported":         []any{"mcp:tools"},
+		"scopes_supported":         []any{"mcp:tools", "mcp:write"},
 		"bearer_methods_supported": []any{"header"},
 		"resource_name":            "mcpconform reference",
 	}
@@ -240,12 +240,6 @@ var _ = Describe("the reference target", func() {
 						mustOrigin(s.MCPURL()), prmSuffix)
 				}
 				Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(want))
-			})
-
-			It("does not serve the authorization endpoints yet", func() {
-				for _, path := range []string{"/authorize", "/token", "/register"} {
-					Expect(get(s.IssuerURL()+path).status).To(Equal(http.StatusNotFound), path)
-				}
 			})
 		})
 	}

@@ -57,7 +57,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 		handlers = append(handlers, as)
 	}
 
-	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(newMCPHandler()))
+	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.newMCPHandler()))
 
 	if s.revision.UsesProtectedResourceMetadata() && !s.faults[faultPRMMissing] {
 		d, err := s.protectedResourceDelivery()

@@ -34,6 +34,7 @@ type config struct {
 	initialAccessToken string   // registration needs this token when set (registration.go)
 	clients            []Client // pre-registered clients (registration.go)
 	opaqueTokens       bool     // opaque access tokens plus introspection (introspection.go)
+	upstream           string   // API the fetch_upstream tool calls (upstream.go)
 }
 
 // Option configures Run.
@@ -77,15 +78,15 @@ func WithOpaqueTokens() Option {
 // origin is how clients reach one listener: by its address, and by the name
 // "localhost", which is the same socket but a different host.
 type origin struct {
-	local   string // http://127.0.0.1:port
-	offhost string // http://localhost:port
+	local   string // http(s)://127.0.0.1:port
+	offhost string // http(s)://localhost:port
 }
 
-func originOf(ln net.Listener) origin {
+func originOf(ln net.Listener, scheme string) origin {
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	return origin{
-		local:   "http://" + net.JoinHostPort("127.0.0.1", port),
-		offhost: "http://" + net.JoinHostPort("localhost", port),
+		local:   scheme + "://" + net.JoinHostPort("127.0.0.1", port),
+		offhost: scheme + "://" + net.JoinHostPort("localhost", port),
 	}
 }
 
@@ -97,6 +98,7 @@ type Server struct {
 	key      *signingKey
 	store    *store
 	log      *requestLog
+	tls      *tlsIdentity // nil without WithTLS
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
@@ -142,6 +144,11 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	for _, c := range cfg.clients {
 		s.store.addClient(c.registered())
 	}
+	if cfg.tls {
+		if s.tls, err = newTLSIdentity(time.Now()); err != nil {
+			return nil, err
+		}
+	}
 
 	count := 1
 	if s.ownAuthorizationServerListener() {
@@ -151,8 +158,8 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.rsOrigin = originOf(listeners[0])
-	s.asOrigin = originOf(listeners[count-1])
+	s.rsOrigin = originOf(listeners[0], s.tls.scheme())
+	s.asOrigin = originOf(listeners[count-1], s.tls.scheme())
 	if err := s.resolveURLs(); err != nil {
 		closeAll(listeners)
 		return nil, fmt.Errorf("mockserver: discovery urls: %w", err)
@@ -203,12 +210,13 @@ func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers [
 			Handler:           s.log.wrap(handlers[i]),
 			ReadHeaderTimeout: readHeaderTimeout,
 			BaseContext:       func(net.Listener) context.Context { return requests },
+			TLSConfig:         s.tls.serverConfig(),
 		}
 		s.servers = append(s.servers, srv)
 		s.serving.Add(1)
 		go func() {
 			defer s.serving.Done()
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			if err := s.tls.serve(srv, ln); !errors.Is(err, http.ErrServerClosed) {
 				s.serveErrs <- fmt.Errorf("mockserver: serve: %w", err)
 			}
 		}()

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"text/tabwriter"
 
@@ -25,6 +27,8 @@ func newMockServerCommand() *cobra.Command {
 	var revision string
 	var faults []string
 	var listFaults bool
+	var useTLS bool
+	var caOut string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Serve the reference MCP server and its authorization server metadata until interrupted",
@@ -42,12 +46,30 @@ func newMockServerCommand() *cobra.Command {
 			if err != nil {
 				return &run.UsageError{Err: err}
 			}
-			srv, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(rev), mockserver.WithFaults(faults...))
+			if caOut != "" && !useTLS {
+				return &run.UsageError{Err: errors.New("--ca-out needs --tls")}
+			}
+			opts := []mockserver.Option{mockserver.WithRevision(rev), mockserver.WithFaults(faults...)}
+			if useTLS {
+				opts = append(opts, mockserver.WithTLS())
+			}
+			srv, err := mockserver.Run(cmd.Context(), opts...)
 			if err != nil {
 				return &run.UsageError{Err: err}
 			}
 			defer srv.Close()
 			fmt.Fprintf(out, "mcpconform reference target, spec %s, faults %v\n", rev, faults)
+			switch {
+			case caOut != "":
+				if err := os.WriteFile(caOut, srv.CACertPEM(), 0o644); err != nil {
+					return fmt.Errorf("--ca-out: %w", err)
+				}
+				fmt.Fprintf(out, "CA certificate written to %s\n", caOut)
+			case useTLS:
+				// The CA is public; printing it is the only way to trust
+				// it when nothing else can read this process's files.
+				fmt.Fprintf(out, "CA certificate:\n%s", srv.CACertPEM())
+			}
 			urls := srv.URLs()
 			names := make([]string, 0, len(urls))
 			for name := range urls {
@@ -67,5 +89,7 @@ func newMockServerCommand() *cobra.Command {
 	cmd.Flags().StringVar(&revision, "spec-version", string(spec.Latest), "MCP specification revision to serve")
 	cmd.Flags().StringArrayVar(&faults, "fault", nil, "switch on a named fault (repeatable); see --list-faults")
 	cmd.Flags().BoolVar(&listFaults, "list-faults", false, "print every fault with a one-line description")
+	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a certificate from a CA generated at start")
+	cmd.Flags().StringVar(&caOut, "ca-out", "", "write that CA's certificate (PEM) to this file, for clients to trust (with --tls)")
 	return cmd
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +26,8 @@ type serverFlags struct {
 	baseline  string
 	timeout   time.Duration
 	verbose   bool
+	caFile    string
+	insecure  bool
 }
 
 func newServerCommand() *cobra.Command {
@@ -45,6 +49,8 @@ func newServerCommand() *cobra.Command {
 	fs.StringVar(&flags.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
 	fs.DurationVar(&flags.timeout, "timeout", mockclient.DefaultTimeout, "limit for each HTTP request")
 	fs.BoolVarP(&flags.verbose, "verbose", "v", false, "also print Ginkgo's own output")
+	fs.StringVar(&flags.caFile, "ca-file", "", "PEM file of CA certificates to trust for https, on top of the system's")
+	fs.BoolVar(&flags.insecure, "insecure-skip-tls-verify", false, "accept any TLS certificate: the target is then not authenticated")
 	return cmd
 }
 
@@ -64,6 +70,17 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 	if flags.timeout <= 0 {
 		return &run.UsageError{Err: errors.New("--timeout must be positive")}
 	}
+	if flags.insecure && flags.caFile != "" {
+		return &run.UsageError{Err: errors.New("--ca-file and --insecure-skip-tls-verify contradict each other")}
+	}
+	roots, err := rootCAs(flags.caFile)
+	if err != nil {
+		return &run.UsageError{Err: err}
+	}
+	if flags.insecure {
+		fmt.Fprintln(cmd.ErrOrStderr(), "mcpconform: WARNING: --insecure-skip-tls-verify: TLS certificates are NOT verified; "+
+			"anyone on the path could have answered in the target's place")
+	}
 	target := flags.url
 	if target != "" {
 		if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
@@ -82,12 +99,14 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 	fmt.Fprintf(out, "testing %s against MCP spec %s: %d checks\n", target, filter.Revision, len(filter.Select()))
 	started := time.Now()
 	res, runErr := run.Server(cmd.Context(), run.ServerConfig{
-		MCPURL:   target,
-		Filter:   filter,
-		Timeout:  flags.timeout,
-		Progress: out,
-		Verbose:  flags.verbose,
-		Version:  version,
+		MCPURL:             target,
+		Filter:             filter,
+		Timeout:            flags.timeout,
+		Progress:           out,
+		Verbose:            flags.verbose,
+		Version:            version,
+		RootCAs:            roots,
+		InsecureSkipVerify: flags.insecure,
 	})
 	if res == nil {
 		return runErr
@@ -109,6 +128,26 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 		return &exitError{code: code}
 	}
 	return nil
+}
+
+// rootCAs is the system pool plus the CAs in caFile; nil, which means the
+// system pool, without a file.
+func rootCAs(caFile string) (*x509.CertPool, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pemCerts, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("--ca-file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool() // no system roots here: the file's CAs alone
+	}
+	if !pool.AppendCertsFromPEM(pemCerts) {
+		return nil, fmt.Errorf("--ca-file %s holds no PEM certificate", caFile)
+	}
+	return pool, nil
 }
 
 // summarize prints the verdict and returns the run's exit code.

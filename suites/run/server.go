@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,10 @@ type ServerConfig struct {
 	Verbose  bool          // Ginkgo's own output too
 	Version  string
 	Secrets  []string // literal values to redact wherever they appear
+	// RootCAs are the CAs trusted for https (the system pool when nil);
+	// InsecureSkipVerify accepts any certificate.
+	RootCAs            *x509.CertPool
+	InsecureSkipVerify bool
 }
 
 // UsageError is a configuration the run cannot start with.
@@ -48,7 +53,8 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	}
 	redactor := &evidence.Redactor{}
 	redactor.Add(cfg.Secrets...)
-	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx})
+	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
+		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify})
 	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client})
 
 	res := &reports.Results{
