@@ -356,9 +356,12 @@ func (s *Server) challenge(code string, status int, scope string) string {
 }
 
 // challengeMetadataURL is the protected resource metadata URL the challenge
-// names: the path-inserted one, or the root one when only that is served.
+// names: the path-inserted one, or the one URL that is served.
 func (s *Server) challengeMetadataURL() string {
-	if s.faults[faultPRMRootOnly] {
+	switch {
+	case s.cfg.metadataOnlyInChallenge:
+		return s.prmCustomURL
+	case s.faults[faultPRMRootOnly]:
 		return s.prmRootURL
 	}
 	return s.prmURL

@@ -14,6 +14,10 @@ func (s *Server) resolveURLs() error {
 	s.mcpURL = s.rsOrigin.local + "/mcp"
 	if s.revision.UsesProtectedResourceMetadata() {
 		s.issuer = s.asOrigin.local + "/oauth" // a path issuer, so insertion matters
+		if s.cfg.rootIssuer {
+			s.issuer = s.asOrigin.local
+		}
+		s.prmCustomURL = s.rsOrigin.local + "/mcp-resource-metadata"
 		if s.prmURL, err = spec.InsertWellKnown(s.mcpURL, spec.SuffixProtectedResource); err != nil {
 			return err
 		}
@@ -65,8 +69,13 @@ func (s *Server) routes() ([]http.Handler, error) {
 			return nil, err
 		}
 		serve := serveDocument(d, s.rsOrigin.local, s.rsOrigin.offhost)
-		rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
-		if !s.faults[faultPRMRootOnly] {
+		switch {
+		case s.cfg.metadataOnlyInChallenge:
+			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmCustomURL), serve)
+		case s.faults[faultPRMRootOnly]:
+			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
+		default:
+			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmURL), serve)
 		}
 	}

@@ -30,11 +30,13 @@ type config struct {
 	faults   []string
 	log      io.Writer
 	// Filled by the options of the other areas' files.
-	tls                bool     // serve HTTPS with a generated certificate (tls.go)
-	initialAccessToken string   // registration needs this token when set (registration.go)
-	clients            []Client // pre-registered clients (registration.go)
-	opaqueTokens       bool     // opaque access tokens plus introspection (introspection.go)
-	upstream           string   // API the fetch_upstream tool calls (upstream.go)
+	tls                     bool     // serve HTTPS with a generated certificate (tls.go)
+	initialAccessToken      string   // registration needs this token when set (registration.go)
+	clients                 []Client // pre-registered clients (registration.go)
+	opaqueTokens            bool     // opaque access tokens plus introspection (introspection.go)
+	upstream                string   // API the fetch_upstream tool calls (upstream.go)
+	rootIssuer              bool     // the issuer has no path (routes.go)
+	metadataOnlyInChallenge bool     // protected resource metadata only at a custom URL (routes.go)
 }
 
 // Option configures Run.
@@ -75,6 +77,19 @@ func WithOpaqueTokens() Option {
 	return func(c *config) { c.opaqueTokens = true }
 }
 
+// WithRootIssuer makes the authorization server's issuer its bare origin,
+// so its metadata lives at the root well-known URLs (2025-06-18 on).
+func WithRootIssuer() Option {
+	return func(c *config) { c.rootIssuer = true }
+}
+
+// WithMetadataOnlyInChallenge serves the protected resource metadata only
+// at a custom URL that the 401 challenge names, none of the well-known ones
+// (2025-06-18 on; from 2025-11-25 the challenge is enough).
+func WithMetadataOnlyInChallenge() Option {
+	return func(c *config) { c.metadataOnlyInChallenge = true }
+}
+
 // origin is how clients reach one listener: by its address, and by the name
 // "localhost", which is the same socket but a different host.
 type origin struct {
@@ -106,6 +121,7 @@ type Server struct {
 	issuer        string
 	prmURL        string // path-inserted protected resource metadata
 	prmRootURL    string
+	prmCustomURL  string // WithMetadataOnlyInChallenge
 	asMetadataURL string // RFC 8414
 	openIDURL     string // OpenID discovery, appended to the issuer
 	jwksURL       string
@@ -264,8 +280,12 @@ func (s *Server) URLs() map[string]string {
 		"jwks":                        s.jwksURL,
 	}
 	if s.revision.UsesProtectedResourceMetadata() {
-		urls["protected resource metadata"] = s.prmURL
-		urls["protected resource metadata (root)"] = s.prmRootURL
+		if s.cfg.metadataOnlyInChallenge {
+			urls["protected resource metadata"] = s.prmCustomURL
+		} else {
+			urls["protected resource metadata"] = s.prmURL
+			urls["protected resource metadata (root)"] = s.prmRootURL
+		}
 	}
 	if s.publishesOAuthMetadata() {
 		urls["authorization server metadata"] = s.asMetadataURL

@@ -88,7 +88,7 @@ var _ = Describe("The command line", func() {
 	Describe("a baseline of expected failures", func() {
 		var url string
 		BeforeEach(func() {
-			url = reference(spec.Latest, "as.metadata.no-s256").MCPURL()
+			url = reference(spec.Latest, mockserver.WithFaults("as.metadata.no-s256")).MCPURL()
 		})
 
 		baseline := func(content string) string {
@@ -120,7 +120,7 @@ var _ = Describe("The command line", func() {
 	})
 
 	It("writes the reports of an interrupted run", func() {
-		srv := reference(spec.Latest, "rs.prm-hang")
+		srv := reference(spec.Latest, mockserver.WithFaults("rs.prm-hang"))
 		dir := GinkgoT().TempDir()
 		session := start("server", "--url", srv.MCPURL(), "--timeout", "1m", "--report-dir", dir)
 		Eventually(session.Out).WithTimeout(10 * time.Second).Should(gbytes.Say("testing "))

@@ -19,9 +19,10 @@ import (
 // hostileTimeout keeps hang faults short; the reference answers in microseconds.
 const hostileTimeout = "500ms"
 
-// reference starts the bundled reference target for one revision and faults.
-func reference(rev spec.Revision, faults ...string) *mockserver.Server {
-	srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithFaults(faults...))
+// reference starts the bundled reference target for one revision, with
+// options such as faults.
+func reference(rev spec.Revision, opts ...mockserver.Option) *mockserver.Server {
+	srv, err := mockserver.Run(context.Background(), append(opts, mockserver.WithRevision(rev))...)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
 	return srv
