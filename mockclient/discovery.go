@@ -21,10 +21,10 @@ type Discovery struct {
 	MCPURL   string
 	client   *Client
 
-	probe       step[*Response]
-	prm         step[*Document]
-	prmInserted step[*Document]
-	serverMeta  step[*ServerMetadata]
+	probe       Memo[*Response]
+	prm         Memo[*Document]
+	prmInserted Memo[*Document]
+	serverMeta  Memo[*ServerMetadata]
 }
 
 // ServerMetadata is the authorization server metadata found for an issuer.
@@ -48,13 +48,12 @@ const initializeRequest = `{"jsonrpc":"2.0","id":1,"method":"initialize","params
 
 // Unauthenticated sends an MCP initialize request without credentials.
 func (d *Discovery) Unauthenticated(ctx context.Context) (*Response, error) {
-	return d.probe.do(func() (*Response, error) {
+	return d.probe.Do(func() (*Response, error) {
 		header := http.Header{
 			"Content-Type": {"application/json"},
 			"Accept":       {"application/json, text/event-stream"},
 		}
-		body := fmt.Sprintf(initializeRequest, protocolVersion(d.Revision))
-		return d.client.Do(ctx, http.MethodPost, d.MCPURL, header, body)
+		return d.client.Do(ctx, http.MethodPost, d.MCPURL, header, InitializeRequest(d.Revision))
 	})
 }
 
@@ -118,7 +117,7 @@ func ParseBearerChallenge(values []string) (ch *oauthex.Challenge, err error) {
 // revision looks: the challenge's resource_metadata URL if there is one, else
 // the path-inserted well-known URL, and from 2025-11-25 also the root one.
 func (d *Discovery) ProtectedResourceMetadata(ctx context.Context) (*Document, error) {
-	return d.prm.do(func() (*Document, error) {
+	return d.prm.Do(func() (*Document, error) {
 		if ch, err := d.BearerChallenge(ctx); err == nil && ch.Params["resource_metadata"] != "" {
 			return d.fetchDocument(ctx, ch.Params["resource_metadata"])
 		}
@@ -145,7 +144,7 @@ func (d *Discovery) ProtectedResourceMetadata(ctx context.Context) (*Document, e
 // PathInsertedMetadata fetches the RFC 9728 well-known URL formed by path
 // insertion, reusing the discovery fetch when it was the same URL.
 func (d *Discovery) PathInsertedMetadata(ctx context.Context) (*Document, error) {
-	return d.prmInserted.do(func() (*Document, error) {
+	return d.prmInserted.Do(func() (*Document, error) {
 		inserted, err := spec.InsertWellKnown(d.MCPURL, spec.SuffixProtectedResource)
 		if err != nil {
 			return nil, err
@@ -160,7 +159,7 @@ func (d *Discovery) PathInsertedMetadata(ctx context.Context) (*Document, error)
 // AuthorizationServerMetadata finds the metadata of the Issuer. Candidates are tried in the revision's order and the
 // first JSON object answered with 200 wins.
 func (d *Discovery) AuthorizationServerMetadata(ctx context.Context) (*ServerMetadata, error) {
-	return d.serverMeta.do(func() (*ServerMetadata, error) {
+	return d.serverMeta.Do(func() (*ServerMetadata, error) {
 		issuer, candidates, err := d.metadataCandidates(ctx)
 		if err != nil {
 			return nil, err
@@ -229,23 +228,26 @@ func (d *Discovery) fetchDocument(ctx context.Context, url string) (*Document, e
 	return doc, nil
 }
 
-// protocolVersion is the MCP protocol version string a revision's client
-// announces; draft speaks the newest dated one.
-func protocolVersion(r spec.Revision) string {
+// InitializeRequest is the MCP initialize message a client of revision r
+// sends first; draft speaks the newest dated protocol version.
+func InitializeRequest(r spec.Revision) string {
+	version := string(r)
 	if r == spec.RevDraft {
-		return string(spec.Latest)
+		version = string(spec.Latest)
 	}
-	return string(r)
+	return fmt.Sprintf(initializeRequest, version)
 }
 
-// step runs a discovery step once and remembers its outcome.
-type step[T any] struct {
+// Memo runs a step once and remembers its outcome, so every check that
+// builds on it sees the same exchange.
+type Memo[T any] struct {
 	once  sync.Once
 	value T
 	err   error
 }
 
-func (s *step[T]) do(f func() (T, error)) (T, error) {
+// Do runs f the first time and returns its outcome every time.
+func (s *Memo[T]) Do(f func() (T, error)) (T, error) {
 	s.once.Do(func() { s.value, s.err = f() })
 	return s.value, s.err
 }

@@ -189,10 +189,21 @@ type redirectError struct{ reason string }
 
 func (e *redirectError) Error() string { return "mockclient: " + e.reason }
 
+type noRedirectKey struct{}
+
+// withoutRedirects makes requests with ctx stop at the first redirect, for
+// flows that judge each hop themselves.
+func withoutRedirects(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRedirectKey{}, true)
+}
+
 // checkRedirect follows a few same-host redirects only: a metadata or MCP
 // URL that moves to another host or downgrades to http is a finding, not a
 // detour to take.
 func checkRedirect(req *http.Request, via []*http.Request) error {
+	if req.Context().Value(noRedirectKey{}) != nil {
+		return http.ErrUseLastResponse
+	}
 	if len(via) >= maxRedirects {
 		return &redirectError{fmt.Sprintf("stopped after %d redirects (loop?) at %s", maxRedirects, req.URL)}
 	}

@@ -271,7 +271,7 @@ func (s *Server) servedResources(raw []string) ([]string, *oauthError) {
 		return nil, err
 	}
 	for _, resource := range resources {
-		if resource != s.mcpURL {
+		if resource != s.mcpURL || s.faults[faultResourceRejected] {
 			return nil, oauthErrorf(oauthInvalidTarget, "resource %q is not served by this authorization server", resource)
 		}
 	}

@@ -242,6 +242,15 @@ func hs256ConfusionSecret(k *signingKey) ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 }
 
+// expectedAudience is the MCP URL; under rs.expects-origin-audience the
+// origin, a common mistake that refuses every correctly issued token.
+func (s *Server) expectedAudience() string {
+	if s.faults[faultExpectsOriginAudience] {
+		return s.rsOrigin.local
+	}
+	return s.mcpURL
+}
+
 // checkClaims judges a verified token's claims. Tokens are recorded when
 // issued, so an unknown jti was not issued here.
 func (s *Server) checkClaims(claims *accessTokenClaims) error {
@@ -249,7 +258,7 @@ func (s *Server) checkClaims(claims *accessTokenClaims) error {
 	switch {
 	case claims.Issuer != s.issuer && !s.faults[faultAcceptWrongIssuer]:
 		return errors.New("mockserver: access token from another issuer")
-	case !claims.Audience.Contains(s.mcpURL) && !s.faults[faultAcceptAnyAudience]:
+	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[faultAcceptAnyAudience]:
 		return errors.New("mockserver: access token is not for this resource")
 	case claims.Expiry == nil:
 		return errors.New("mockserver: access token has no exp")

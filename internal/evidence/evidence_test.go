@@ -36,6 +36,12 @@ var _ = Describe("Redaction", func() {
 		Expect(h.Get("Accept")).To(Equal("application/json"))
 	})
 
+	It("hides codes in redirect locations", func() {
+		h := r.Header(http.Header{"Location": {"http://127.0.0.1/cb?code=c-123&state=s"}})
+		Expect(h.Get("Location")).NotTo(ContainSubstring("c-123"))
+		Expect(h.Get("Location")).To(ContainSubstring("state=s"))
+	})
+
 	It("hides secret query parameters and keeps the others", func() {
 		u := r.URL("https://as/cb?code=abc123&state=xyz")
 		Expect(u).NotTo(ContainSubstring("abc123"))

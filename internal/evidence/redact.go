@@ -26,6 +26,9 @@ var secretHeaders = map[string]bool{
 	"Cookie": true, "Set-Cookie": true, "Dpop": true, "X-Api-Key": true,
 }
 
+// urlHeaders carry URLs whose query may hold a code or a token.
+var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Referer": true}
+
 // credentialHeaders carry "scheme credentials": the scheme stays visible.
 var credentialHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true}
 
@@ -63,6 +66,8 @@ func (r *Redactor) Header(h http.Header) http.Header {
 				v = Redacted
 			case credentialHeaders[key]:
 				v = redactCredentials(v)
+			case urlHeaders[key]:
+				v = r.URL(v)
 			default:
 				v = r.Text(v)
 			}

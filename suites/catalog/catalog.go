@@ -30,10 +30,14 @@ type Check struct {
 
 // Fault names a counterpart fault that trips a check, in every revision of
 // the check or only in some: what one revision forbids another may allow.
+// Faults that only break together are joined with "+".
 type Fault struct {
 	Name      string          `json:"name"`
 	Revisions []spec.Revision `json:"revisions,omitempty"` // empty: all of the check's
 }
+
+// Parts are the faults switched on together.
+func (f Fault) Parts() []string { return strings.Split(f.Name, "+") }
 
 // faults lists faults that trip a check in all its revisions.
 func faults(names ...string) []Fault {
@@ -160,8 +164,10 @@ func validate(entries []Check) error {
 			bad("no fault trips it")
 		}
 		for _, f := range c.Faults {
-			if !faultName.MatchString(f.Name) {
-				bad("fault %q is not a counterpart fault name", f.Name)
+			for _, part := range f.Parts() {
+				if !faultName.MatchString(part) {
+					bad("fault %q is not a counterpart fault name", part)
+				}
 			}
 			for _, r := range f.Revisions {
 				if !c.AppliesTo(r) {

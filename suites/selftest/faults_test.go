@@ -1,6 +1,8 @@
 package selftest_test
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -21,7 +23,9 @@ var _ = Describe("Every check can fail", func() {
 		}
 		for _, c := range catalog.All() {
 			for _, f := range c.Faults {
-				Expect(known).To(HaveKey(f.Name), "%s names fault %s", c.ID, f.Name)
+				for _, part := range f.Parts() {
+					Expect(known).To(HaveKey(part), "%s names fault %s", c.ID, part)
+				}
 			}
 		}
 	})
@@ -32,7 +36,7 @@ var _ = Describe("Every check can fail", func() {
 				var expected []string
 				var opts []mockserver.Option
 				if fault != "" {
-					opts = append(opts, mockserver.WithFaults(fault))
+					opts = append(opts, mockserver.WithFaults(strings.Split(fault, "+")...))
 					for _, c := range catalog.All() {
 						if c.TrippedBy(fault, rev) {
 							expected = append(expected, c.ID)
@@ -87,6 +91,10 @@ func expectRun(srv *mockserver.Server, rev spec.Revision, expected []string) {
 // and that some check names (in any revision, so a fault a revision allows
 // is shown to trip nothing there).
 func faultEntries(rev spec.Revision) []TableEntry {
+	since := map[string]mockserver.Fault{}
+	for _, f := range mockserver.Faults() {
+		since[f.Name] = f
+	}
 	named := map[string]bool{}
 	for _, c := range catalog.All() {
 		for _, f := range c.Faults {
@@ -94,9 +102,13 @@ func faultEntries(rev spec.Revision) []TableEntry {
 		}
 	}
 	entries := []TableEntry{Entry("clean", "")}
-	for _, f := range mockserver.Faults() {
-		if f.AppliesTo(rev) && named[f.Name] {
-			entries = append(entries, Entry(f.Name, f.Name))
+	for _, name := range slices.Sorted(maps.Keys(named)) {
+		applies := true
+		for _, part := range strings.Split(name, "+") {
+			applies = applies && since[part].AppliesTo(rev)
+		}
+		if applies {
+			entries = append(entries, Entry(name, name))
 		}
 	}
 	return entries

@@ -22,6 +22,7 @@ var discovery *mockclient.Discovery
 // Use points the specs at target; call it before running them.
 func Use(target Target) *mockclient.Discovery {
 	discovery = mockclient.NewDiscovery(target.Client, target.Revision, target.MCPURL)
+	oauth = &session{client: target.Client}
 	return discovery
 }
 

@@ -1,0 +1,17 @@
+package mockserver
+
+import "github.com/mcpconform/mcpconform/internal/spec"
+
+// Faults that break the standard MCP flow itself, as servers that never
+// implemented a piece of it do.
+const (
+	faultResourceRejected      = "as.resource.rejected"
+	faultExpectsOriginAudience = "rs.expects-origin-audience"
+)
+
+func init() {
+	registerFaults(
+		Fault{faultResourceRejected, "the authorization endpoint refuses every resource parameter with invalid_target (no RFC 8707 support)", spec.Rev20250618},
+		Fault{faultExpectsOriginAudience, "the MCP endpoint expects its origin, not its URL, as token audience and so refuses correctly issued tokens", spec.Rev20250618},
+	)
+}

@@ -1,0 +1,26 @@
+package server
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+var _ = Describe("The standard flow", func() {
+	check.Frame()
+
+	It("completes the authorization code flow a standard MCP client runs", check.ID("AS-FLOW-001"), func(ctx SpecContext) {
+		check.Need(oauth.PublicClient(ctx))
+		tokens := check.Require(oauth.Tokens(ctx))
+		Expect(tokens.String("token_type")).To(BeElementOf("Bearer", "bearer"), "token_type must be Bearer")
+	})
+
+	It("accepts an access token its authorization server issued for it", check.ID("RS-TOK-001"), func(ctx SpecContext) {
+		tokens := check.Need(oauth.Tokens(ctx))
+		resp := check.Require(oauth.CallMCP(ctx, "Bearer "+tokens.AccessToken()))
+		Expect(resp.Status).To(Equal(http.StatusOK), "the MCP endpoint must serve a request with a valid access token")
+	})
+})

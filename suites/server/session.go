@@ -1,0 +1,283 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
+)
+
+// redirectURI is where the suite's clients are redirected after
+// authorization. Nothing listens there: the auto strategy reads the
+// redirect itself.
+const redirectURI = "http://127.0.0.1:33418/mcpconform/callback"
+
+// session is what the OAuth specs share beyond discovery: the endpoints,
+// registered clients, and a token obtained the normal way. Each step runs
+// once per run.
+type session struct {
+	client *mockclient.Client
+
+	endpoints    mockclient.Memo[*endpoints]
+	public       mockclient.Memo[*registeredClient]
+	confidential mockclient.Memo[*registeredClient]
+	tokens       mockclient.Memo[*flow]
+}
+
+var oauth *session
+
+// endpoints are the authorization server's endpoints and what it offers.
+type endpoints struct {
+	Authorization, Token, Registration string
+	Issuer                             string
+	// Scope is what the suite's clients ask for: the protected resource's
+	// scopes_supported, else none.
+	Scope string
+	// IssuerInResponse: the server advertises RFC 9207 iss.
+	IssuerInResponse bool
+}
+
+// Endpoints reads the endpoints from the authorization server metadata, or
+// for 2025-03-26 without metadata the default paths at the MCP origin.
+func (s *session) Endpoints(ctx context.Context) (*endpoints, error) {
+	return s.endpoints.Do(func() (*endpoints, error) {
+		meta, err := discovery.AuthorizationServerMetadata(ctx)
+		if err != nil && discovery.Revision.UsesProtectedResourceMetadata() {
+			return nil, err
+		}
+		e := &endpoints{}
+		if err != nil {
+			origin, originErr := spec.Origin(discovery.MCPURL)
+			if originErr != nil {
+				return nil, originErr
+			}
+			e.Issuer, e.Authorization, e.Token, e.Registration = origin, origin+"/authorize", origin+"/token", origin+"/register"
+		} else {
+			e.Issuer = meta.ExpectedIssuer
+			e.Authorization, _ = meta.String("authorization_endpoint")
+			e.Token, _ = meta.String("token_endpoint")
+			e.Registration, _ = meta.String("registration_endpoint")
+			var iss bool
+			if raw, ok := meta.Members["authorization_response_iss_parameter_supported"]; ok {
+				iss = string(raw) == "true"
+			}
+			e.IssuerInResponse = iss
+		}
+		if prm, err := discovery.ProtectedResourceMetadata(ctx); err == nil {
+			scopes, _ := prm.Strings("scopes_supported")
+			e.Scope = strings.Join(scopes, " ")
+		}
+		if e.Authorization == "" || e.Token == "" {
+			return nil, errors.New("server: the authorization server advertises no authorization or token endpoint")
+		}
+		return e, nil
+	})
+}
+
+// registeredClient is a client the suite registered.
+type registeredClient struct {
+	*mockclient.OAuthAnswer
+	ID, Secret, AuthMethod string
+}
+
+// Evidence is the registration exchange; nil-safe.
+func (c *registeredClient) Evidence() []evidence.Exchange {
+	if c == nil {
+		return nil
+	}
+	return c.OAuthAnswer.Evidence()
+}
+
+// Auth is how token requests authenticate as this client.
+func (c *registeredClient) Auth() mockclient.ClientAuth {
+	return mockclient.ClientAuth{Method: c.AuthMethod, ID: c.ID, Secret: c.Secret}
+}
+
+// PublicClient is a client registered as an MCP client registers itself:
+// public, authorization code with refresh.
+func (s *session) PublicClient(ctx context.Context) (*registeredClient, error) {
+	return s.public.Do(func() (*registeredClient, error) {
+		return s.register(ctx, "none", map[string]any{
+			"redirect_uris": []string{redirectURI}, "token_endpoint_auth_method": "none",
+			"grant_types": []string{"authorization_code", "refresh_token"}, "response_types": []string{"code"},
+			"client_name": "mcpconform public client", "application_type": "native",
+		})
+	})
+}
+
+// ConfidentialClient is a client with a secret that may also use client
+// credentials.
+func (s *session) ConfidentialClient(ctx context.Context) (*registeredClient, error) {
+	return s.confidential.Do(func() (*registeredClient, error) {
+		return s.register(ctx, "client_secret_basic", map[string]any{
+			"redirect_uris": []string{redirectURI}, "token_endpoint_auth_method": "client_secret_basic",
+			"grant_types":    []string{"authorization_code", "refresh_token", "client_credentials"},
+			"response_types": []string{"code"}, "client_name": "mcpconform confidential client",
+		})
+	})
+}
+
+func (s *session) register(ctx context.Context, method string, metadata map[string]any) (*registeredClient, error) {
+	e, err := s.Endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if e.Registration == "" {
+		return nil, errors.New("server: the authorization server offers no registration endpoint")
+	}
+	if e.Scope != "" {
+		metadata["scope"] = e.Scope
+	}
+	answer, err := s.client.Register(ctx, e.Registration, metadata, "")
+	c := &registeredClient{OAuthAnswer: answer, AuthMethod: method}
+	if err != nil {
+		return c, err
+	}
+	if answer.Status != http.StatusCreated && answer.Status != http.StatusOK {
+		return c, fmt.Errorf("server: registration answered %d %s", answer.Status, answer.Error())
+	}
+	c.ID, c.Secret = answer.String("client_id"), answer.String("client_secret")
+	if c.ID == "" {
+		return c, errors.New("server: registration answered without a client_id")
+	}
+	return c, nil
+}
+
+// authorization is one authorization request and what came of it.
+type authorization struct {
+	*mockclient.AuthorizationResult
+	Params   url.Values // as sent
+	Verifier string
+}
+
+// Evidence is every hop of the authorization; nil-safe.
+func (a *authorization) Evidence() []evidence.Exchange {
+	if a == nil {
+		return nil
+	}
+	return a.AuthorizationResult.Evidence()
+}
+
+// Authorize sends a standard authorization request for client (PKCE S256,
+// state, the MCP resource, the scope), changed by edits, and follows it to
+// the redirect back to the client.
+func (s *session) Authorize(ctx context.Context, client *registeredClient, edits ...func(url.Values)) (*authorization, error) {
+	e, err := s.Endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := &authorization{Verifier: mockclient.NewVerifier()}
+	a.Params = url.Values{
+		"response_type":         {"code"},
+		"client_id":             {client.ID},
+		"redirect_uri":          {redirectURI},
+		"state":                 {mockclient.NewVerifier()},
+		"code_challenge":        {mockclient.S256(a.Verifier)},
+		"code_challenge_method": {"S256"},
+	}
+	if discovery.Revision.UsesProtectedResourceMetadata() {
+		a.Params.Set("resource", discovery.MCPURL) // RFC 8707, from 2025-06-18
+	}
+	if e.Scope != "" {
+		a.Params.Set("scope", e.Scope)
+	}
+	for _, edit := range edits {
+		edit(a.Params)
+	}
+	target, err := mockclient.AuthorizationURL(e.Authorization, a.Params)
+	if err != nil {
+		return a, err
+	}
+	a.AuthorizationResult, err = s.client.Authorize(ctx, target, redirectURI)
+	return a, err
+}
+
+// Redeem exchanges the authorization's code at the token endpoint with the
+// standard parameters (the verifier, the redirect URI, the resource),
+// changed by edits.
+func (s *session) Redeem(ctx context.Context, client *registeredClient, a *authorization, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
+	e, err := s.Endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	code, err := a.Code()
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"redirect_uri":  {redirectURI},
+		"code_verifier": {a.Verifier},
+	}
+	if discovery.Revision.UsesProtectedResourceMetadata() {
+		form.Set("resource", discovery.MCPURL)
+	}
+	for _, edit := range edits {
+		edit(form)
+	}
+	return s.client.TokenRequest(ctx, e.Token, form, client.Auth())
+}
+
+// flow is a standard authorization code flow of the public client: what
+// the resource server checks start from.
+type flow struct {
+	Client                  *registeredClient
+	Authorization           *authorization
+	*mockclient.OAuthAnswer // the token endpoint's answer
+}
+
+// Evidence is the whole flow: registration, authorization, token request.
+func (f *flow) Evidence() []evidence.Exchange {
+	if f == nil {
+		return nil
+	}
+	var out []evidence.Exchange
+	if f.Client != nil {
+		out = append(out, f.Client.Evidence()...)
+	}
+	if f.Authorization != nil {
+		out = append(out, f.Authorization.Evidence()...)
+	}
+	return append(out, f.OAuthAnswer.Evidence()...)
+}
+
+// AccessToken is the flow's access token.
+func (f *flow) AccessToken() string { return f.String("access_token") }
+
+// Tokens runs the standard flow once per run.
+func (s *session) Tokens(ctx context.Context) (*flow, error) {
+	return s.tokens.Do(func() (*flow, error) {
+		f := &flow{}
+		var err error
+		if f.Client, err = s.PublicClient(ctx); err != nil {
+			return f, err
+		}
+		if f.Authorization, err = s.Authorize(ctx, f.Client); err != nil {
+			return f, err
+		}
+		if f.OAuthAnswer, err = s.Redeem(ctx, f.Client, f.Authorization); err != nil {
+			return f, err
+		}
+		if f.Status != http.StatusOK || f.AccessToken() == "" {
+			return f, fmt.Errorf("server: the token endpoint answered %d %s to a standard code exchange", f.Status, f.Error())
+		}
+		return f, nil
+	})
+}
+
+// CallMCP sends an MCP initialize request with the given Authorization
+// header value ("" for none).
+func (s *session) CallMCP(ctx context.Context, authorization string) (*mockclient.Response, error) {
+	header := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json, text/event-stream"}}
+	if authorization != "" {
+		header.Set("Authorization", authorization)
+	}
+	return s.client.Do(ctx, http.MethodPost, discovery.MCPURL, header, mockclient.InitializeRequest(discovery.Revision))
+}
