@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -18,6 +19,11 @@ import (
 	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/run"
 )
+
+// initialAccessTokenEnv names the environment variable holding the initial
+// access token of a protected registration endpoint: a secret, so never a
+// flag that shows in process lists and shell history.
+const initialAccessTokenEnv = "MCPCONFORM_INITIAL_ACCESS_TOKEN"
 
 type serverFlags struct {
 	filterFlags
@@ -81,13 +87,18 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 		fmt.Fprintln(cmd.ErrOrStderr(), "mcpconform: WARNING: --insecure-skip-tls-verify: TLS certificates are NOT verified; "+
 			"anyone on the path could have answered in the target's place")
 	}
+	initialAccessToken := os.Getenv(initialAccessTokenEnv)
 	target := flags.url
 	if target != "" {
 		if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
 			return &run.UsageError{Err: fmt.Errorf("--url %q is not an absolute http(s) URL without a fragment", target)}
 		}
 	} else {
-		ref, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(filter.Revision))
+		if initialAccessToken == "" {
+			initialAccessToken = rand.Text()
+		}
+		ref, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(filter.Revision),
+			mockserver.WithInitialAccessToken(initialAccessToken))
 		if err != nil {
 			return err
 		}
@@ -107,6 +118,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 		Version:            version,
 		RootCAs:            roots,
 		InsecureSkipVerify: flags.insecure,
+		InitialAccessToken: initialAccessToken,
 	})
 	if res == nil {
 		return runErr

@@ -25,6 +25,9 @@ type ServerConfig struct {
 	Verbose  bool          // Ginkgo's own output too
 	Version  string
 	Secrets  []string // literal values to redact wherever they appear
+	// InitialAccessToken protects dynamic client registration at the target
+	// (RFC 7591 §3); checks of protected registration need it.
+	InitialAccessToken string
 	// RootCAs are the CAs trusted for https (the system pool when nil);
 	// InsecureSkipVerify accepts any certificate.
 	RootCAs            *x509.CertPool
@@ -53,9 +56,11 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	}
 	redactor := &evidence.Redactor{}
 	redactor.Add(cfg.Secrets...)
+	redactor.Add(cfg.InitialAccessToken)
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
 		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify})
-	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client})
+	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
+		InitialAccessToken: cfg.InitialAccessToken})
 
 	res := &reports.Results{
 		SchemaVersion: reports.SchemaVersion,

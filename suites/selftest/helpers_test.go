@@ -19,10 +19,15 @@ import (
 // hostileTimeout keeps hang faults short; the reference answers in microseconds.
 const hostileTimeout = "500ms"
 
-// reference starts the bundled reference target for one revision, with
-// options such as faults.
+// initialAccessToken protects the reference's registration endpoint; every
+// run is given it, as a user configures a protected target.
+const initialAccessToken = "selftest-initial-access-token"
+
+// reference starts the bundled reference target for one revision, its
+// registration protected by initialAccessToken, with options such as faults.
 func reference(rev spec.Revision, opts ...mockserver.Option) *mockserver.Server {
-	srv, err := mockserver.Run(context.Background(), append(opts, mockserver.WithRevision(rev))...)
+	opts = append(opts, mockserver.WithRevision(rev), mockserver.WithInitialAccessToken(initialAccessToken))
+	srv, err := mockserver.Run(context.Background(), opts...)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
 	return srv
@@ -32,6 +37,7 @@ func reference(rev spec.Revision, opts ...mockserver.Option) *mockserver.Server 
 func mcpconform(args ...string) (*gexec.Session, string) {
 	dir := GinkgoT().TempDir()
 	cmd := exec.Command(binary, append(args, "--report-dir", dir)...)
+	cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
 	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	Eventually(session).WithTimeout(60 * time.Second).Should(gexec.Exit())

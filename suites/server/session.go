@@ -22,7 +22,8 @@ const redirectURI = "http://127.0.0.1:33418/mcpconform/callback"
 // registered clients, and a token obtained the normal way. Each step runs
 // once per run.
 type session struct {
-	client *mockclient.Client
+	client             *mockclient.Client
+	initialAccessToken string
 
 	endpoints    mockclient.Memo[*endpoints]
 	public       mockclient.Memo[*registeredClient]
@@ -134,7 +135,7 @@ func (s *session) register(ctx context.Context, method string, metadata map[stri
 	if e.Scope != "" {
 		metadata["scope"] = e.Scope
 	}
-	answer, err := s.client.Register(ctx, e.Registration, metadata, "")
+	answer, err := s.client.Register(ctx, e.Registration, metadata, s.initialAccessToken)
 	c := &registeredClient{OAuthAnswer: answer, AuthMethod: method}
 	if err != nil {
 		return c, err

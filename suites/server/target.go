@@ -15,6 +15,9 @@ type Target struct {
 	MCPURL   string
 	Revision spec.Revision
 	Client   *mockclient.Client
+	// InitialAccessToken, when set, is presented to the registration
+	// endpoint; checks of protected registration need it.
+	InitialAccessToken string
 }
 
 var discovery *mockclient.Discovery
@@ -22,7 +25,7 @@ var discovery *mockclient.Discovery
 // Use points the specs at target; call it before running them.
 func Use(target Target) *mockclient.Discovery {
 	discovery = mockclient.NewDiscovery(target.Client, target.Revision, target.MCPURL)
-	oauth = &session{client: target.Client}
+	oauth = &session{client: target.Client, initialAccessToken: target.InitialAccessToken}
 	return discovery
 }
 
