@@ -53,12 +53,19 @@ func newMockServerCommand() *cobra.Command {
 			if useTLS {
 				opts = append(opts, mockserver.WithTLS())
 			}
+			protected := os.Getenv(initialAccessTokenEnv) != ""
+			if protected {
+				opts = append(opts, mockserver.WithInitialAccessToken(os.Getenv(initialAccessTokenEnv)))
+			}
 			srv, err := mockserver.Run(cmd.Context(), opts...)
 			if err != nil {
 				return &run.UsageError{Err: err}
 			}
 			defer srv.Close()
 			fmt.Fprintf(out, "mcpconform reference target, spec %s, faults %v\n", rev, faults)
+			if protected {
+				fmt.Fprintf(out, "registration needs the initial access token in %s\n", initialAccessTokenEnv)
+			}
 			switch {
 			case caOut != "":
 				if err := os.WriteFile(caOut, srv.CACertPEM(), 0o644); err != nil {

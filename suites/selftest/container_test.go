@@ -60,6 +60,7 @@ var _ = Describe("The reference target's container image", func() {
 			// Its listeners are on 127.0.0.1: the host's loopback only with the host's network.
 			testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) { hc.NetworkMode = "host" }),
 			testcontainers.WithWaitStrategy(wait.ForLog("serving until interrupted").WithStartupTimeout(startupTimeout)),
+			testcontainers.WithEnv(map[string]string{"MCPCONFORM_INITIAL_ACCESS_TOKEN": initialAccessToken}),
 			logger,
 		)
 		DeferCleanup(func() error {
