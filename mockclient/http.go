@@ -103,6 +103,14 @@ func New(opts Options) *Client {
 	return c
 }
 
+// Redact registers secrets the client learned or made (codes, verifiers)
+// so no evidence or message shows them.
+func (c *Client) Redact(secrets ...string) { c.redactor.Add(secrets...) }
+
+// RedactText removes every known secret from text, such as a failure
+// message that quotes what the target sent.
+func (c *Client) RedactText(text string) string { return c.redactor.Text(text) }
+
 // Get fetches url.
 func (c *Client) Get(ctx context.Context, url string, header http.Header) (*Response, error) {
 	return c.Do(ctx, http.MethodGet, url, header, "")

@@ -166,6 +166,7 @@ func (c *Client) Authorize(ctx context.Context, authorizationURL, redirectURI st
 			return out, fmt.Errorf("mockclient: redirect to %q: %w", location, err)
 		}
 		if sameEndpoint(target, redirectURI) {
+			c.redactor.Add(target.Query().Get("code"))
 			out.Callback = target
 			return out, nil
 		}

@@ -192,7 +192,7 @@ func (s *Server) issueCode(c *client, redirectURI string, q url.Values) (string,
 	if err != nil {
 		return "", err
 	}
-	resources, err := s.servedResources(q["resource"])
+	resources, err := s.authorizationResources(q["resource"])
 	if err != nil {
 		return "", err
 	}

@@ -91,7 +91,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 		scope, err := s.validAccessToken(r.Context(), backchannel, token)
 		if err != nil {
 			decide(r, "token rejected: %v", err)
-			s.unauthorized(w, r, errInvalidToken, requiredScope, err.Error())
+			s.unauthorized(w, r, s.invalidTokenCode(), requiredScope, err.Error())
 			return
 		}
 		held := strings.Fields(scope)
@@ -128,7 +128,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 // method. A token in the query or a form body counts as no credentials.
 func (s *Server) accessToken(r *http.Request) (token string, sent bool) {
 	if token, sent := bearerToken(r); sent {
-		return token, true
+		return s.headerToken(token), true
 	}
 	if s.faults[faultAcceptQueryToken] {
 		if token := r.URL.Query().Get("access_token"); token != "" {

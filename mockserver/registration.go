@@ -179,8 +179,8 @@ func (s *Server) completeRegistration(w http.ResponseWriter, r *http.Request, c 
 		"response_types":             c.ResponseTypes,
 		"token_endpoint_auth_method": c.AuthMethod,
 	}
-	if c.Secret != "" {
-		body["client_secret"] = c.Secret
+	if secret := s.answeredSecret(c); secret != "" {
+		body["client_secret"] = secret
 		body["client_secret_expires_at"] = 0 // never (RFC 7591 §3.2.1)
 	}
 	optional := map[string]string{"client_name": c.Name, "scope": c.Scope, "application_type": applicationType}
@@ -330,6 +330,8 @@ func redirectURIProblem(raw string, faults faultSet) string {
 		if u.Host == "" || strings.Contains(u.Host, "*") {
 			return "needs a host, without wildcards"
 		}
+	case loopbackRefused(u, faults):
+		return "http is not allowed"
 	case scheme == "http":
 		if !isLoopbackHost(u.Hostname()) && !faults[faultDCRAcceptHTTPNonLoopback] {
 			return "http is only allowed on loopback hosts"

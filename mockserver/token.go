@@ -68,6 +68,9 @@ func (s *Server) mountToken(as *http.ServeMux) {
 
 func (s *Server) writeTokenError(w http.ResponseWriter, r *http.Request, err *oauthError) {
 	decide(r, "token request refused: %s: %s", err.Code, err.Description)
+	if s.writeMissingCodeHTML(w, r, err) {
+		return
+	}
 	status := err.Status()
 	if err.Code == oauthInvalidClient {
 		if s.faults[faultClientInvalidClient400] {
@@ -86,6 +89,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, assertions *asser
 		return nil, err
 	}
 	grant := r.PostForm.Get("grant_type")
+	if err := s.faultyGrantRefusal(grant); err != nil {
+		return nil, err
+	}
 	switch grant {
 	case grantAuthorizationCode, grantRefreshToken, grantClientCredentials:
 	case "":
@@ -97,7 +103,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, assertions *asser
 	if err != nil {
 		return nil, err
 	}
-	if !c.allows(grant) {
+	if !c.allows(grant) && !s.publicClientCredentials(c, grant) {
 		return nil, oauthErrorf(oauthUnauthorizedClient, "the client did not register the %s grant", grant)
 	}
 	switch grant {
@@ -201,12 +207,12 @@ func (s *Server) refresh(r *http.Request, c *client) (*tokenResponse, *oauthErro
 		if !within(requested, rt.Resources) {
 			return oauthErrorf(oauthInvalidTarget, "resource was not part of the original grant")
 		}
-		if requestedScope != "" && !within(scopeFields(requestedScope), strings.Fields(rt.Scope)) {
+		if requestedScope != "" && !within(scopeFields(requestedScope), strings.Fields(rt.Scope)) && !s.faults[faultRefreshWidenScope] {
 			return oauthErrorf(oauthInvalidScope, "scope exceeds the original grant")
 		}
 		return nil
 	})
-	if reused {
+	if reused && !s.faults[faultRefreshNoRevokeOnReuse] {
 		// RFC 9700 §4.14.2: one of the two users of a rotated refresh token
 		// is an attacker, so the whole grant goes.
 		s.store.revoke(s.store.endGrant(grant)...)
@@ -252,7 +258,7 @@ func (s *Server) issueForGrant(r *http.Request, c *client, grant string, resourc
 // clientCredentials issues a token to a confidential client for itself
 // (OAuth 2.1 §4.2): no user, so no refresh token.
 func (s *Server) clientCredentials(r *http.Request, c *client) (*tokenResponse, *oauthError) {
-	if c.Public() {
+	if c.Public() && !s.faults[faultCCPublicClient] {
 		return nil, oauthErrorf(oauthUnauthorizedClient, "client_credentials needs a confidential client")
 	}
 	scope := strings.Join(scopeFields(r.PostForm.Get("scope")), " ")

@@ -76,6 +76,34 @@ var (
 	mcpASMetadata = &mcpSection{title: "Authorization server metadata discovery",
 		page: "authorization-server-discovery", anchor: "authorization-server-metadata-discovery",
 		anchorIn: map[spec.Revision]string{spec.Rev20250618: "server-metadata-discovery", spec.Rev20250326: "2-3-server-metadata-discovery"}}
+	mcpDCR = &mcpSection{title: "Dynamic client registration", page: "client-registration",
+		anchor: "dynamic-client-registration", anchorIn: map[spec.Revision]string{spec.Rev20250326: "2-4-dynamic-client-registration"}}
+	mcpCommSecurity = &mcpSection{title: "Communication security", page: "security-considerations",
+		anchor: "communication-security", anchorIn: map[spec.Revision]string{spec.Rev20250326: "2-7-security-considerations"}}
+	mcpTokenHandling = &mcpSection{title: "Token handling", page: "index", anchor: "token-handling",
+		anchorIn: map[spec.Revision]string{spec.Rev20250326: "2-6-2-token-handling"}}
+	mcpInsufficientScope = &mcpSection{title: "Runtime insufficient scope errors", since: spec.Rev20251125,
+		page: "index", anchor: "runtime-insufficient-scope-errors"}
+)
+
+// The sections the authorization code checks cite.
+var (
+	mcpOpenRedirect = &mcpSection{title: "Open redirection", since: spec.Rev20250618,
+		page: "security-considerations", anchor: "open-redirection"}
+	mcpResourceParameter = &mcpSection{title: "Resource parameter implementation", since: spec.Rev20250618,
+		page: "index", anchor: "resource-parameter-implementation"}
+	mcpAudienceBinding = &mcpSection{title: "Token audience binding and validation", since: spec.Rev20250618,
+		page: "security-considerations", anchor: "token-audience-binding-and-validation"}
+	mcpResponseValidation = &mcpSection{title: "Authorization response validation", since: spec.Rev20260728,
+		page: "index", anchor: "authorization-response-validation"}
+)
+
+// The sections the token endpoint checks cite.
+var (
+	mcpTokenTheft = &mcpSection{title: "Token theft", since: spec.Rev20250618,
+		page: "security-considerations", anchor: "token-theft"}
+	// mcpImplementation is a section of 2025-03-26 only.
+	mcpImplementation = &mcpSection{title: "Implementation requirements", anchor: "2-9-implementation-requirements"}
 )
 
 // mcp cites an MCP section (resolved per revision when reported).

@@ -33,15 +33,16 @@ var (
 	lastReport types.Report
 )
 
-// printProgress prints one line per check as it completes.
-func printProgress(r SpecReport) {
+// printProgress prints one line per check as it completes, the reason
+// redacted by redact.
+func printProgress(r SpecReport, redact func(string) string) {
 	if !collecting || r.State == types.SpecStateSkipped && r.Failure.Message == "" {
 		return
 	}
 	id, _ := catalog.CheckID(r.Labels())
 	line := fmt.Sprintf("%-5s %-12s %s", verdictWord(r.State), id, r.LeafNodeText)
 	if r.State.Is(types.SpecStateFailureStates) || r.State == types.SpecStateSkipped {
-		line += "\n      " + firstLine(r.Failure.Message)
+		line += "\n      " + firstLine(redact(r.Failure.Message))
 	}
 	fmt.Fprintln(progress, line)
 }
@@ -53,11 +54,12 @@ var _ = ReportAfterSuite("mcpconform results", func(r Report) {
 })
 
 // execute runs the selected specs once; Ginkgo allows one run per process.
-func execute(ctx context.Context, filter catalog.Filter, out io.Writer, verbose bool) types.Report {
+func execute(ctx context.Context, filter catalog.Filter, out io.Writer, verbose bool, redact func(string) string) types.Report {
 	RegisterFailHandler(Fail)
 	progress = out
-	if !verbose {
-		formatter.ColorableStdOut = io.Discard
+	formatter.ColorableStdOut = io.Discard
+	if verbose {
+		formatter.ColorableStdOut = redactingWriter{out, redact}
 	}
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.LabelFilter = filter.LabelFilter()
@@ -66,7 +68,8 @@ func execute(ctx context.Context, filter catalog.Filter, out io.Writer, verbose 
 	reporterConfig.Succinct = !verbose
 	reporterConfig.Verbose = verbose
 	reporterConfig.NoColor = true
-	collecting, check.Progress, check.Run = true, printProgress, ctx
+	collecting, check.Run = true, ctx
+	check.Progress = func(r SpecReport) { printProgress(r, redact) }
 	defer func() { collecting, check.Progress, check.Run = false, nil, nil }()
 	RunSpecs(ginkgoT{}, "mcpconform", suiteConfig, reporterConfig)
 	return lastReport
@@ -79,7 +82,7 @@ func (ginkgoT) Fail() {}
 
 // results builds the results model from Ginkgo's report, keeping only the
 // selected checks (Ginkgo also reports the ones the filter left out).
-func results(report types.Report, rev spec.Revision, selected []catalog.Check) ([]reports.CheckResult, bool) {
+func results(report types.Report, rev spec.Revision, selected []catalog.Check, redact func(string) string) ([]reports.CheckResult, bool) {
 	want := map[string]catalog.Check{}
 	for _, c := range selected {
 		want[c.ID] = c
@@ -91,7 +94,9 @@ func results(report types.Report, rev spec.Revision, selected []catalog.Check) (
 		if sr.LeafNodeType != types.NodeTypeIt || !ok || !selectedCheck || sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
 			continue
 		}
-		out = append(out, checkResult(c, rev, sr))
+		r := checkResult(c, rev, sr)
+		r.Message = redact(r.Message) // messages may quote what the target sent
+		out = append(out, r)
 		delete(want, id)
 	}
 	interrupted := false
@@ -180,4 +185,17 @@ func verdictWord(s types.SpecState) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// redactingWriter passes Ginkgo's own output on with secrets removed.
+type redactingWriter struct {
+	w      io.Writer
+	redact func(string) string
+}
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, r.redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

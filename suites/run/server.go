@@ -91,8 +91,8 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	report := execute(ctx, cfg.Filter, progress, cfg.Verbose)
-	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected)
+	report := execute(ctx, cfg.Filter, progress, cfg.Verbose, client.RedactText)
+	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, client.RedactText)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	return res, nil
 }

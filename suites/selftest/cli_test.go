@@ -18,9 +18,12 @@ import (
 	"github.com/mcpconform/mcpconform/reports"
 )
 
-// start runs the binary without waiting for it to end.
+// start runs the binary without waiting for it to end, given the initial
+// access token as every run is.
 func start(args ...string) *gexec.Session {
-	session, err := gexec.Start(exec.Command(binary, args...), GinkgoWriter, GinkgoWriter)
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
+	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() { session.Kill().Wait(5 * time.Second) })
 	return session

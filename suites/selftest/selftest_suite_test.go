@@ -9,6 +9,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
+
+	// The binary under test is built at run time; importing the engine it
+	// runs makes go test's cache notice when the specs change.
+	_ "github.com/mcpconform/mcpconform/suites/run"
 )
 
 var binary string

@@ -22,7 +22,8 @@ import (
 // httpsReference starts the reference target over HTTPS with a CA of its
 // own, and returns it with that CA's certificate in a file.
 func httpsReference(rev spec.Revision) (*mockserver.Server, string) {
-	srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithTLS())
+	srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithTLS(),
+		mockserver.WithInitialAccessToken(initialAccessToken))
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
 	caFile := filepath.Join(GinkgoT().TempDir(), "ca.pem")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,8 @@ type session struct {
 	public       mockclient.Memo[*registeredClient]
 	confidential mockclient.Memo[*registeredClient]
 	tokens       mockclient.Memo[*flow]
+	accepted     mockclient.Memo[*acceptedToken] // rsmisuse_session.go
+	stepUp       mockclient.Memo[*stepUpCall]    // rsmisuse_session.go
 }
 
 var oauth *session
@@ -104,12 +107,17 @@ func (c *registeredClient) Auth() mockclient.ClientAuth {
 // public, authorization code with refresh.
 func (s *session) PublicClient(ctx context.Context) (*registeredClient, error) {
 	return s.public.Do(func() (*registeredClient, error) {
-		return s.register(ctx, "none", map[string]any{
-			"redirect_uris": []string{redirectURI}, "token_endpoint_auth_method": "none",
-			"grant_types": []string{"authorization_code", "refresh_token"}, "response_types": []string{"code"},
-			"client_name": "mcpconform public client", "application_type": "native",
-		})
+		return s.register(ctx, "none", publicClientMetadata("mcpconform public client"))
 	})
+}
+
+// publicClientMetadata is what an MCP client registers itself with.
+func publicClientMetadata(name string) map[string]any {
+	return map[string]any{
+		"redirect_uris": []string{redirectURI}, "token_endpoint_auth_method": "none",
+		"grant_types": []string{"authorization_code", "refresh_token"}, "response_types": []string{"code"},
+		"client_name": name, "application_type": "native",
+	}
 }
 
 // ConfidentialClient is a client with a secret that may also use client
@@ -132,7 +140,7 @@ func (s *session) register(ctx context.Context, method string, metadata map[stri
 	if e.Registration == "" {
 		return nil, errors.New("server: the authorization server offers no registration endpoint")
 	}
-	if e.Scope != "" {
+	if _, chosen := metadata["scope"]; !chosen && e.Scope != "" {
 		metadata["scope"] = e.Scope
 	}
 	answer, err := s.client.Register(ctx, e.Registration, metadata, s.initialAccessToken)
@@ -146,6 +154,9 @@ func (s *session) register(ctx context.Context, method string, metadata map[stri
 	c.ID, c.Secret = answer.String("client_id"), answer.String("client_secret")
 	if c.ID == "" {
 		return c, errors.New("server: registration answered without a client_id")
+	}
+	if strings.HasPrefix(method, "client_secret_") && c.Secret == "" {
+		return c, errors.New("server: registration of a confidential client answered without a client_secret")
 	}
 	return c, nil
 }
@@ -174,6 +185,7 @@ func (s *session) Authorize(ctx context.Context, client *registeredClient, edits
 		return nil, err
 	}
 	a := &authorization{Verifier: mockclient.NewVerifier()}
+	s.client.Redact(a.Verifier)
 	a.Params = url.Values{
 		"response_type":         {"code"},
 		"client_id":             {client.ID},
@@ -195,7 +207,8 @@ func (s *session) Authorize(ctx context.Context, client *registeredClient, edits
 	if err != nil {
 		return a, err
 	}
-	a.AuthorizationResult, err = s.client.Authorize(ctx, target, redirectURI)
+	// The user agent goes back to the redirect URI the request named.
+	a.AuthorizationResult, err = s.client.Authorize(ctx, target, cmp.Or(a.Params.Get("redirect_uri"), redirectURI))
 	return a, err
 }
 
@@ -254,23 +267,28 @@ func (f *flow) AccessToken() string { return f.String("access_token") }
 
 // Tokens runs the standard flow once per run.
 func (s *session) Tokens(ctx context.Context) (*flow, error) {
-	return s.tokens.Do(func() (*flow, error) {
-		f := &flow{}
-		var err error
-		if f.Client, err = s.PublicClient(ctx); err != nil {
-			return f, err
-		}
-		if f.Authorization, err = s.Authorize(ctx, f.Client); err != nil {
-			return f, err
-		}
-		if f.OAuthAnswer, err = s.Redeem(ctx, f.Client, f.Authorization); err != nil {
-			return f, err
-		}
-		if f.Status != http.StatusOK || f.AccessToken() == "" {
-			return f, fmt.Errorf("server: the token endpoint answered %d %s to a standard code exchange", f.Status, f.Error())
-		}
-		return f, nil
-	})
+	return s.tokens.Do(func() (*flow, error) { return s.CodeFlow(ctx) })
+}
+
+// CodeFlow runs a new standard authorization code flow of the public
+// client, its authorization request changed by edits, and fails unless it
+// ends in an access token.
+func (s *session) CodeFlow(ctx context.Context, edits ...func(url.Values)) (*flow, error) {
+	f := &flow{}
+	var err error
+	if f.Client, err = s.PublicClient(ctx); err != nil {
+		return f, err
+	}
+	if f.Authorization, err = s.Authorize(ctx, f.Client, edits...); err != nil {
+		return f, err
+	}
+	if f.OAuthAnswer, err = s.Redeem(ctx, f.Client, f.Authorization); err != nil {
+		return f, err
+	}
+	if f.Status != http.StatusOK || f.AccessToken() == "" {
+		return f, fmt.Errorf("server: the token endpoint answered %d %s to a standard code exchange", f.Status, f.Error())
+	}
+	return f, nil
 }
 
 // CallMCP sends an MCP initialize request with the given Authorization

@@ -1,0 +1,41 @@
+package mockserver
+
+import (
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+const (
+	faultAcceptMalformedHeader   = "rs.accept-malformed-header"
+	faultInvalidTokenNoErrorCode = "rs.invalid-token-no-error-code"
+)
+
+func init() {
+	registerFaults(
+		Fault{faultAcceptMalformedHeader,
+			"a Bearer header carrying more than one word is accepted: the first word after the scheme is taken as the token",
+			spec.Rev20250326},
+		Fault{faultInvalidTokenNoErrorCode,
+			`a refused access token gets a 401 challenge without error="invalid_token"`, spec.Rev20250326},
+	)
+}
+
+// headerToken is the token the MCP endpoint takes from the Bearer header's
+// credentials: all of them, or under rs.accept-malformed-header the first
+// word, as a lenient parser does.
+func (s *Server) headerToken(credentials string) string {
+	words := strings.Fields(credentials)
+	if !s.faults[faultAcceptMalformedHeader] || len(words) == 0 {
+		return credentials
+	}
+	return words[0]
+}
+
+// invalidTokenCode is the error code of the challenge to a refused token.
+func (s *Server) invalidTokenCode() string {
+	if s.faults[faultInvalidTokenNoErrorCode] {
+		return ""
+	}
+	return errInvalidToken
+}

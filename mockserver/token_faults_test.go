@@ -1,0 +1,81 @@
+package mockserver_test
+
+import (
+	"maps"
+	"net/http"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+// tokenMoreFaultChecks show, against the reference, what each fault of
+// token_faults.go changes.
+var tokenMoreFaultChecks = map[string]func(s *mockserver.Server){
+	"as.refresh.no-revoke-on-reuse": func(s *mockserver.Server) {
+		// Rotates, refuses the reuse, and returns the access token and the
+		// refresh token that must have been revoked.
+		reuse := func(s *mockserver.Server) (accessToken, refreshToken string) {
+			old := refreshTokenOf(publicTokens(s))
+			next := expectTokens(postToken(s, refreshForm(publicApp, old)))
+			expectTokenError(postToken(s, refreshForm(publicApp, old)), http.StatusBadRequest, "invalid_grant")
+			return accessTokenOf(next), refreshTokenOf(next)
+		}
+		reference := startAS()
+		accessToken, refreshToken := reuse(reference)
+		expectRevoked(reference, accessToken)
+		expectTokenError(postToken(reference, refreshForm(publicApp, refreshToken)), http.StatusBadRequest, "invalid_grant")
+
+		accessToken, refreshToken = reuse(addOAuthClients(s))
+		expectServed(s, accessToken)
+		expectTokens(postToken(s, refreshForm(publicApp, refreshToken)))
+	},
+	"as.refresh.widen-scope": func(s *mockserver.Server) {
+		wider := func(s *mockserver.Server) answer {
+			return postToken(s, with(refreshForm(publicApp, refreshTokenOf(publicTokens(s))), "scope", "mcp:tools mcp:write"))
+		}
+		expectTokenError(wider(startAS()), http.StatusBadRequest, "invalid_scope")
+		doc := expectTokens(wider(addOAuthClients(s)))
+		Expect(doc).To(HaveKeyWithValue("scope", "mcp:tools mcp:write"))
+		Expect(claimsOf(accessTokenOf(doc)).Scope).To(Equal("mcp:tools mcp:write"))
+	},
+	"as.cc.disabled": func(s *mockserver.Server) {
+		expectTokens(postToken(startAS(), ccForm(), basicAuth(basicApp, basicSecret)))
+		addOAuthClients(s)
+		Expect(get(asURLs(s)[0]).json()).To(HaveKeyWithValue("grant_types_supported", ContainElement("client_credentials")))
+		expectTokenError(postToken(s, ccForm(), basicAuth(basicApp, basicSecret)), http.StatusBadRequest, "unsupported_grant_type")
+		a := newAuthRequest(basicApp)
+		expectTokens(postToken(s, codeForm(basicApp, a.code(s), a.verifier), basicAuth(basicApp, basicSecret)))
+	},
+	"as.cc.public-client": func(s *mockserver.Server) {
+		reference := startAS()
+		expectTokenError(postToken(reference, with(ccForm(), "client_id", publicApp)), http.StatusBadRequest, "unauthorized_client")
+		expectTokenError(postToken(reference, with(ccForm(), "client_id", publicCCApp)), http.StatusBadRequest, "unauthorized_client")
+		addOAuthClients(s)
+		for _, id := range []string{publicApp, publicCCApp} {
+			doc := expectTokens(postToken(s, with(ccForm(), "client_id", id)))
+			Expect(claimsOf(accessTokenOf(doc)).Subject).To(Equal(id))
+		}
+		// Other grants a client did not register stay refused.
+		expectTokenError(postToken(s, refreshForm(codeOnlyApp, "x")), http.StatusBadRequest, "unauthorized_client")
+	},
+	"as.token.unknown-grant-invalid-request": func(s *mockserver.Server) {
+		password := with(ccForm(), "grant_type", "password")
+		expectTokenError(postToken(startAS(), password, basicAuth(basicApp, basicSecret)), http.StatusBadRequest, "unsupported_grant_type")
+		addOAuthClients(s)
+		expectTokenError(postToken(s, password, basicAuth(basicApp, basicSecret)), http.StatusBadRequest, "invalid_request")
+		expectTokens(postToken(s, ccForm(), basicAuth(basicApp, basicSecret)))
+	},
+	"as.token.missing-code-html": func(s *mockserver.Server) {
+		noCode := with(codeForm(publicApp, "", "v"), "code")
+		expectTokenError(postToken(startAS(), noCode), http.StatusBadRequest, "invalid_request")
+		addOAuthClients(s)
+		a := postToken(s, noCode)
+		Expect(a.status).To(Equal(http.StatusBadRequest))
+		Expect(a.header.Get("Content-Type")).To(Equal("text/html; charset=utf-8"))
+		Expect(string(a.body)).To(ContainSubstring("'code' is missing"))
+		expectTokenError(postToken(s, refreshForm(publicApp, "")), http.StatusBadRequest, "invalid_request")
+	},
+}
+
+func init() { maps.Copy(faultChecks, tokenMoreFaultChecks) }
