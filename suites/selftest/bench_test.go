@@ -2,6 +2,7 @@ package selftest_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -21,7 +22,8 @@ func BenchmarkServerRun(b *testing.B) {
 	}
 	for _, rev := range spec.Revisions {
 		b.Run(string(rev), func(b *testing.B) {
-			srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev))
+			srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev),
+				mockserver.WithInitialAccessToken(initialAccessToken))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -29,6 +31,7 @@ func BenchmarkServerRun(b *testing.B) {
 			reportDir := b.TempDir()
 			for b.Loop() {
 				cmd := exec.Command(bin, "server", "--url", srv.MCPURL(), "--spec-version", string(rev), "--report-dir", reportDir)
+				cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
 				if out, err := cmd.CombinedOutput(); err != nil {
 					b.Fatalf("run: %v\n%s", err, out)
 				}
