@@ -11,7 +11,7 @@ const (
 
 func init() {
 	registerFaults(
-		Fault{faultResourceRejected, "the authorization endpoint refuses every resource parameter with invalid_target (no RFC 8707 support)", spec.Rev20250618},
+		Fault{faultResourceRejected, "the authorization and token endpoints refuse every resource parameter with invalid_target (no RFC 8707 support)", spec.Rev20250618},
 		Fault{faultExpectsOriginAudience, "the MCP endpoint expects its origin, not its URL, as token audience and so refuses correctly issued tokens", spec.Rev20250618},
 	)
 }

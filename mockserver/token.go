@@ -31,7 +31,7 @@ func init() {
 		Fault{faultCodeAllowReplay, "an authorization code can be redeemed more than once", spec.Rev20250326},
 		Fault{faultCodeNoRevokeOnReplay, "a replayed authorization code is refused but the tokens issued from it stay valid", spec.Rev20250326},
 		Fault{faultRedirectUncheckedAtToken, "the token request's redirect_uri is not compared with the authorization request's", spec.Rev20250326},
-		Fault{faultResourceIgnored, "access tokens have the issuer as audience instead of the requested resource", spec.Rev20250326},
+		Fault{faultResourceIgnored, "access tokens have the issuer as audience instead of the requested resource", spec.Rev20250618},
 		Fault{faultTokenNoCacheControl, "successful token responses carry neither Cache-Control nor Pragma", spec.Rev20250326},
 		Fault{faultRefreshNoRotation, "public clients get no new refresh token when refreshing; the one they have stays valid", spec.Rev20250326},
 		Fault{faultRefreshAllowReuse, "a rotated refresh token still works, so its reuse is never detected", spec.Rev20250326},
