@@ -18,7 +18,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokens), rfc(6750, "2.1"), rfc(9068, "4")},
-			Faults: []Fault{faultIn("rs.expects-origin-audience", spec.From(spec.Rev20250618)...)},
+			Faults:    []Fault{faultIn("rs.expects-origin-audience", spec.From(spec.Rev20250618)...)},
 		},
 	)
 }
