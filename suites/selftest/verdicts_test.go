@@ -1,0 +1,146 @@
+package selftest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+// A trial is one run of the binary against the reference target, judged
+// without Gomega so that trials can run side by side.
+type trial struct {
+	name     string
+	revision spec.Revision
+	opts     []mockserver.Option
+	expected []string // the checks that must fail; every other passes
+}
+
+// runTrial starts the reference, runs the suite against it and returns
+// every way the outcome differs from the trial's expectation.
+func runTrial(t trial) []string {
+	opts := append(t.opts, mockserver.WithRevision(t.revision), mockserver.WithInitialAccessToken(initialAccessToken))
+	srv, err := mockserver.Run(context.Background(), opts...)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: start the reference: %v", t.name, err)}
+	}
+	defer srv.Close()
+	dir, err := os.MkdirTemp("", "mcpconform-trial-")
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", t.name, err)}
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
+		"--timeout", hostileTimeout, "--report-dir", dir)
+	cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
+	output, runErr := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	code := 0
+	if errors.As(runErr, &exit) {
+		code = exit.ExitCode()
+	} else if runErr != nil {
+		return []string{fmt.Sprintf("%s: run: %v", t.name, runErr)}
+	}
+	res, err := readResultsFile(dir)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v\n%s", t.name, err, output)}
+	}
+	return judge(t, res, code)
+}
+
+func readResultsFile(dir string) (*reports.Results, error) {
+	f, err := os.Open(filepath.Join(dir, reports.ResultsFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return reports.ReadJSON(f)
+}
+
+// judge lists how res differs from what the trial expects: exactly the
+// expected checks failed, each with a reason and evidence; every other
+// check passed or was skipped because a step it builds on failed; the exit
+// code says so.
+func judge(t trial, res *reports.Results, code int) []string {
+	var problems []string
+	bad := func(format string, args ...any) {
+		problems = append(problems, t.name+": "+fmt.Sprintf(format, args...))
+	}
+	var failed []string
+	for _, c := range res.Checks {
+		switch c.Status {
+		case reports.StatusFailed:
+			failed = append(failed, c.ID)
+			if strings.TrimSpace(c.Message) == "" || len(c.Evidence) == 0 {
+				bad("%s failed without a reason or evidence", c.ID)
+			}
+		case reports.StatusSkipped:
+			if len(t.expected) == 0 || !strings.HasPrefix(c.Message, check.PrerequisitePrefix) {
+				bad("%s skipped: %s", c.ID, c.Message)
+			}
+		}
+	}
+	slices.Sort(failed)
+	expected := slices.Sorted(slices.Values(t.expected))
+	if !slices.Equal(failed, expected) {
+		messages := map[string]string{}
+		for _, c := range res.Checks {
+			if c.Message != "" {
+				messages[c.ID] = c.Message
+			}
+		}
+		detail, _ := json.MarshalIndent(messages, "", "  ")
+		bad("failed %v, want %v; messages: %s", failed, expected, detail)
+	}
+	if want := len(catalog.Filter{Revision: t.revision}.Select()); len(res.Checks) != want {
+		bad("%d checks reported, want %d", len(res.Checks), want)
+	}
+	wantCode := reports.ExitOK
+	if len(expected) > 0 {
+		wantCode = reports.ExitFailures
+	}
+	if code != wantCode {
+		bad("exit code %d, want %d", code, wantCode)
+	}
+	return problems
+}
+
+// runTrials runs trials a few at a time (the machine has two cores; each
+// trial is a process plus an in-process reference) and collects every
+// problem.
+func runTrials(trials []trial, workers int) []string {
+	results := make(chan []string)
+	queue := make(chan trial)
+	for range workers {
+		go func() {
+			for t := range queue {
+				results <- runTrial(t)
+			}
+		}()
+	}
+	go func() {
+		for _, t := range trials {
+			queue <- t
+		}
+		close(queue)
+	}()
+	var problems []string
+	for range trials {
+		problems = append(problems, <-results...)
+	}
+	return problems
+}
