@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -45,10 +44,8 @@ func mcpconform(args ...string) (*gexec.Session, string) {
 }
 
 func readResults(dir string) *reports.Results {
-	f, err := os.Open(filepath.Join(dir, reports.ResultsFile))
-	Expect(err).NotTo(HaveOccurred())
-	defer f.Close()
-	res, err := reports.ReadJSON(f)
+	GinkgoHelper()
+	res, err := readResultsFile(dir)
 	Expect(err).NotTo(HaveOccurred())
 	return res
 }
