@@ -34,6 +34,7 @@ type serverFlags struct {
 	verbose   bool
 	caFile    string
 	insecure  bool
+	config    string
 }
 
 func newServerCommand() *cobra.Command {
@@ -42,9 +43,13 @@ func newServerCommand() *cobra.Command {
 		Use:   "server",
 		Short: "Test an MCP server and its authorization server (the bundled reference target without --url)",
 		Example: `  mcpconform server --url https://mcp.example.com/mcp
-  mcpconform server --spec-version 2025-06-18 --baseline known-gaps.txt --report-dir out`,
+  mcpconform server --spec-version 2025-06-18 --baseline known-gaps.txt --report-dir out
+  mcpconform server --config mcpconform.yaml --spec-version draft`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyConfig(cmd, flags.config); err != nil {
+				return err
+			}
 			return runServer(cmd, flags)
 		},
 	}
@@ -57,6 +62,7 @@ func newServerCommand() *cobra.Command {
 	fs.BoolVarP(&flags.verbose, "verbose", "v", false, "also print Ginkgo's own output")
 	fs.StringVar(&flags.caFile, "ca-file", "", "PEM file of CA certificates to trust for https, on top of the system's")
 	fs.BoolVar(&flags.insecure, "insecure-skip-tls-verify", false, "accept any TLS certificate: the target is then not authenticated")
+	fs.StringVar(&flags.config, "config", "", "YAML target config: the flags' names as keys; flags given on the command line win")
 	return cmd
 }
 

@@ -122,6 +122,31 @@ var _ = Describe("The command line", func() {
 		})
 	})
 
+	Describe("a target config file", func() {
+		It("sets the flags the command line leaves alone, paths relative to the file", func() {
+			url := reference(spec.Latest, mockserver.WithFaults("as.metadata.no-s256")).MCPURL()
+			dir := GinkgoT().TempDir()
+			Expect(os.WriteFile(filepath.Join(dir, "gaps.txt"), []byte("AS-META-006  S256 lands next release\n"), 0o644)).To(Succeed())
+			config := filepath.Join(dir, "mcpconform.yaml")
+			Expect(os.WriteFile(config, []byte("url: "+url+"\nspec-version: 2025-06-18\nbaseline: gaps.txt\n"+
+				"role: [as, rs]\nreport-dir: out\ntimeout: 5s\n"), 0o644)).To(Succeed())
+			session := start("server", "--config", config, "--spec-version", string(spec.Latest))
+			Eventually(session).WithTimeout(60 * time.Second).Should(gexec.Exit(reports.ExitOK))
+			res := readResults(filepath.Join(dir, "out"))
+			Expect(res.SpecVersion).To(Equal(string(spec.Latest)), "the command line wins")
+			Expect(res.Target).To(Equal(url))
+			Expect(byStatus(res)[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
+		})
+
+		It("refuses a setting that is not a flag", func() {
+			config := filepath.Join(GinkgoT().TempDir(), "mcpconform.yaml")
+			Expect(os.WriteFile(config, []byte("initial-access-token: s3cret\n"), 0o644)).To(Succeed())
+			session := start("server", "--config", config)
+			Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitUsage))
+			Expect(session.Err).To(gbytes.Say(`unknown setting "initial-access-token"`))
+		})
+	})
+
 	It("writes the reports of an interrupted run", func() {
 		srv := reference(spec.Latest, mockserver.WithFaults("rs.prm-hang"))
 		dir := GinkgoT().TempDir()
