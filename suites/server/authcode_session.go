@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -120,20 +119,14 @@ func authorizationOutcome(a *authorization) string {
 // jwtAudience reads the aud claim of a JWT access token without verifying
 // it; visible is false when the token is not a JWT.
 func jwtAudience(token string) (audience []string, visible bool) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, false
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
+	t, ok := parseIssuedJWT(token)
+	if !ok {
 		return nil, false
 	}
 	var claims struct {
 		Aud json.RawMessage `json:"aud"`
 	}
-	if json.Unmarshal(payload, &claims) != nil {
-		return nil, false
-	}
+	json.Unmarshal(t.payload, &claims)
 	var one string
 	if json.Unmarshal(claims.Aud, &one) == nil {
 		return []string{one}, true

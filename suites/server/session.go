@@ -294,9 +294,5 @@ func (s *session) CodeFlow(ctx context.Context, edits ...func(url.Values)) (*flo
 // CallMCP sends an MCP initialize request with the given Authorization
 // header value ("" for none).
 func (s *session) CallMCP(ctx context.Context, authorization string) (*mockclient.Response, error) {
-	header := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json, text/event-stream"}}
-	if authorization != "" {
-		header.Set("Authorization", authorization)
-	}
-	return s.client.Do(ctx, http.MethodPost, discovery.MCPURL, header, mockclient.InitializeRequest(discovery.Revision))
+	return s.client.Do(ctx, http.MethodPost, discovery.MCPURL, mcpHeader(authorization), mockclient.InitializeRequest(discovery.Revision))
 }
