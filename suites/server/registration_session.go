@@ -2,23 +2,9 @@ package server
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mcpconform/mcpconform/mockclient"
 )
-
-// RegistrationEndpoint is where the authorization server registers clients
-// (RFC 7591); an error when it advertises none.
-func (s *session) RegistrationEndpoint(ctx context.Context) (string, error) {
-	e, err := s.Endpoints(ctx)
-	if err != nil {
-		return "", err
-	}
-	if e.Registration == "" {
-		return "", errors.New("server: the authorization server advertises no registration endpoint")
-	}
-	return e.Registration, nil
-}
 
 // RegisterProbe sends what a public MCP client registers with, changed by
 // edit (nil for none), to the registration endpoint, presenting

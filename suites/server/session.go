@@ -133,17 +133,16 @@ func (s *session) ConfidentialClient(ctx context.Context) (*registeredClient, er
 }
 
 func (s *session) register(ctx context.Context, method string, metadata map[string]any) (*registeredClient, error) {
-	e, err := s.Endpoints(ctx)
+	endpoint, err := s.RegistrationEndpoint(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if e.Registration == "" {
-		return nil, errors.New("server: the authorization server offers no registration endpoint")
+	if e, _ := s.Endpoints(ctx); e.Scope != "" {
+		if _, chosen := metadata["scope"]; !chosen {
+			metadata["scope"] = e.Scope
+		}
 	}
-	if _, chosen := metadata["scope"]; !chosen && e.Scope != "" {
-		metadata["scope"] = e.Scope
-	}
-	answer, err := s.client.Register(ctx, e.Registration, metadata, s.initialAccessToken)
+	answer, err := s.client.Register(ctx, endpoint, metadata, s.initialAccessToken)
 	c := &registeredClient{OAuthAnswer: answer, AuthMethod: method}
 	if err != nil {
 		return c, err
@@ -216,10 +215,6 @@ func (s *session) Authorize(ctx context.Context, client *registeredClient, edits
 // standard parameters (the verifier, the redirect URI, the resource),
 // changed by edits.
 func (s *session) Redeem(ctx context.Context, client *registeredClient, a *authorization, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
-	e, err := s.Endpoints(ctx)
-	if err != nil {
-		return nil, err
-	}
 	code, err := a.Code()
 	if err != nil {
 		return nil, err
@@ -230,6 +225,16 @@ func (s *session) Redeem(ctx context.Context, client *registeredClient, a *autho
 		"redirect_uri":  {redirectURI},
 		"code_verifier": {a.Verifier},
 	}
+	return s.tokenEndpointRequest(ctx, client, form, edits...)
+}
+
+// tokenEndpointRequest posts form to the token endpoint as client, with the
+// MCP resource from 2025-06-18 (RFC 8707 §2.2), changed by edits.
+func (s *session) tokenEndpointRequest(ctx context.Context, client *registeredClient, form url.Values, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
+	e, err := s.Endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if discovery.Revision.UsesProtectedResourceMetadata() {
 		form.Set("resource", discovery.MCPURL)
 	}
@@ -237,6 +242,19 @@ func (s *session) Redeem(ctx context.Context, client *registeredClient, a *autho
 		edit(form)
 	}
 	return s.client.TokenRequest(ctx, e.Token, form, client.Auth())
+}
+
+// RegistrationEndpoint is where the authorization server registers clients
+// (RFC 7591); an error when it advertises none.
+func (s *session) RegistrationEndpoint(ctx context.Context) (string, error) {
+	e, err := s.Endpoints(ctx)
+	if err != nil {
+		return "", err
+	}
+	if e.Registration == "" {
+		return "", errors.New("server: the authorization server advertises no registration endpoint")
+	}
+	return e.Registration, nil
 }
 
 // flow is a standard authorization code flow of the public client: what

@@ -16,22 +16,6 @@ import (
 // The token endpoint steps beyond the code exchange. A check that uses up a
 // refresh token runs its own flow for it, never the shared one.
 
-// tokenEndpointRequest posts form to the token endpoint as client, with the
-// MCP resource from 2025-06-18 (RFC 8707 §2.2), changed by edits.
-func (s *session) tokenEndpointRequest(ctx context.Context, client *registeredClient, form url.Values, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
-	e, err := s.Endpoints(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if discovery.Revision.UsesProtectedResourceMetadata() {
-		form.Set("resource", discovery.MCPURL)
-	}
-	for _, edit := range edits {
-		edit(form)
-	}
-	return s.client.TokenRequest(ctx, e.Token, form, client.Auth())
-}
-
 // Refresh sends a refresh request for refreshToken as client, changed by
 // edits.
 func (s *session) Refresh(ctx context.Context, client *registeredClient, refreshToken string, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
