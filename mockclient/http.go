@@ -40,6 +40,8 @@ type Options struct {
 	// InsecureSkipVerify accepts any certificate: only for targets the
 	// caller has chosen not to authenticate.
 	InsecureSkipVerify bool
+	// Authorize is how authorization requests get through (Auto when nil).
+	Authorize Strategy
 }
 
 // Client makes bounded, recorded HTTP requests.
@@ -49,6 +51,7 @@ type Client struct {
 	maxBody  int64
 	redactor *evidence.Redactor
 	run      context.Context
+	strategy Strategy
 }
 
 // Response is what a request produced. It is returned with the error too, so
@@ -76,7 +79,10 @@ var ErrInterrupted = errors.New("interrupted")
 
 // New makes a Client.
 func New(opts Options) *Client {
-	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run}
+	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run, strategy: opts.Authorize}
+	if c.strategy == nil {
+		c.strategy = Auto
+	}
 	if c.run == nil {
 		c.run = context.Background()
 	}

@@ -136,43 +136,11 @@ func (r *AuthorizationResult) Evidence() []evidence.Exchange {
 	return r.Response.Evidence()
 }
 
-// maxAuthorizationHops bounds the redirects between the authorization
-// request and the callback (login and consent pages of the same server).
-const maxAuthorizationHops = 5
-
-// Authorize sends the authorization request and follows the server's
-// redirects, stopping at the first one that leaves for redirectURI. This is
-// the "auto" strategy: it works with authorization servers that approve
-// without a person (test mode).
+// Authorize sends the authorization request and takes it, with the
+// client's strategy (Auto unless Options.Authorize names another), to the
+// redirect back to redirectURI or to the answer where it stopped.
 func (c *Client) Authorize(ctx context.Context, authorizationURL, redirectURI string) (*AuthorizationResult, error) {
-	out := &AuthorizationResult{Response: &Response{}}
-	next := authorizationURL
-	for range maxAuthorizationHops {
-		resp, err := c.Do(withoutRedirects(ctx), http.MethodGet, next, nil, "")
-		out.Response.Exchanges = append(out.Response.Exchanges, resp.Exchanges...)
-		out.Response.Status, out.Response.Header, out.Response.Body, out.Response.URL = resp.Status, resp.Header, resp.Body, resp.URL
-		if err != nil {
-			return out, err
-		}
-		location := resp.Header.Get("Location")
-		if resp.Status < 300 || resp.Status > 399 || location == "" {
-			return out, nil // an answer, not a redirect: the checks judge it
-		}
-		target, err := url.Parse(next)
-		if err == nil {
-			target, err = target.Parse(location)
-		}
-		if err != nil {
-			return out, fmt.Errorf("mockclient: redirect to %q: %w", location, err)
-		}
-		if sameEndpoint(target, redirectURI) {
-			c.redactor.Add(target.Query().Get("code"))
-			out.Callback = target
-			return out, nil
-		}
-		next = target.String()
-	}
-	return out, fmt.Errorf("mockclient: no redirect to the client after %d hops", maxAuthorizationHops)
+	return c.strategy.Authorize(ctx, c, authorizationURL, redirectURI)
 }
 
 // ErrNoCode: the authorization did not end in a callback with a code.
@@ -184,6 +152,8 @@ func (r *AuthorizationResult) Code() (string, error) {
 	switch {
 	case r == nil:
 		return "", fmt.Errorf("mockclient: %w: no authorization request was sent", ErrNoCode)
+	case params == nil && r.Response.Status == 0:
+		return "", fmt.Errorf("mockclient: %w: the user agent was not sent back to the client", ErrNoCode) // a command's or a person's
 	case params == nil:
 		return "", fmt.Errorf("mockclient: %w: answered %d without redirecting to the client", ErrNoCode, r.Response.Status)
 	case params.Get("error") != "":

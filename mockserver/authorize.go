@@ -13,8 +13,8 @@ import (
 
 // The authorization endpoint (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707,
 // RFC 9207). It approves every valid request at once in the name of
-// resourceOwner: there is no login page, so a client can be driven
-// without a browser.
+// resourceOwner, so a client can be driven without a browser, unless
+// WithLoginForm asks for a sign-in and consent first (login.go).
 
 // Authorization endpoint faults.
 const (
@@ -42,6 +42,7 @@ var supportedScopes = []string{requiredScope, writeScope}
 
 func (s *Server) mountAuthorization(as *http.ServeMux) {
 	as.HandleFunc("GET "+pathOf(s.asOrigin, s.authorizationEndpoint()), s.authorize)
+	s.mountLogin(as)
 }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
@@ -57,6 +58,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	c, redirectURI, err := s.authorizationClient(r, q)
 	if err != nil {
 		s.refuseUnvalidated(w, r, q, err)
+		return
+	}
+	if s.awaitResourceOwner(w, r, c) {
 		return
 	}
 	response := url.Values{}

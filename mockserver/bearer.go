@@ -156,11 +156,11 @@ func (s *Server) validAccessToken(ctx context.Context, backchannel *http.Client,
 	if s.cfg.opaqueTokens {
 		return s.validOpaqueToken(ctx, backchannel, token)
 	}
-	claims, err := s.verifyJWT(token)
+	claims, issuer, err := s.verifyJWT(ctx, token)
 	if err != nil {
 		return "", err
 	}
-	if err := s.checkClaims(claims); err != nil {
+	if err := s.checkClaims(claims, issuer); err != nil {
 		return "", err
 	}
 	return claims.Scope, nil
@@ -171,6 +171,7 @@ func (s *Server) validAccessToken(ctx context.Context, backchannel *http.Client,
 type jwtHeader struct {
 	Alg string `json:"alg"`
 	Typ string `json:"typ"`
+	Kid string `json:"kid"`
 }
 
 func decodeJWTPart(part string, v any) error {
@@ -181,26 +182,27 @@ func decodeJWTPart(part string, v any) error {
 	return json.Unmarshal(raw, v)
 }
 
-// verifyJWT checks the header and the signature and returns the claims.
-func (s *Server) verifyJWT(token string) (*accessTokenClaims, error) {
+// verifyJWT checks the header and the signature and returns the claims
+// with the issuer the signing key speaks for.
+func (s *Server) verifyJWT(ctx context.Context, token string) (*accessTokenClaims, string, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
-		return nil, errors.New("mockserver: access token is not a JWT")
+		return nil, "", errors.New("mockserver: access token is not a JWT")
 	}
 	var header jwtHeader
 	if err := decodeJWTPart(parts[0], &header); err != nil {
-		return nil, fmt.Errorf("mockserver: access token header: %w", err)
+		return nil, "", fmt.Errorf("mockserver: access token header: %w", err)
 	}
 	// RFC 9068 §4: typ tells access tokens from other JWTs (ID tokens).
 	if !strings.EqualFold(header.Typ, accessTokenType) && !strings.EqualFold(header.Typ, "application/"+accessTokenType) {
-		return nil, errors.New("mockserver: access token typ is not at+jwt")
+		return nil, "", errors.New("mockserver: access token typ is not at+jwt")
 	}
 	var claims accessTokenClaims
 	if strings.EqualFold(header.Alg, "none") && s.faults[faultAcceptAlgNone] {
 		if err := decodeJWTPart(parts[1], &claims); err != nil {
-			return nil, fmt.Errorf("mockserver: access token claims: %w", err)
+			return nil, "", fmt.Errorf("mockserver: access token claims: %w", err)
 		}
-		return &claims, nil
+		return &claims, s.knownIssuer(claims.Issuer), nil
 	}
 	algorithms := []jose.SignatureAlgorithm{signingAlgorithm}
 	if s.faults[faultAcceptHS256Confusion] {
@@ -208,34 +210,49 @@ func (s *Server) verifyJWT(token string) (*accessTokenClaims, error) {
 	}
 	parsed, err := jwt.ParseSigned(token, algorithms)
 	if err != nil {
-		return nil, fmt.Errorf("mockserver: parse access token: %w", err)
+		return nil, "", fmt.Errorf("mockserver: parse access token: %w", err)
 	}
 	signed := parsed.Headers[0]
-	var key any = &s.key.private.PublicKey
+	key, issuer, err := s.verificationKey(ctx, header.Kid)
 	switch {
-	case signed.Algorithm == string(jose.HS256): // only allowed under its fault
-		if key, err = hs256ConfusionSecret(s.key); err != nil {
-			return nil, err
+	case signed.Algorithm == string(jose.HS256) && err == nil: // only allowed under its fault
+		if key, err = hs256ConfusionSecret(key); err != nil {
+			return nil, "", err
 		}
 	case s.faults[faultAcceptForeignKey]:
 		if err := parsed.UnsafeClaimsWithoutVerification(&claims); err != nil {
-			return nil, fmt.Errorf("mockserver: access token claims: %w", err)
+			return nil, "", fmt.Errorf("mockserver: access token claims: %w", err)
 		}
-		return &claims, nil
+		return &claims, s.knownIssuer(claims.Issuer), nil
 	case signed.JSONWebKey != nil && s.faults[faultAcceptEmbeddedJWK]:
-		key = signed.JSONWebKey
+		key, issuer, err = signed.JSONWebKey, "", nil // the key speaks for no issuer
+	}
+	if err != nil {
+		return nil, "", err
 	}
 	if err := parsed.Claims(key, &claims); err != nil {
-		return nil, fmt.Errorf("mockserver: access token signature: %w", err)
+		return nil, "", fmt.Errorf("mockserver: access token signature: %w", err)
 	}
-	return &claims, nil
+	if issuer == "" {
+		issuer = s.knownIssuer(claims.Issuer)
+	}
+	return &claims, issuer, nil
+}
+
+// knownIssuer is the issuer an unverified token is held to: the one it
+// names when the server trusts that one, else the server's own.
+func (s *Server) knownIssuer(named string) string {
+	if s.trusted != nil && named == s.cfg.trustedIssuer {
+		return named
+	}
+	return s.issuer
 }
 
 // hs256ConfusionSecret is the HMAC secret of the algorithm confusion attack:
-// the authorization server's public key as PEM, which anyone can build from
-// the JWKS.
-func hs256ConfusionSecret(k *signingKey) ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(&k.private.PublicKey)
+// the public key the token names as PEM, which anyone can build from the
+// JWKS.
+func hs256ConfusionSecret(public any) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(public)
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: encode public key: %w", err)
 	}
@@ -251,12 +268,13 @@ func (s *Server) expectedAudience() string {
 	return s.mcpURL
 }
 
-// checkClaims judges a verified token's claims. Tokens are recorded when
-// issued, so an unknown jti was not issued here.
-func (s *Server) checkClaims(claims *accessTokenClaims) error {
+// checkClaims judges a verified token's claims; issuer is the one its
+// signing key speaks for. Tokens are recorded when issued here, so one
+// claiming this issuer with an unknown jti was not.
+func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 	now := time.Now()
 	switch {
-	case claims.Issuer != s.issuer && !s.faults[faultAcceptWrongIssuer]:
+	case claims.Issuer != issuer && !s.faults[faultAcceptWrongIssuer]:
 		return errors.New("mockserver: access token from another issuer")
 	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[faultAcceptAnyAudience]:
 		return errors.New("mockserver: access token is not for this resource")
@@ -268,6 +286,9 @@ func (s *Server) checkClaims(claims *accessTokenClaims) error {
 		return errors.New("mockserver: access token not valid yet (nbf)")
 	case !s.faults[faultAcceptNotYetValid] && claims.IssuedAt != nil && now.Before(claims.IssuedAt.Time()):
 		return errors.New("mockserver: access token issued in the future (iat)")
+	}
+	if claims.Issuer != s.issuer {
+		return nil // another issuer's token, vouched for by its key
 	}
 	rec, ok := s.store.tokenRecord(claims.ID)
 	switch {

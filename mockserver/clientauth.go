@@ -134,7 +134,7 @@ func (s *Server) registeredClient(r *http.Request, clientID, method string) (*cl
 	if err != nil {
 		return nil, clientRefusal(oauthInvalidClient, err)
 	}
-	if c.AuthMethod != method && !s.faults[faultClientAcceptOtherAuthMethod] {
+	if c.AuthMethod != method && !s.faults[faultClientAcceptOtherAuthMethod] && !s.secretMethodSwapped(c.AuthMethod, method) {
 		return nil, oauthErrorf(oauthInvalidClient, "the client registered %s, not %s", c.AuthMethod, method)
 	}
 	return c, nil

@@ -13,7 +13,7 @@ func (s *Server) resolveClient(r *http.Request, clientID string) (*client, error
 	if c, ok := s.store.client(clientID); ok && c.MetadataURL == "" {
 		return c, nil
 	}
-	if !s.supportsClientIDMetadataDocuments() || !isURLClientID(clientID) {
+	if !s.supportsClientIDMetadataDocuments() || !isURLClientID(clientID) || s.faults[faultCIMDIgnoreDocuments] {
 		return nil, fmt.Errorf("mockserver: unknown client %q", clientID)
 	}
 	if c, ok := s.cachedMetadataDocumentClient(clientID); ok {

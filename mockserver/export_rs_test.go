@@ -39,7 +39,7 @@ func ExpireAccessToken(s *Server, token string) error {
 }
 
 // ResourceServerCredentials are the client_secret_basic credentials the
-// resource server introspects with (WithOpaqueTokens only).
+// resource server introspects with.
 func ResourceServerCredentials(s *Server) (id, secret string) {
 	c, ok := s.store.client(resourceServerClient)
 	if !ok {

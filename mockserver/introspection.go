@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"context"
-	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -52,33 +51,39 @@ type introspection struct {
 	TokenType string       `json:"token_type,omitempty"`
 }
 
-// mountIntrospection routes token introspection (RFC 7662), which only
-// opaque tokens need. The resource server's client is registered here, with
-// a secret made for this Run, because introspecting is all it does.
+// mountIntrospection routes token introspection (RFC 7662) for every
+// access token, JWT or opaque. The resource server's client is registered
+// here, with a secret made for this Run, because introspecting opaque
+// tokens is all it does.
 func (s *Server) mountIntrospection(as *http.ServeMux) {
-	if !s.cfg.opaqueTokens {
-		return
-	}
 	s.store.addClient(&client{ID: resourceServerClient, Secret: randomValue(), AuthMethod: authClientSecretBasic,
 		IssuedAt: time.Now()})
-	as.HandleFunc("POST "+pathOf(s.asOrigin, s.introspectionEndpoint()), s.serveIntrospection)
+	assertions := newAssertionLog()
+	as.HandleFunc("POST "+pathOf(s.asOrigin, s.introspectionEndpoint()), func(w http.ResponseWriter, r *http.Request) {
+		s.serveIntrospection(w, r, assertions)
+	})
 }
 
-func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request, assertions *assertionLog) {
 	w.Header().Set("Cache-Control", "no-store")
-	if !s.faults[faultIntrospectionUnauthenticated] && !s.authenticatesResourceServer(r) {
-		decide(r, "introspection refused: caller is not the resource server")
-		w.Header().Set("WWW-Authenticate", basicChallenge)
-		writeIntrospectionJSON(w, http.StatusUnauthorized, map[string]string{
-			"error": oauthInvalidClient, "error_description": "mockserver: authenticate as the resource server with client_secret_basic",
+	r.Body = http.MaxBytesReader(w, r.Body, maxIntrospectionBody)
+	if err := r.ParseForm(); err != nil {
+		writeIntrospectionJSON(w, http.StatusBadRequest, map[string]string{
+			"error": oauthInvalidRequest, "error_description": "mockserver: the request does not parse as a form",
 		})
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxIntrospectionBody)
-	token := ""
-	if err := r.ParseForm(); err == nil {
-		token = r.PostForm.Get("token")
+	if !s.faults[faultIntrospectionUnauthenticated] {
+		if refusal := s.introspectionRefusal(r, assertions); refusal != "" {
+			decide(r, "introspection refused: %s", refusal)
+			w.Header().Set("WWW-Authenticate", basicChallenge)
+			writeIntrospectionJSON(w, http.StatusUnauthorized, map[string]string{
+				"error": oauthInvalidClient, "error_description": "mockserver: authenticate as a confidential client",
+			})
+			return
+		}
 	}
+	token := r.PostForm.Get("token")
 	if token == "" {
 		writeIntrospectionJSON(w, http.StatusBadRequest, map[string]string{
 			"error": oauthInvalidRequest, "error_description": "mockserver: a form with the token is required",
@@ -92,19 +97,18 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 	writeIntrospectionJSON(w, http.StatusOK, answer)
 }
 
-// authenticatesResourceServer reports whether r carries the resource
-// server's client_secret_basic credentials.
-func (s *Server) authenticatesResourceServer(r *http.Request) bool {
-	rawID, rawSecret, ok := r.BasicAuth()
-	if !ok {
-		return false
+// introspectionRefusal says why r may not introspect, "" when it may. RFC
+// 7662 §2.1 requires authorization and leaves who qualifies to policy: here
+// any confidential client, authenticated as at the token endpoint.
+func (s *Server) introspectionRefusal(r *http.Request, assertions *assertionLog) string {
+	c, err := s.authenticateClient(r, assertions)
+	switch {
+	case err != nil:
+		return err.Description
+	case c.Public():
+		return "client " + c.ID + " is public"
 	}
-	// RFC 6749 §2.3.1: both are form-encoded before the Basic encoding.
-	id, errID := url.QueryUnescape(rawID)
-	secret, errSecret := url.QueryUnescape(rawSecret)
-	rs, found := s.store.client(resourceServerClient)
-	return errID == nil && errSecret == nil && found && id == rs.ID &&
-		subtle.ConstantTimeCompare([]byte(secret), []byte(rs.Secret)) == 1
+	return ""
 }
 
 // introspect describes token, or says why it is inactive.

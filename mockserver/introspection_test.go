@@ -19,8 +19,12 @@ import (
 // the caller's credentials.
 func postIntrospection(s *mockserver.Server, token string, authenticate func(*http.Request)) answer {
 	GinkgoHelper()
-	req, err := http.NewRequest(http.MethodPost, s.IssuerURL()+"/introspect",
-		strings.NewReader(url.Values{"token": {token}}.Encode()))
+	return postIntrospectionForm(s, url.Values{"token": {token}}, authenticate)
+}
+
+func postIntrospectionForm(s *mockserver.Server, form url.Values, authenticate func(*http.Request)) answer {
+	GinkgoHelper()
+	req, err := http.NewRequest(http.MethodPost, s.IssuerURL()+"/introspect", strings.NewReader(form.Encode()))
 	Expect(err).NotTo(HaveOccurred())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	authenticate(req)
@@ -128,20 +132,36 @@ var _ = Describe("opaque tokens", func() {
 })
 
 var _ = Describe("token introspection", func() {
-	It("is advertised and served only with opaque tokens", func() {
+	It("is advertised and serves JWT access tokens too", func() {
 		s := start()
-		Expect(get(asURLs(s)[0]).json()).NotTo(HaveKey("introspection_endpoint"))
-		Expect(postIntrospection(s, tokenOf(s), anonymously).status).To(Equal(http.StatusNotFound))
+		Expect(get(asURLs(s)[0]).json()).To(HaveKeyWithValue("introspection_endpoint", s.IssuerURL()+"/introspect"))
+		token := tokenOf(s)
+		Expect(postIntrospection(s, token, asResourceServer(s)).json()).To(HaveKeyWithValue("active", true))
+		Expect(mockserver.RevokeAccessToken(s, token)).To(Succeed())
+		Expect(postIntrospection(s, token, asResourceServer(s)).json()).To(Equal(map[string]any{"active": false}))
+	})
 
-		opaque := start(mockserver.WithOpaqueTokens())
-		Expect(get(asURLs(opaque)[0]).json()).To(HaveKeyWithValue("introspection_endpoint", opaque.IssuerURL()+"/introspect"))
+	It("lets any confidential client introspect, authenticated as at the token endpoint", func() {
+		s := startAS()
+		token := tokenOf(s)
+		Expect(postIntrospection(s, token, basicAuth(basicApp, basicSecret)).json()).To(HaveKeyWithValue("active", true))
+		asPost := url.Values{"token": {token}, "client_id": {postApp}, "client_secret": {postSecret}}
+		Expect(postIntrospectionForm(s, asPost, anonymously).json()).To(HaveKeyWithValue("active", true))
+
+		for _, refused := range []answer{
+			postIntrospectionForm(s, url.Values{"token": {token}, "client_id": {publicApp}}, anonymously),
+			postIntrospection(s, token, basicAuth(postApp, postSecret)), // not the method it registered
+		} {
+			Expect(refused.status).To(Equal(http.StatusUnauthorized))
+			Expect(refused.json()).To(HaveKeyWithValue("error", "invalid_client"))
+		}
 	})
 
 	Context("with opaque tokens", func() {
 		var s *mockserver.Server
 		BeforeEach(func() { s = start(mockserver.WithOpaqueTokens()) })
 
-		DescribeTable("refuses a caller that is not the resource server with 401 invalid_client",
+		DescribeTable("refuses a caller that is not an authenticated confidential client with 401 invalid_client",
 			func(authenticate func(s *mockserver.Server) func(*http.Request)) {
 				a := postIntrospection(s, tokenOf(s), authenticate(s))
 				Expect(a.status).To(Equal(http.StatusUnauthorized))
@@ -160,11 +180,8 @@ var _ = Describe("token introspection", func() {
 
 		It("refuses the right credentials in the form (client_secret_post)", func() {
 			id, secret := mockserver.ResourceServerCredentials(s)
-			form := url.Values{"token": {tokenOf(s)}, "client_id": {id}, "client_secret": {secret}}.Encode()
-			req, err := http.NewRequest(http.MethodPost, s.IssuerURL()+"/introspect", strings.NewReader(form))
-			Expect(err).NotTo(HaveOccurred())
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			Expect(do(client, req).status).To(Equal(http.StatusUnauthorized))
+			form := url.Values{"token": {tokenOf(s)}, "client_id": {id}, "client_secret": {secret}}
+			Expect(postIntrospectionForm(s, form, anonymously).status).To(Equal(http.StatusUnauthorized))
 		})
 
 		It("describes an active token (RFC 7662 §2.2)", func() {

@@ -49,6 +49,7 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 		"authorization_endpoint":                           s.authorizationEndpoint(),
 		"token_endpoint":                                   s.tokenEndpoint(),
 		"registration_endpoint":                            s.registrationEndpoint(),
+		"introspection_endpoint":                           s.introspectionEndpoint(),
 		"jwks_uri":                                         s.jwksURL,
 		"response_types_supported":                         []string{"code"},
 		"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials"},
@@ -62,8 +63,8 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	if s.supportsClientIDMetadataDocuments() {
 		doc["client_id_metadata_document_supported"] = true
 	}
-	if s.cfg.opaqueTokens {
-		doc["introspection_endpoint"] = s.introspectionEndpoint()
+	if s.cfg.noRegistration {
+		delete(doc, "registration_endpoint")
 	}
 	if openID {
 		doc["subject_types_supported"] = []string{"public"}

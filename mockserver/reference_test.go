@@ -32,6 +32,7 @@ func expectedASMetadata(rev spec.Revision, issuer string, openID bool) map[strin
 		"authorization_endpoint":                           issuer + "/authorize",
 		"token_endpoint":                                   issuer + "/token",
 		"registration_endpoint":                            issuer + "/register",
+		"introspection_endpoint":                           issuer + "/introspect",
 		"jwks_uri":                                         issuer + "/jwks",
 		"response_types_supported":                         []any{"code"},
 		"grant_types_supported":                            []any{"authorization_code", "refresh_token", "client_credentials"},

@@ -84,6 +84,9 @@ func invalidMetadata(format string, args ...any) *metadataRefusal {
 
 // mountRegistration routes dynamic client registration (RFC 7591).
 func (s *Server) mountRegistration(as *http.ServeMux) {
+	if s.cfg.noRegistration {
+		return
+	}
 	as.HandleFunc("POST "+pathOf(s.asOrigin, s.registrationEndpoint()), s.register)
 }
 

@@ -33,10 +33,15 @@ type config struct {
 	tls                     bool     // serve HTTPS with a generated certificate (tls.go)
 	initialAccessToken      string   // registration needs this token when set (registration.go)
 	clients                 []Client // pre-registered clients (registration.go)
-	opaqueTokens            bool     // opaque access tokens plus introspection (introspection.go)
+	opaqueTokens            bool     // opaque access tokens, which the resource server introspects (introspection.go)
 	upstream                string   // API the fetch_upstream tool calls (upstream.go)
 	rootIssuer              bool     // the issuer has no path (routes.go)
 	metadataOnlyInChallenge bool     // protected resource metadata only at a custom URL (routes.go)
+	address                 string   // the MCP server's listen address (address.go)
+	trustedIssuer           string   // another issuer whose tokens the MCP endpoint accepts (trusted.go)
+	trustedJWKS             string
+	login                   *loginState // sign-in and consent pages (login.go)
+	noRegistration          bool        // no dynamic client registration (login.go)
 }
 
 // Option configures Run.
@@ -114,6 +119,7 @@ type Server struct {
 	store    *store
 	log      *requestLog
 	tls      *tlsIdentity // nil without WithTLS
+	trusted  *trustedKeys // nil without WithTrustedIssuer
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
@@ -160,6 +166,9 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	for _, c := range cfg.clients {
 		s.store.addClient(c.registered())
 	}
+	if cfg.trustedIssuer != "" {
+		s.trusted = &trustedKeys{url: cfg.trustedJWKS, client: newBackchannelClient(nil)}
+	}
 	if cfg.tls {
 		if s.tls, err = newTLSIdentity(time.Now()); err != nil {
 			return nil, err
@@ -170,12 +179,16 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	if s.ownAuthorizationServerListener() {
 		count = 2
 	}
-	listeners, err := listen(ctx, count)
+	addrs, err := cfg.listenAddresses(count)
+	if err != nil {
+		return nil, err
+	}
+	listeners, err := listen(ctx, addrs)
 	if err != nil {
 		return nil, err
 	}
 	s.rsOrigin = originOf(listeners[0], s.tls.scheme())
-	s.asOrigin = originOf(listeners[count-1], s.tls.scheme())
+	s.asOrigin = originOf(listeners[count-1], s.listenerTLS(count-1).scheme())
 	if err := s.resolveURLs(); err != nil {
 		closeAll(listeners)
 		return nil, fmt.Errorf("mockserver: discovery urls: %w", err)
@@ -195,11 +208,11 @@ func (s *Server) ownAuthorizationServerListener() bool {
 	return s.revision.UsesProtectedResourceMetadata()
 }
 
-func listen(ctx context.Context, n int) ([]net.Listener, error) {
+func listen(ctx context.Context, addrs []string) ([]net.Listener, error) {
 	var lc net.ListenConfig
 	var out []net.Listener
-	for range n {
-		ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	for _, addr := range addrs {
+		ln, err := lc.Listen(ctx, "tcp", addr)
 		if err != nil {
 			closeAll(out)
 			return nil, fmt.Errorf("mockserver: listen: %w", err)
@@ -226,13 +239,13 @@ func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers [
 			Handler:           s.log.wrap(handlers[i]),
 			ReadHeaderTimeout: readHeaderTimeout,
 			BaseContext:       func(net.Listener) context.Context { return requests },
-			TLSConfig:         s.tls.serverConfig(),
+			TLSConfig:         s.listenerTLS(i).serverConfig(),
 		}
 		s.servers = append(s.servers, srv)
 		s.serving.Add(1)
 		go func() {
 			defer s.serving.Done()
-			if err := s.tls.serve(srv, ln); !errors.Is(err, http.ErrServerClosed) {
+			if err := s.listenerTLS(i).serve(srv, ln); !errors.Is(err, http.ErrServerClosed) {
 				s.serveErrs <- fmt.Errorf("mockserver: serve: %w", err)
 			}
 		}()

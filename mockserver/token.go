@@ -204,7 +204,7 @@ func (s *Server) refresh(r *http.Request, c *client) (*tokenResponse, *oauthErro
 		if rt.ClientID != c.ID && !s.faults[faultRefreshNotClientBound] {
 			return oauthErrorf(oauthInvalidGrant, "the refresh token was issued to another client")
 		}
-		if !within(requested, rt.Resources) {
+		if !within(requested, rt.Resources) && !s.faults[faultRefreshWidenResource] {
 			return oauthErrorf(oauthInvalidTarget, "resource was not part of the original grant")
 		}
 		if requestedScope != "" && !within(scopeFields(requestedScope), strings.Fields(rt.Scope)) && !s.faults[faultRefreshWidenScope] {

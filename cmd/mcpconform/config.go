@@ -40,15 +40,21 @@ func applyConfig(cmd *cobra.Command, path string) error {
 		if flag.Changed {
 			continue // the command line wins
 		}
-		text, err := flagText(value)
-		if err != nil {
-			return &run.UsageError{Err: fmt.Errorf("config %s: %s: %w", path, key, err)}
+		items := []any{value}
+		if list, isList := value.([]any); isList && flag.Value.Type() == "stringArray" {
+			items = list // as the flag repeated: an item may hold commas
 		}
-		if pathFlags[key] && text != "" && !filepath.IsAbs(text) {
-			text = filepath.Join(filepath.Dir(path), text)
-		}
-		if err := flag.Value.Set(text); err != nil {
-			return &run.UsageError{Err: fmt.Errorf("config %s: %s: %w", path, key, err)}
+		for _, item := range items {
+			text, err := flagText(item)
+			if err != nil {
+				return &run.UsageError{Err: fmt.Errorf("config %s: %s: %w", path, key, err)}
+			}
+			if pathFlags[key] && text != "" && !filepath.IsAbs(text) {
+				text = filepath.Join(filepath.Dir(path), text)
+			}
+			if err := flag.Value.Set(text); err != nil {
+				return &run.UsageError{Err: fmt.Errorf("config %s: %s: %w", path, key, err)}
+			}
 		}
 	}
 	return nil

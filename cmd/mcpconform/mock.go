@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 	"github.com/mcpconform/mcpconform/suites/run"
 )
 
@@ -19,7 +20,7 @@ func newMockCommand() *cobra.Command {
 		Use:   "mock",
 		Short: "Serve the bundled reference counterparts on loopback",
 	}
-	mock.AddCommand(newMockServerCommand())
+	mock.AddCommand(newMockServerCommand(), newMockASCommand())
 	return mock
 }
 
@@ -29,6 +30,8 @@ func newMockServerCommand() *cobra.Command {
 	var listFaults bool
 	var useTLS bool
 	var caOut string
+	var trustedIssuer string
+	var baseURL string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Serve the reference MCP server and its authorization server metadata until interrupted",
@@ -52,6 +55,23 @@ func newMockServerCommand() *cobra.Command {
 			opts := []mockserver.Option{mockserver.WithRevision(rev), mockserver.WithFaults(faults...)}
 			if useTLS {
 				opts = append(opts, mockserver.WithTLS())
+			}
+			if baseURL == "" {
+				baseURL = os.Getenv(mockBaseURLEnv)
+			}
+			if baseURL != "" {
+				addr, err := mockAddress(baseURL, useTLS)
+				if err != nil {
+					return &run.UsageError{Err: err}
+				}
+				opts = append(opts, mockserver.WithAddress(addr))
+			}
+			if trustedIssuer != "" {
+				issuer, err := testissuer.ParseURL(trustedIssuer)
+				if err != nil {
+					return &run.UsageError{Err: err}
+				}
+				opts = append(opts, mockserver.WithTrustedIssuer(issuer.String(), issuer.String()+testissuer.JWKSPath))
 			}
 			protected := os.Getenv(initialAccessTokenEnv) != ""
 			if protected {
@@ -96,7 +116,9 @@ func newMockServerCommand() *cobra.Command {
 	cmd.Flags().StringVar(&revision, "spec-version", string(spec.Latest), "MCP specification revision to serve")
 	cmd.Flags().StringArrayVar(&faults, "fault", nil, "switch on a named fault (repeatable); see --list-faults")
 	cmd.Flags().BoolVar(&listFaults, "list-faults", false, "print every fault with a one-line description")
+	cmd.Flags().StringVar(&baseURL, "base-url", "", "serve the MCP server at this http(s)://127.0.0.1:PORT (default: $"+mockBaseURLEnv+", else a free port)")
 	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a certificate from a CA generated at start")
+	cmd.Flags().StringVar(&trustedIssuer, "trusted-issuer", "", "also accept tokens of this test issuer (see `mcpconform mock as`)")
 	cmd.Flags().StringVar(&caOut, "ca-out", "", "write that CA's certificate (PEM) to this file, for clients to trust (with --tls)")
 	return cmd
 }

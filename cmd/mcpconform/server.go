@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/mockserver"
@@ -35,6 +36,10 @@ type serverFlags struct {
 	caFile    string
 	insecure  bool
 	config    string
+	trust     trustFlags
+	canary    canaryFlags
+	image     imageFlags
+	authorize authorizeFlags
 }
 
 func newServerCommand() *cobra.Command {
@@ -44,7 +49,8 @@ func newServerCommand() *cobra.Command {
 		Short: "Test an MCP server and its authorization server (the bundled reference target without --url)",
 		Example: `  mcpconform server --url https://mcp.example.com/mcp
   mcpconform server --spec-version 2025-06-18 --baseline known-gaps.txt --report-dir out
-  mcpconform server --config mcpconform.yaml --spec-version draft`,
+  mcpconform server --config mcpconform.yaml --spec-version draft
+  mcpconform server --image my-mcp-server:dev --port 8080 --image-base-url-env PUBLIC_BASE_URL`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyConfig(cmd, flags.config); err != nil {
@@ -63,10 +69,14 @@ func newServerCommand() *cobra.Command {
 	fs.StringVar(&flags.caFile, "ca-file", "", "PEM file of CA certificates to trust for https, on top of the system's")
 	fs.BoolVar(&flags.insecure, "insecure-skip-tls-verify", false, "accept any TLS certificate: the target is then not authenticated")
 	fs.StringVar(&flags.config, "config", "", "YAML target config: the flags' names as keys; flags given on the command line win")
+	flags.trust.register(fs)
+	flags.canary.register(fs)
+	flags.image.register(fs)
+	flags.authorize.register(fs)
 	return cmd
 }
 
-func runServer(cmd *cobra.Command, flags serverFlags) error {
+func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	out := cmd.OutOrStdout()
 	filters, err := flags.filters()
 	if err != nil {
@@ -94,7 +104,34 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 			"anyone on the path could have answered in the target's place")
 	}
 	initialAccessToken := os.Getenv(initialAccessTokenEnv)
+	authorization, err := flags.authorize.settings(cmd.ErrOrStderr(), flags.insecure, flags.url == "" && flags.image.name == "")
+	if err != nil {
+		return err
+	}
+	redactor := &evidence.Redactor{}
 	target := flags.url
+	image, startErr := flags.image.start(cmd, flags, redactor)
+	if startErr != nil {
+		return startErr
+	}
+	if image != nil {
+		defer func() { image.remove(cmd, flags.reportDir, redactor, err != nil || flags.verbose) }()
+		target = image.mcpURL
+	}
+	issuer, err := flags.trust.start(cmd.Context(), target == "")
+	if err != nil {
+		return &run.UsageError{Err: err}
+	}
+	if issuer != nil {
+		defer issuer.Close()
+	}
+	upstream, err := flags.canary.start(cmd.Context(), target == "")
+	if err != nil {
+		return &run.UsageError{Err: err}
+	}
+	if upstream.Canary != nil {
+		defer upstream.Canary.Close()
+	}
 	if target != "" {
 		if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
 			return &run.UsageError{Err: fmt.Errorf("--url %q is not an absolute http(s) URL without a fragment", target)}
@@ -103,19 +140,27 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 		if initialAccessToken == "" {
 			initialAccessToken = rand.Text()
 		}
-		ref, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(filter.Revision),
-			mockserver.WithInitialAccessToken(initialAccessToken))
+		ref, err := mockserver.Run(cmd.Context(), mockserver.WithRevision(filter.Revision), mockserver.WithTLS(),
+			mockserver.WithInitialAccessToken(initialAccessToken), mockserver.WithTrustedIssuer(issuer.URL, issuer.JWKSURL()),
+			mockserver.WithUpstream(upstream.Canary.URL), mockserver.WithLoginForm(authorization.login))
 		if err != nil {
 			return err
 		}
 		defer ref.Close()
+		if roots == nil {
+			roots = x509.NewCertPool()
+		}
+		roots.AppendCertsFromPEM(ref.CACertPEM())
 		target = ref.MCPURL()
 		fmt.Fprintf(out, "no --url given: testing the bundled reference target (spec %s) at %s\n", filter.Revision, target)
 	}
 
+	if issuer != nil {
+		describeIssuer(out, issuer)
+	}
 	fmt.Fprintf(out, "testing %s against MCP spec %s: %d checks\n", target, filter.Revision, len(filter.Select()))
 	started := time.Now()
-	res, runErr := run.Server(cmd.Context(), run.ServerConfig{
+	res, runErr := run.Server(cmd.Context(), authorization.apply(run.ServerConfig{
 		MCPURL:             target,
 		Filter:             filter,
 		Timeout:            flags.timeout,
@@ -125,7 +170,10 @@ func runServer(cmd *cobra.Command, flags serverFlags) error {
 		RootCAs:            roots,
 		InsecureSkipVerify: flags.insecure,
 		InitialAccessToken: initialAccessToken,
-	})
+		TrustedIssuer:      issuer,
+		Redactor:           redactor,
+		Upstream:           upstream,
+	}))
 	if res == nil {
 		return runErr
 	}

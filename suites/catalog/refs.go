@@ -106,6 +106,14 @@ var (
 	mcpImplementation = &mcpSection{title: "Implementation requirements", anchor: "2-9-implementation-requirements"}
 )
 
+// The sections the client ID metadata document checks cite.
+var (
+	mcpCIMDRequirements = &mcpSection{title: "Client ID metadata documents: implementation requirements", since: spec.Rev20251125,
+		page: "client-registration", anchor: "implementation-requirements"}
+	mcpCIMDAbuse = &mcpSection{title: "Authorization server abuse protection", since: spec.Rev20251125,
+		page: "security-considerations", anchor: "authorization-server-abuse-protection"}
+)
+
 // mcp cites an MCP section (resolved per revision when reported).
 func mcp(s *mcpSection) Ref { return s.ref(spec.Latest) }
 
@@ -114,6 +122,24 @@ func rfc(number int, section string) Ref {
 	return Ref{
 		Label: fmt.Sprintf("RFC %d §%s", number, section),
 		URL:   fmt.Sprintf("https://www.rfc-editor.org/rfc/rfc%d.html#section-%s", number, section),
+	}
+}
+
+// oauth21 cites OAuth 2.1 in the draft the MCP specification cites.
+func oauth21(section string) Ref {
+	return Ref{
+		Label: "OAuth 2.1 (draft-ietf-oauth-v2-1-13) §" + section,
+		URL:   "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1-13#section-" + section,
+	}
+}
+
+// cimdDraft cites the OAuth Client ID Metadata Document draft in the
+// version the newest MCP revision cites (2025-11-25 cites -00, whose
+// sections are numbered otherwise).
+func cimdDraft(section string) Ref {
+	return Ref{
+		Label: "draft-ietf-oauth-client-id-metadata-document-02 §" + section,
+		URL:   "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-client-id-metadata-document-02#section-" + section,
 	}
 }
 

@@ -87,5 +87,16 @@ func init() {
 			Refs:      []Ref{mcp(mcpInsufficientScope), rfc(6750, "3.1")},
 			Faults:    faults("rs.step-up-no-scope"),
 		},
+		Check{
+			// A resource server that validates JWTs locally can only know of a
+			// revocation by introspecting, hence a SHOULD; it runs where the
+			// authorization server offers introspection and says the token
+			// is inactive.
+			ID: "RS-TOK-013", Title: "refuses an access token its authorization server revoked",
+			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "token",
+			Revisions: spec.Revisions,
+			Refs:      []Ref{mcp(mcpTokenHandling), rfc(7662, "1"), rfc(6749, "4.1.2")},
+			Faults:    faults("rs.accept-revoked"),
+		},
 	)
 }

@@ -71,6 +71,13 @@ func init() {
 			Faults:    faults("as.refresh.widen-scope"),
 		},
 		Check{
+			ID: "AS-REF-007", Title: "refuses a refresh that asks for another resource",
+			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "refresh",
+			Revisions: spec.From(spec.Rev20250618),
+			Refs:      []Ref{mcp(mcpResourceParameter), rfc(8707, "2.2"), rfc(8707, "2")},
+			Faults:    faults("as.refresh.widen-resource"),
+		},
+		Check{
 			ID: "AS-CLIENT-001", Title: "refuses a wrong client secret with invalid_client",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-auth",
 			Revisions: all,
@@ -90,6 +97,17 @@ func init() {
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "3.2.1"), rfc(6749, "4.1.3"), rfc(7591, "2")},
 			Faults:    faults("as.client.accept-other-auth-method"),
+		},
+		Check{
+			// RFC 7591 registers one method and OAuth 2.1 lets the server
+			// establish it, but neither requires refusing the other secret
+			// method, which leaks no more than the one registered.
+			ID: "AS-CLIENT-004", Title: "refuses a client authentication method other than the registered one",
+			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "client-auth",
+			Revisions: all,
+			Refs:      []Ref{rfc(7591, "2"), oauth21("2.4"), rfc(6749, "5.2")},
+			// Accepting any method, none included, accepts this one too.
+			Faults: faults("as.client.accept-other-secret-method", "as.client.accept-other-auth-method"),
 		},
 		Check{
 			ID: "AS-CC-001", Title: "issues a token for client credentials when it advertises the grant",

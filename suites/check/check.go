@@ -55,7 +55,7 @@ const NotRunPrefix = "not run: "
 // is what this check judges. v's evidence is attached either way.
 func Require[T any](v T, err error) T {
 	attachAny(v)
-	skipIfInterrupted(err)
+	skipIfNotRun(err)
 	if err != nil {
 		Fail(err.Error(), 1)
 	}
@@ -66,18 +66,23 @@ func Require[T any](v T, err error) T {
 // builds on failed and is judged by its own check.
 func Need[T any](v T, err error) T {
 	attachAny(v)
-	skipIfInterrupted(err)
+	skipIfNotRun(err)
 	if err != nil {
 		Skip(PrerequisitePrefix+err.Error(), 1)
 	}
 	return v
 }
 
-// skipIfInterrupted: a step cut short by the user's interrupt says nothing
-// about the target.
-func skipIfInterrupted(err error) {
-	if errors.Is(err, mockclient.ErrInterrupted) {
+// skipIfNotRun: a step cut short by the user's interrupt, or one the run's
+// configuration cannot take (an authorization past the strategy's budget),
+// says nothing about the target.
+func skipIfNotRun(err error) {
+	var notRun *mockclient.NotRunError
+	switch {
+	case errors.Is(err, mockclient.ErrInterrupted):
 		Skip(NotRunPrefix+"interrupted", 2)
+	case errors.As(err, &notRun):
+		Skip(NotRunPrefix+notRun.Reason, 2)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/check"
@@ -25,6 +26,9 @@ type ServerConfig struct {
 	Verbose  bool          // Ginkgo's own output too
 	Version  string
 	Secrets  []string // literal values to redact wherever they appear
+	// Redactor, when set, gathers every secret the run learns, for the
+	// caller to redact its own output (a container's log) afterwards.
+	Redactor *evidence.Redactor
 	// InitialAccessToken protects dynamic client registration at the target
 	// (RFC 7591 §3); checks of protected registration need it.
 	InitialAccessToken string
@@ -32,6 +36,20 @@ type ServerConfig struct {
 	// InsecureSkipVerify accepts any certificate.
 	RootCAs            *x509.CertPool
 	InsecureSkipVerify bool
+	// TrustedIssuer, when set, is a serving test issuer the target trusts:
+	// the token claim checks mint their tokens with it.
+	TrustedIssuer *testissuer.Issuer
+	// Upstream, when set, is the canary upstream API the target calls.
+	Upstream server.Upstream
+	// Authorize is how authorization requests get through (mockclient.Auto
+	// when nil); Server closes it when the run ends.
+	Authorize mockclient.Strategy
+	// Preregistered is a client the authorization server knows in advance,
+	// for a server without dynamic registration.
+	Preregistered mockclient.ClientAuth
+	// AccessToken is a token the MCP server accepts, for the resource server
+	// checks when no flow can run.
+	AccessToken string
 }
 
 // UsageError is a configuration the run cannot start with.
@@ -54,13 +72,19 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	if err := Validate(); err != nil {
 		return nil, err
 	}
-	redactor := &evidence.Redactor{}
+	redactor := cfg.Redactor
+	if redactor == nil {
+		redactor = &evidence.Redactor{}
+	}
 	redactor.Add(cfg.Secrets...)
-	redactor.Add(cfg.InitialAccessToken)
+	redactor.Add(cfg.InitialAccessToken, cfg.Preregistered.Secret, cfg.AccessToken)
+	defer mockclient.CloseStrategy(cfg.Authorize)
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
-		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify})
+		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize})
 	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
-		InitialAccessToken: cfg.InitialAccessToken})
+		InitialAccessToken: cfg.InitialAccessToken, TrustedIssuer: cfg.TrustedIssuer,
+		Upstream: cfg.Upstream, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
+	defer server.Close() // what the checks started, such as the client ID metadata document host
 
 	res := &reports.Results{
 		SchemaVersion: reports.SchemaVersion,
@@ -87,6 +111,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		res.Interrupted = true
 		return res, nil
 	}
+	server.Prepare(ctx) // a strategy that authorizes once does so before the checks
 	progress := cfg.Progress
 	if progress == nil {
 		progress = io.Discard

@@ -4,28 +4,75 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/mcpconform/mcpconform/internal/freeport"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 	"github.com/mcpconform/mcpconform/reports"
 )
 
-// hostileTimeout keeps hang faults short; the reference answers in microseconds.
-const hostileTimeout = "500ms"
+// hostileTimeout keeps hang faults short; the reference answers in
+// microseconds, but a loaded two-core machine running three trials at once
+// can stall a TLS handshake for a good part of a second.
+const hostileTimeout = "1500ms"
 
 // initialAccessToken protects the reference's registration endpoint; every
 // run is given it, as a user configures a protected target.
 const initialAccessToken = "selftest-initial-access-token"
 
+// trustedIssuer is the test issuer every reference trusts, served by this
+// process for the whole suite; runs are pointed at it with trustArgs, as a
+// user points them at `mcpconform mock as`.
+var trustedIssuer struct {
+	*testissuer.Issuer
+	keyFile string
+}
+
+func serveTrustedIssuer() {
+	GinkgoHelper()
+	trustedIssuer.keyFile = filepath.Join(GinkgoT().TempDir(), "issuer.pem")
+	key, err := testissuer.LoadKey(trustedIssuer.keyFile)
+	Expect(err).NotTo(HaveOccurred())
+	trustedIssuer.Issuer, err = testissuer.New("http://127.0.0.1:0", key)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(trustedIssuer.Serve(context.Background())).To(Succeed())
+	DeferCleanup(trustedIssuer.Close)
+}
+
+// trusting makes a reference trust the suite's test issuer.
+func trusting() mockserver.Option {
+	return mockserver.WithTrustedIssuer(trustedIssuer.URL, trustedIssuer.JWKSURL())
+}
+
+// trustArgs are the server command's flags naming that issuer.
+func trustArgs() []string {
+	return []string{"--trusted-issuer", trustedIssuer.URL, "--trusted-issuer-key", trustedIssuer.keyFile}
+}
+
+// upstream points a reference at a canary upstream API on a free port and
+// returns the flags that make the run serve the canary there.
+func upstream() (mockserver.Option, []string, error) {
+	port, err := freeport.Pick()
+	if err != nil {
+		return nil, nil, err
+	}
+	canaryURL := "http://127.0.0.1:" + strconv.Itoa(port)
+	return mockserver.WithUpstream(canaryURL), []string{"--canary", canaryURL, "--canary-tool", "fetch_upstream"}, nil
+}
+
 // reference starts the bundled reference target for one revision, its
-// registration protected by initialAccessToken, with options such as faults.
+// registration protected by initialAccessToken, trusting the test issuer,
+// with options such as faults.
 func reference(rev spec.Revision, opts ...mockserver.Option) *mockserver.Server {
-	opts = append(opts, mockserver.WithRevision(rev), mockserver.WithInitialAccessToken(initialAccessToken))
+	opts = append(opts, mockserver.WithRevision(rev), mockserver.WithInitialAccessToken(initialAccessToken), trusting())
 	srv, err := mockserver.Run(context.Background(), opts...)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)

@@ -25,4 +25,5 @@ var _ = BeforeSuite(func() {
 	binary, err = gexec.Build("github.com/mcpconform/mcpconform/cmd/mcpconform")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(gexec.CleanupBuildArtifacts)
+	serveTrustedIssuer()
 })

@@ -20,22 +20,25 @@ import (
 )
 
 // httpsReference starts the reference target over HTTPS with a CA of its
-// own, and returns it with that CA's certificate in a file.
-func httpsReference(rev spec.Revision) (*mockserver.Server, string) {
-	srv, err := mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithTLS(),
-		mockserver.WithInitialAccessToken(initialAccessToken))
+// own, and returns it with that CA's certificate in a file and the flags
+// naming its test issuer and canary.
+func httpsReference(rev spec.Revision) (srv *mockserver.Server, caFile string, counterparts []string) {
+	pointed, canaryArgs, err := upstream()
+	Expect(err).NotTo(HaveOccurred())
+	srv, err = mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithTLS(),
+		mockserver.WithInitialAccessToken(initialAccessToken), trusting(), pointed)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
-	caFile := filepath.Join(GinkgoT().TempDir(), "ca.pem")
+	caFile = filepath.Join(GinkgoT().TempDir(), "ca.pem")
 	Expect(os.WriteFile(caFile, srv.CACertPEM(), 0o644)).To(Succeed())
-	return srv, caFile
+	return srv, caFile, append(trustArgs(), canaryArgs...)
 }
 
 var _ = Describe("HTTPS targets", func() {
 	DescribeTable("pass every check when the CA is trusted with --ca-file",
 		func(rev spec.Revision) {
-			srv, caFile := httpsReference(rev)
-			session, dir := mcpconform("server", "--url", srv.MCPURL(), "--spec-version", string(rev), "--ca-file", caFile)
+			srv, caFile, counterparts := httpsReference(rev)
+			session, dir := mcpconform(append([]string{"server", "--url", srv.MCPURL(), "--spec-version", string(rev), "--ca-file", caFile}, counterparts...)...)
 			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 			res := readResults(dir)
 			Expect(res.Summary.Total).To(BeNumerically(">", 0))
@@ -49,7 +52,7 @@ var _ = Describe("HTTPS targets", func() {
 	// connect to) and the reason names the certificate, so a baseline can
 	// never turn it into a pass.
 	It("judges nothing and names the certificate when its CA is not trusted", func() {
-		srv, _ := httpsReference(spec.Latest)
+		srv, _, _ := httpsReference(spec.Latest)
 		session, dir := mcpconform("server", "--url", srv.MCPURL())
 		Expect(session.ExitCode()).To(Equal(reports.ExitUnreachable))
 		Expect(session.Err).To(gbytes.Say(`mcpconform: target unreachable: tls: failed to verify certificate: ` +
@@ -64,8 +67,8 @@ var _ = Describe("HTTPS targets", func() {
 	})
 
 	It("passes with --insecure-skip-tls-verify, warning that the target was not authenticated", func() {
-		srv, _ := httpsReference(spec.Latest)
-		session, dir := mcpconform("server", "--url", srv.MCPURL(), "--insecure-skip-tls-verify")
+		srv, _, counterparts := httpsReference(spec.Latest)
+		session, dir := mcpconform(append([]string{"server", "--url", srv.MCPURL(), "--insecure-skip-tls-verify"}, counterparts...)...)
 		Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 		Expect(session.Err).To(gbytes.Say("WARNING: --insecure-skip-tls-verify: TLS certificates are NOT verified"))
 		res := readResults(dir)

@@ -28,10 +28,16 @@ type trial struct {
 	expected []string // the checks that must fail; every other passes
 }
 
-// runTrial starts the reference, runs the suite against it and returns
-// every way the outcome differs from the trial's expectation.
+// runTrial starts the reference over HTTPS, trusting the test issuer and
+// pointed at a canary, runs the suite against it as a user configures it
+// and returns every way the outcome differs from the trial's expectation.
 func runTrial(t trial) []string {
-	opts := append(t.opts, mockserver.WithRevision(t.revision), mockserver.WithInitialAccessToken(initialAccessToken))
+	pointed, canaryArgs, err := upstream()
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", t.name, err)}
+	}
+	opts := append(t.opts, pointed, trusting(), mockserver.WithTLS(), mockserver.WithRevision(t.revision),
+		mockserver.WithInitialAccessToken(initialAccessToken))
 	srv, err := mockserver.Run(context.Background(), opts...)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: start the reference: %v", t.name, err)}
@@ -42,10 +48,15 @@ func runTrial(t trial) []string {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}
 	defer os.RemoveAll(dir)
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, srv.CACertPEM(), 0o644); err != nil {
+		return []string{fmt.Sprintf("%s: %v", t.name, err)}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
-		"--timeout", hostileTimeout, "--report-dir", dir)
+	args := append([]string{"server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
+		"--timeout", hostileTimeout, "--report-dir", dir, "--ca-file", caFile}, append(trustArgs(), canaryArgs...)...)
+	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
 	output, runErr := cmd.CombinedOutput()
 	var exit *exec.ExitError

@@ -31,7 +31,7 @@ var _ = Describe("Dynamic client registration", func() {
 	})
 
 	It("issues a client secret to a confidential client it registers", check.ID("AS-DCR-002"), func(ctx SpecContext) {
-		check.Need(oauth.PublicClient(ctx))
+		needRegistration(ctx)
 		client, err := oauth.ConfidentialClient(ctx)
 		if answered(client.OAuthAnswer, http.StatusBadRequest) {
 			// RFC 7591 §2 lets a server keep to public clients.
@@ -98,7 +98,7 @@ var _ = Describe("Dynamic client registration", func() {
 
 	It("refuses a registration without the initial access token", check.ID("AS-DCR-011"), func(ctx SpecContext) {
 		skipWithoutInitialAccessToken()
-		check.Need(oauth.PublicClient(ctx))
+		needRegistration(ctx)
 		answer := check.Require(oauth.RegisterProbe(ctx, "", nil))
 		Expect(answer.Status).To(Equal(http.StatusUnauthorized),
 			"a registration endpoint protected by an initial access token must refuse a request without it with 401")
@@ -106,12 +106,19 @@ var _ = Describe("Dynamic client registration", func() {
 
 	It("refuses a registration with an invalid initial access token", check.ID("AS-DCR-012"), func(ctx SpecContext) {
 		skipWithoutInitialAccessToken()
-		check.Need(oauth.PublicClient(ctx))
+		needRegistration(ctx)
 		answer := check.Require(oauth.RegisterProbe(ctx, "mcpconform-invalid-"+mockclient.NewVerifier(), nil))
 		Expect(answer.Status).To(Equal(http.StatusUnauthorized),
 			"a registration endpoint protected by an initial access token must refuse any other token with 401 invalid_token")
 	})
 })
+
+// needRegistration: a registration probe builds on the standard
+// registration of the public client (not a client configured in advance).
+func needRegistration(ctx SpecContext) {
+	check.Need(oauth.RegistrationEndpoint(ctx))
+	check.Need(oauth.PublicClient(ctx))
+}
 
 // skipWithoutInitialAccessToken: protected registration is only judged when
 // the run was given the token.
@@ -133,7 +140,7 @@ func skipIfTokenWanted(answer *mockclient.OAuthAnswer) {
 // registerProbe registers the probe client bent by edit, presenting the
 // configured initial access token, once the standard registration worked.
 func registerProbe(ctx SpecContext, edit func(metadata map[string]any)) *mockclient.OAuthAnswer {
-	check.Need(oauth.PublicClient(ctx))
+	needRegistration(ctx)
 	return check.Require(oauth.RegisterProbe(ctx, oauth.initialAccessToken, edit))
 }
 

@@ -16,10 +16,7 @@ var _ = Describe("Token misuse at the resource server", func() {
 	check.Frame()
 
 	It("refuses an access token signed by a key other than its authorization server's", check.ID("RS-TOK-002"), func(ctx SpecContext) {
-		token := needIssuedJWT(ctx)
-		alg, key, err := attackerKey(token.Algorithm())
-		Expect(err).NotTo(HaveOccurred())
-		expectRefused(ctx, forged(token.SignedBy(alg, key, false)),
+		expectRefused(ctx, forged(needIssuedJWT(ctx).SignedByAttacker(false)),
 			"a token signed by a key the authorization server does not hold must be refused with 401")
 	})
 
@@ -34,10 +31,7 @@ var _ = Describe("Token misuse at the resource server", func() {
 	})
 
 	It("refuses an access token signed by a key embedded in its own header", check.ID("RS-TOK-005"), func(ctx SpecContext) {
-		token := needIssuedJWT(ctx)
-		alg, key, err := attackerKey(token.Algorithm())
-		Expect(err).NotTo(HaveOccurred())
-		expectRefused(ctx, forged(token.SignedBy(alg, key, true)),
+		expectRefused(ctx, forged(needIssuedJWT(ctx).SignedByAttacker(true)),
 			"a token verified only by the jwk in its own header must be refused with 401")
 	})
 
@@ -112,6 +106,24 @@ var _ = Describe("Token misuse at the resource server", func() {
 		}
 		Expect(strings.Fields(challenge.Params["scope"])).To(ContainElement(stepUpScope),
 			"the insufficient_scope challenge should name the scope %s needs", stepUpTool)
+	})
+
+	It("refuses an access token its authorization server revoked", check.ID("RS-TOK-013"), func(ctx SpecContext) {
+		needIntrospectionEndpoint(ctx)
+		g := check.Need(oauth.ReplayedGrant(ctx))
+		introspection := g.Introspection()
+		for _, w := range []witness{g.MCPEndpoint(), introspection} {
+			if w.Unusable != "" {
+				Skip(check.PrerequisitePrefix + w.Unusable)
+			}
+		}
+		// The authorization server's own word that the token is revoked.
+		if !introspection.Revoked {
+			Skip(check.PrerequisitePrefix + "the authorization server did not revoke the access token when its code was replayed: " +
+				introspection.Still + " (AS-CODE-002 and AS-INTRO-002 judge that)")
+		}
+		Expect(g.ServedAfter.Status).To(Equal(http.StatusUnauthorized),
+			"an access token its authorization server revoked (its introspection says inactive) should be refused with 401")
 	})
 })
 

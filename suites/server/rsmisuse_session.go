@@ -57,13 +57,14 @@ func (a *acceptedToken) Evidence() []evidence.Exchange {
 	return append(out, a.Accepted.Evidence()...)
 }
 
-// AcceptedToken runs the standard flow and shows the MCP endpoint refusing
-// a request without a token and serving the flow's token, once per run.
+// AcceptedToken runs the standard flow (or takes the configured token) and
+// shows the MCP endpoint refusing a request without a token and serving
+// that token, once per run.
 func (s *session) AcceptedToken(ctx context.Context) (*acceptedToken, error) {
 	return s.accepted.Do(func() (*acceptedToken, error) {
 		a := &acceptedToken{}
 		var err error
-		if a.flow, err = s.Tokens(ctx); err != nil {
+		if a.flow, err = s.UsableToken(ctx); err != nil {
 			return a, err
 		}
 		if a.Unauthenticated, err = discovery.Unauthenticated(ctx); err != nil {
@@ -199,6 +200,16 @@ func (t *issuedJWT) WithLongerLife() (string, error) {
 	return t.encodedHeader + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + t.signature, nil
 }
 
+// SignedByAttacker is the token's claims signed by a fresh key of the kind
+// its issuer uses; with embedJWK the header carries that key.
+func (t *issuedJWT) SignedByAttacker(embedJWK bool) (string, error) {
+	alg, key, err := attackerKey(t.Algorithm())
+	if err != nil {
+		return "", err
+	}
+	return t.SignedBy(alg, key, embedJWK)
+}
+
 // attackerKey is a fresh key of the kind alg names and the algorithm to
 // sign with: the authorization server's own where the suite can make such
 // a key, else ES256.
@@ -315,12 +326,7 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 			c.NotRun = "the server lists no " + stepUpTool + " tool, the one known to need " + stepUpScope
 			return c, nil
 		}
-		call, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": c.Conversation.nextID(), "method": "tools/call",
-			"params": map[string]any{"name": stepUpTool, "arguments": map[string]any{"text": "mcpconform scope probe"}}})
-		if err != nil {
-			return c, fmt.Errorf("server: encode tool call: %w", err)
-		}
-		c.Call, err = c.Conversation.post(ctx, string(call))
+		c.Call, err = c.Conversation.CallTool(ctx, stepUpTool, map[string]any{"text": "mcpconform scope probe"})
 		return c, err
 	})
 }

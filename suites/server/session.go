@@ -25,6 +25,7 @@ const redirectURI = "http://127.0.0.1:33418/mcpconform/callback"
 type session struct {
 	client             *mockclient.Client
 	initialAccessToken string
+	fallback           fallback // strategy_session.go
 
 	endpoints    mockclient.Memo[*endpoints]
 	public       mockclient.Memo[*registeredClient]
@@ -32,6 +33,8 @@ type session struct {
 	tokens       mockclient.Memo[*flow]
 	accepted     mockclient.Memo[*acceptedToken] // rsmisuse_session.go
 	stepUp       mockclient.Memo[*stepUpCall]    // rsmisuse_session.go
+	replayed     mockclient.Memo[*replayedGrant] // introspection_session.go
+	cimd         cimdState                       // cimd_session.go
 }
 
 var oauth *session
@@ -107,6 +110,9 @@ func (c *registeredClient) Auth() mockclient.ClientAuth {
 // public, authorization code with refresh.
 func (s *session) PublicClient(ctx context.Context) (*registeredClient, error) {
 	return s.public.Do(func() (*registeredClient, error) {
+		if c, ok := s.preregistered(ctx, true); ok {
+			return c, nil
+		}
 		return s.register(ctx, "none", publicClientMetadata("mcpconform public client"))
 	})
 }
@@ -124,6 +130,9 @@ func publicClientMetadata(name string) map[string]any {
 // credentials.
 func (s *session) ConfidentialClient(ctx context.Context) (*registeredClient, error) {
 	return s.confidential.Do(func() (*registeredClient, error) {
+		if c, ok := s.preregistered(ctx, false); ok {
+			return c, nil
+		}
 		return s.register(ctx, "client_secret_basic", map[string]any{
 			"redirect_uris": []string{redirectURI}, "token_endpoint_auth_method": "client_secret_basic",
 			"grant_types":    []string{"authorization_code", "refresh_token", "client_credentials"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
 
@@ -18,6 +19,19 @@ type Target struct {
 	// InitialAccessToken, when set, is presented to the registration
 	// endpoint; checks of protected registration need it.
 	InitialAccessToken string
+	// TrustedIssuer, when set, is a test issuer the server is configured to
+	// trust, already serving; checks of token claims need it.
+	TrustedIssuer *testissuer.Issuer
+	// Upstream, when set, is the canary API the server is pointed at.
+	Upstream Upstream
+	// Preregistered is a client the authorization server knows in advance:
+	// it stands in for the client of its kind (public with method none,
+	// else confidential) where the server advertises no registration
+	// endpoint.
+	Preregistered mockclient.ClientAuth
+	// AccessToken, when set, is a token the MCP server accepts: the
+	// resource server checks present it when no flow can run.
+	AccessToken string
 }
 
 var discovery *mockclient.Discovery
@@ -25,7 +39,10 @@ var discovery *mockclient.Discovery
 // Use points the specs at target; call it before running them.
 func Use(target Target) *mockclient.Discovery {
 	discovery = mockclient.NewDiscovery(target.Client, target.Revision, target.MCPURL)
-	oauth = &session{client: target.Client, initialAccessToken: target.InitialAccessToken}
+	oauth = &session{client: target.Client, initialAccessToken: target.InitialAccessToken,
+		fallback: fallback{client: target.Preregistered, accessToken: target.AccessToken}}
+	trust = &trustSession{issuer: target.TrustedIssuer}
+	upstream = target.Upstream
 	return discovery
 }
 

@@ -73,15 +73,22 @@ var _ = Describe("Refresh tokens", func() {
 
 	It("grants no scope on refresh beyond the original grant", check.ID("AS-REF-006"), func(ctx SpecContext) {
 		scopes := check.Need(oauth.Scopes(ctx))
-		if len(scopes) < 2 {
+		narrow, ok := narrowGrant(scopes)
+		if !ok {
 			return // no scope to leave out of the original grant
 		}
-		f := check.Need(oauth.RefreshableFlow(ctx, setParam("scope", scopes[0])))
-		original := strings.Fields(cmp.Or(f.String("scope"), scopes[0]))
+		f := check.Need(oauth.RefreshableFlow(ctx, setParam("scope", narrow)))
+		original := strings.Fields(cmp.Or(f.String("scope"), narrow))
 		requested := strings.Join(scopes, " ")
 		wider := check.Require(oauth.Refresh(ctx, f.Client, f.RefreshToken(), setParam("scope", requested)))
 		Expect(scopeGrantedBeyond(wider, requested, original)).To(BeEmpty(),
 			"a refresh must not grant scope the original grant did not have")
+	})
+
+	It("refuses a refresh that asks for another resource", check.ID("AS-REF-007"), func(ctx SpecContext) {
+		f := check.Need(oauth.RefreshableFlow(ctx))
+		elsewhere := check.Require(oauth.Refresh(ctx, f.Client, f.RefreshToken(), setParam("resource", foreignResource)))
+		expectNoToken(elsewhere, "a refresh should be refused when it names a resource the original grant did not include (RFC 8707 §2.2)")
 	})
 })
 
@@ -115,6 +122,17 @@ var _ = Describe("Client authentication", func() {
 		answer := check.Require(oauth.Redeem(ctx, client.authenticatingAs("none", ""), a))
 		expectNoToken(answer, "a confidential client's token request without its client authentication must be refused")
 		Expect(answer.Error()).To(Equal("invalid_client"), "a missing client authentication must be refused with invalid_client")
+	})
+
+	It("refuses a client authentication method other than the registered one", check.ID("AS-CLIENT-004"), func(ctx SpecContext) {
+		client, a := confidentialClientCode(ctx)
+		other, ok := otherSecretMethod[client.AuthMethod]
+		if !ok {
+			Skip(check.NotRunPrefix + "the confidential client authenticates with " + client.AuthMethod + ", not a client secret")
+		}
+		answer := check.Require(oauth.Redeem(ctx, client.authenticatingAs(other, client.Secret), a))
+		expectNoToken(answer, "a client that registered "+client.AuthMethod+" should be refused when it sends its secret with "+other)
+		Expect(answer.Error()).To(Equal("invalid_client"), "an authentication method other than the registered one should be refused with invalid_client")
 	})
 })
 
@@ -153,6 +171,9 @@ var _ = Describe("Client credentials", func() {
 			"client credentials must not grant scope the client did not register")
 	})
 })
+
+// otherSecretMethod is, for each client secret method, the other one.
+var otherSecretMethod = map[string]string{"client_secret_basic": "client_secret_post", "client_secret_post": "client_secret_basic"}
 
 // confidentialClientCode is an authorization of the confidential client
 // that ended in a code, for a check to redeem with bent authentication.

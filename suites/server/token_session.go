@@ -96,6 +96,20 @@ func (s *session) Scopes(ctx context.Context) ([]string, error) {
 	return scopes, nil
 }
 
+// narrowGrant is scopes less one to widen a grant by on refresh: the last
+// that is not offline_access, which stays in, as OpenID providers issue
+// refresh tokens only for it (OpenID Connect Core §11). ok is false when
+// there is no such scope or nothing else to grant.
+func narrowGrant(scopes []string) (narrow string, ok bool) {
+	for i := len(scopes) - 1; i >= 0; i-- {
+		if scopes[i] != "offline_access" {
+			kept := slices.Delete(slices.Clone(scopes), i, i+1)
+			return strings.Join(kept, " "), len(kept) > 0
+		}
+	}
+	return "", false
+}
+
 // authenticatingAs is the client authenticating by method with secret in
 // place of what it registered.
 func (c *registeredClient) authenticatingAs(method, secret string) *registeredClient {

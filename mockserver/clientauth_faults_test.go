@@ -1,0 +1,26 @@
+package mockserver_test
+
+import (
+	"maps"
+	"net/http"
+
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+// clientAuthFaultChecks show, against the reference, what each fault of
+// clientauth_faults.go changes.
+var clientAuthFaultChecks = map[string]func(s *mockserver.Server){
+	"as.client.accept-other-secret-method": func(s *mockserver.Server) {
+		basicAsPost := with(with(ccForm(), "client_id", basicApp), "client_secret", basicSecret)
+		expectTokenError(postToken(startAS(), basicAsPost), http.StatusUnauthorized, "invalid_client")
+		expectTokenError(postToken(startAS(), ccForm(), basicAuth(postApp, postSecret)), http.StatusUnauthorized, "invalid_client")
+		addOAuthClients(s)
+		expectTokens(postToken(s, basicAsPost))
+		expectTokens(postToken(s, ccForm(), basicAuth(postApp, postSecret)))
+		// The secret is still checked, and a secret stays required.
+		expectTokenError(postToken(s, with(basicAsPost, "client_secret", "wrong")), http.StatusUnauthorized, "invalid_client")
+		expectTokenError(postToken(s, with(ccForm(), "client_id", basicApp)), http.StatusUnauthorized, "invalid_client")
+	},
+}
+
+func init() { maps.Copy(faultChecks, clientAuthFaultChecks) }

@@ -1,0 +1,31 @@
+package server
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+var _ = Describe("Token passthrough", func() {
+	check.Frame()
+
+	It("does not pass the client's access token on to an upstream API", check.ID("RS-PASS-001"), func(ctx SpecContext) {
+		if upstream.Canary == nil || upstream.Tool == "" {
+			Skip(check.NotRunPrefix + CanaryHint)
+		}
+		accepted := check.Need(oauth.AcceptedToken(ctx))
+		conversation := check.Need(oauth.openMCP(ctx, "Bearer "+accepted.AccessToken()))
+		before := len(upstream.Canary.Requests())
+		check.Require(conversation.CallTool(ctx, upstream.Tool, map[string]any{}))
+		received := upstream.Canary.Requests()[before:]
+		if len(received) == 0 {
+			Skip(check.NotRunPrefix + "the canary at " + upstream.Canary.URL + " received no request when " + upstream.Tool +
+				" was called: point the server's upstream API at it")
+		}
+		for _, r := range received {
+			Expect(r.Carried(accepted.AccessToken())).To(BeFalse(),
+				"the upstream API received the client's access token (%s %s): the server must use a token of its own there", r.Method, r.Path)
+		}
+	})
+})

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/mockserver/testissuer"
+)
+
+// The token claim checks mint their tokens with a test issuer the server
+// under test is configured to trust: a real authorization server will not
+// issue an expired token, or one for another resource, on request.
+
+// trustSession is the trusted issuer and the token it was shown to work with.
+type trustSession struct {
+	issuer   *testissuer.Issuer // nil when not configured
+	accepted mockclient.Memo[*trustedToken]
+}
+
+var trust *trustSession
+
+// TrustHint is the one line that says how to enable the checks needing a
+// trusted issuer.
+func TrustHint() string {
+	return fmt.Sprintf("no trusted test issuer: configure the MCP server to accept tokens of issuer %s (JWKS %s%s), "+
+		"then run with --trusted-issuer %s --trusted-issuer-key issuer.pem",
+		testissuer.DefaultURL, testissuer.DefaultURL, testissuer.JWKSPath, testissuer.DefaultURL)
+}
+
+// trustedToken is a token of the trusted issuer the MCP endpoint serves.
+type trustedToken struct {
+	// Claims are what it says; variants of it change one claim.
+	Claims testissuer.Token
+	// ScopeRequired: the server said it needs the scope, in its 401
+	// challenge or by refusing the token without it.
+	ScopeRequired bool
+	calls         []*mockclient.Response
+}
+
+// Evidence is every MCP request made to find it; nil-safe.
+func (t *trustedToken) Evidence() []evidence.Exchange {
+	if t == nil {
+		return nil
+	}
+	var out []evidence.Exchange
+	for _, c := range t.calls {
+		out = append(out, c.Evidence()...)
+	}
+	return out
+}
+
+// Configured says whether a trusted issuer was given.
+func (t *trustSession) Configured() bool { return t.issuer != nil }
+
+// Mint signs claims with the trusted issuer's key.
+func (t *trustSession) Mint(claims testissuer.Token) (string, error) { return t.issuer.Mint(claims) }
+
+// MintWithUnpublishedKey signs claims with a key the issuer does not publish.
+func (t *trustSession) MintWithUnpublishedKey(claims testissuer.Token) (string, error) {
+	return t.issuer.MintWithUnpublishedKey(claims)
+}
+
+// Accepted finds, once per run, a valid token of the trusted issuer that
+// the MCP endpoint serves, for the MCP URL, the resource a client asks for.
+// It tries a token without scope first: refused, and served with the scope
+// the 403 or the metadata names, it shows the server requires that scope.
+func (t *trustSession) Accepted(ctx context.Context) (*trustedToken, error) {
+	return t.accepted.Do(func() (*trustedToken, error) {
+		scope, challenged := advertisedScope(ctx)
+		token := &trustedToken{Claims: t.issuer.Valid(discovery.MCPURL, ""), ScopeRequired: challenged}
+		resp, err := t.call(ctx, token)
+		if err != nil || resp.Status == http.StatusOK {
+			return token, err
+		}
+		if challenge, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate")); err == nil &&
+			resp.Status == http.StatusForbidden && challenge.Params["scope"] != "" {
+			scope = challenge.Params["scope"]
+		}
+		token.Claims.Scope = scope
+		if resp, err = t.call(ctx, token); err != nil {
+			return token, err
+		}
+		if resp.Status != http.StatusOK {
+			return token, fmt.Errorf("server: the MCP endpoint answered %d to a valid token of the trusted issuer %s: "+
+				"is it configured to trust that issuer?", resp.Status, t.issuer.URL)
+		}
+		token.ScopeRequired = token.ScopeRequired || scope != ""
+		return token, nil
+	})
+}
+
+// call presents a token with the claims of token to the MCP endpoint and
+// keeps the exchange as its evidence.
+func (t *trustSession) call(ctx context.Context, token *trustedToken) (*mockclient.Response, error) {
+	minted, err := t.issuer.Mint(token.Claims)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := oauth.CallMCP(ctx, "Bearer "+minted)
+	token.calls = append(token.calls, resp)
+	return resp, err
+}
+
+// advertisedScope is the scope the 401 challenge names (challenged), else
+// the protected resource's scopes_supported, else the authorization
+// server's.
+func advertisedScope(ctx context.Context) (scope string, challenged bool) {
+	if challenge, err := discovery.BearerChallenge(ctx); err == nil && challenge.Params["scope"] != "" {
+		return challenge.Params["scope"], true
+	}
+	var documents []*mockclient.Document
+	if prm, err := discovery.ProtectedResourceMetadata(ctx); err == nil {
+		documents = append(documents, prm)
+	}
+	if meta, err := discovery.AuthorizationServerMetadata(ctx); err == nil {
+		documents = append(documents, meta.Document)
+	}
+	for _, doc := range documents {
+		if scopes, _ := doc.Strings("scopes_supported"); len(scopes) > 0 {
+			return strings.Join(scopes, " "), false
+		}
+	}
+	return "", false
+}
