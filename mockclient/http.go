@@ -54,6 +54,10 @@ type Client struct {
 	strategy Strategy
 }
 
+// CloseIdleConnections closes the connections kept for reuse: a server
+// shutting down gracefully then need not wait for the client to leave.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
 // Response is what a request produced. It is returned with the error too, so
 // a failed exchange still shows as evidence.
 type Response struct {

@@ -24,6 +24,13 @@ type recordingTransport struct {
 	redactor *evidence.Redactor
 }
 
+// CloseIdleConnections passes on to the transport below, which keeps them.
+func (t *recordingTransport) CloseIdleConnections() {
+	if closer, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		closer.CloseIdleConnections()
+	}
+}
+
 func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	hops, _ := req.Context().Value(hopKey{}).(*hopLog)
 	if hops == nil {

@@ -81,6 +81,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	defer mockclient.CloseStrategy(cfg.Authorize)
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
 		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize})
+	defer client.CloseIdleConnections() // a target shutting down need not wait for the suite to hang up
 	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
 		InitialAccessToken: cfg.InitialAccessToken, TrustedIssuer: cfg.TrustedIssuer,
 		Upstream: cfg.Upstream, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
