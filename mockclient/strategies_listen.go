@@ -71,7 +71,19 @@ func listenForCallback(redirectURI string) (*callbackListener, error) {
 	return l, nil
 }
 
-func (l *callbackListener) Close() error { return l.server.Close() }
+// Close lets the answer to the redirect reach the browser, which the
+// strategy may already have read, then stops listening.
+func (l *callbackListener) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), callbackShutdownGrace)
+	defer cancel()
+	if err := l.server.Shutdown(ctx); err != nil {
+		return l.server.Close()
+	}
+	return nil
+}
+
+// callbackShutdownGrace bounds how long Close waits for that answer.
+const callbackShutdownGrace = 2 * time.Second
 
 // landed turns a request that reached the listener into the result: the
 // callback when it is at redirectURI.
