@@ -38,6 +38,7 @@ type serverFlags struct {
 	config    string
 	trust     trustFlags
 	canary    canaryFlags
+	stepUp    stepUpFlags
 	image     imageFlags
 	authorize authorizeFlags
 }
@@ -71,6 +72,7 @@ func newServerCommand() *cobra.Command {
 	fs.StringVar(&flags.config, "config", "", "YAML target config: the flags' names as keys; flags given on the command line win")
 	flags.trust.register(fs)
 	flags.canary.register(fs)
+	flags.stepUp.register(fs)
 	flags.image.register(fs)
 	flags.authorize.register(fs)
 	return cmd
@@ -125,6 +127,10 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	if issuer != nil {
 		defer issuer.Close()
 	}
+	stepUp, err := flags.stepUp.stepUp()
+	if err != nil {
+		return &run.UsageError{Err: err}
+	}
 	upstream, err := flags.canary.start(cmd.Context(), target == "")
 	if err != nil {
 		return &run.UsageError{Err: err}
@@ -173,6 +179,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		TrustedIssuer:      issuer,
 		Redactor:           redactor,
 		Upstream:           upstream,
+		StepUp:             stepUp,
 	}))
 	if res == nil {
 		return runErr

@@ -41,6 +41,8 @@ type ServerConfig struct {
 	TrustedIssuer *testissuer.Issuer
 	// Upstream, when set, is the canary upstream API the target calls.
 	Upstream server.Upstream
+	// StepUp is the tool the scope checks call (the reference's when zero).
+	StepUp server.StepUp
 	// Authorize is how authorization requests get through (mockclient.Auto
 	// when nil); Server closes it when the run ends.
 	Authorize mockclient.Strategy
@@ -84,7 +86,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	defer client.CloseIdleConnections() // a target shutting down need not wait for the suite to hang up
 	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
 		InitialAccessToken: cfg.InitialAccessToken, TrustedIssuer: cfg.TrustedIssuer,
-		Upstream: cfg.Upstream, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
+		Upstream: cfg.Upstream, StepUp: cfg.StepUp, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
 	defer server.Close() // what the checks started, such as the client ID metadata document host
 
 	res := &reports.Results{

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -86,6 +87,36 @@ var _ = Describe("The command line", func() {
 		res := readResults(dir)
 		Expect(res.Summary.Passed).To(Equal(res.Summary.Total))
 		Expect(res.SpecVersion).To(Equal(string(spec.Latest)))
+	})
+
+	Describe("the tool the scope checks call", func() {
+		scopeChecks := []string{"RS-TOK-010", "RS-TOK-011", "RS-TOK-012"}
+
+		It("is the one the user names, with its arguments", func() {
+			session, dir := mcpconform("server", "--focus", strings.Join(scopeChecks, ","), "--step-up-tool", "write_note",
+				"--step-up-scope", "mcp:write", "--step-up-arguments", `{"text":"named"}`)
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+			Expect(byStatus(readResults(dir))[reports.StatusPassed]).To(ConsistOf(scopeChecks))
+		})
+
+		It("is reported not run, saying how to name one, when the server lacks it", func() {
+			_, dir := mcpconform("server", "--focus", strings.Join(scopeChecks, ","), "--step-up-tool", "other_tool",
+				"--step-up-scope", "mcp:admin")
+			for _, c := range readResults(dir).Checks {
+				Expect(c.Status).To(Equal(reports.StatusSkipped), c.ID)
+				Expect(c.Message).To(ContainSubstring("lists no other_tool tool"), c.ID)
+				Expect(c.Message).To(ContainSubstring("--step-up-tool"), c.ID)
+			}
+		})
+
+		DescribeTable("refuses half a description",
+			func(args ...string) {
+				session, _ := mcpconform(append([]string{"server"}, args...)...)
+				Expect(session.ExitCode()).To(Equal(reports.ExitUsage))
+			},
+			Entry("a tool without its scope", "--step-up-tool", "write_note"),
+			Entry("arguments that are no JSON object", "--step-up-tool", "t", "--step-up-scope", "s", "--step-up-arguments", "[1]"),
+		)
 	})
 
 	Describe("a baseline of expected failures", func() {

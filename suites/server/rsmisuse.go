@@ -83,7 +83,7 @@ var _ = Describe("Token misuse at the resource server", func() {
 	It("refuses a tool call whose token lacks the scope the tool needs", check.ID("RS-TOK-010"), func(ctx SpecContext) {
 		call := needStepUpCall(ctx)
 		Expect(call.Call.Status).To(BeElementOf(http.StatusUnauthorized, http.StatusForbidden),
-			"%s called with a token without %s must be refused", stepUpTool, stepUpScope)
+			"%s called with a token without %s must be refused", stepUpProbe.Tool, stepUpProbe.Scope)
 	})
 
 	It("answers a token lacking a needed scope with 403 insufficient_scope", check.ID("RS-TOK-011"), func(ctx SpecContext) {
@@ -104,8 +104,8 @@ var _ = Describe("Token misuse at the resource server", func() {
 		if call.Call.Status != http.StatusForbidden || err != nil || challenge.Params["error"] != "insufficient_scope" {
 			Skip(check.PrerequisitePrefix + "no 403 insufficient_scope challenge to inspect")
 		}
-		Expect(strings.Fields(challenge.Params["scope"])).To(ContainElement(stepUpScope),
-			"the insufficient_scope challenge should name the scope %s needs", stepUpTool)
+		Expect(strings.Fields(challenge.Params["scope"])).To(ContainElement(stepUpProbe.Scope),
+			"the insufficient_scope challenge should name the scope %s needs", stepUpProbe.Tool)
 	})
 
 	It("refuses an access token its authorization server revoked", check.ID("RS-TOK-013"), func(ctx SpecContext) {

@@ -32,12 +32,18 @@ import (
 // shown to accept, the parts to forge variants of it from, and a tool call
 // with a token lacking the scope the tool needs.
 
-// The reference's tool that needs a scope beyond the one to connect with:
-// the scope step-up is tried with it where a target lists it.
-const (
-	stepUpTool  = "write_note"
-	stepUpScope = "mcp:write"
-)
+// StepUp names a tool that needs a scope beyond the one to connect with:
+// the scope checks call it with a token lacking that scope.
+type StepUp struct {
+	Tool, Scope string
+	Arguments   map[string]any
+}
+
+// ReferenceStepUp is the bundled reference's such tool, tried where a
+// target names none and lists it.
+var ReferenceStepUp = StepUp{Tool: "write_note", Scope: "mcp:write", Arguments: map[string]any{"text": "mcpconform scope probe"}}
+
+var stepUpProbe StepUp
 
 // acceptedToken is the standard flow's access token with the proof that the
 // MCP endpoint checks tokens at all: it refuses a request without one and
@@ -272,8 +278,8 @@ func (s *session) PublishedKey(ctx context.Context, jwksURI, kid string) (*publi
 	return key, nil
 }
 
-// stepUpCall is a call of stepUpTool with a token granted every advertised
-// scope but stepUpScope, in an MCP session opened with that token.
+// stepUpCall is a call of stepUpProbe.Tool with a token granted every advertised
+// scope but stepUpProbe.Scope, in an MCP session opened with that token.
 type stepUpCall struct {
 	Grant        *flow
 	Conversation *mcpConversation
@@ -291,7 +297,7 @@ func (c *stepUpCall) Evidence() []evidence.Exchange {
 	return append(c.Grant.Evidence(), c.Conversation.Evidence()...)
 }
 
-// StepUpCall obtains a token without stepUpScope and calls stepUpTool with
+// StepUpCall obtains a token without stepUpProbe.Scope and calls stepUpProbe.Tool with
 // it, once per run.
 func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 	return s.stepUp.Do(func() (*stepUpCall, error) {
@@ -300,7 +306,7 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 		if err != nil {
 			return c, err
 		}
-		scope := slices.DeleteFunc(strings.Fields(e.Scope), func(sc string) bool { return sc == stepUpScope })
+		scope := slices.DeleteFunc(strings.Fields(e.Scope), func(sc string) bool { return sc == stepUpProbe.Scope })
 		c.Grant, err = s.CodeFlow(ctx, func(q url.Values) {
 			if len(scope) == 0 {
 				q.Del("scope")
@@ -311,8 +317,8 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 		if err != nil {
 			return c, err
 		}
-		if slices.Contains(strings.Fields(c.Grant.String("scope")), stepUpScope) {
-			c.NotRun = "the authorization server granted " + stepUpScope + " unasked: no token without it to try"
+		if slices.Contains(strings.Fields(c.Grant.String("scope")), stepUpProbe.Scope) {
+			c.NotRun = "the authorization server granted " + stepUpProbe.Scope + " unasked: no token without it to try"
 			return c, nil
 		}
 		if c.Conversation, err = s.openMCP(ctx, "Bearer "+c.Grant.AccessToken()); err != nil {
@@ -322,11 +328,12 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 		if err != nil {
 			return c, err
 		}
-		if !slices.Contains(tools, stepUpTool) {
-			c.NotRun = "the server lists no " + stepUpTool + " tool, the one known to need " + stepUpScope
+		if !slices.Contains(tools, stepUpProbe.Tool) {
+			c.NotRun = "the server lists no " + stepUpProbe.Tool + " tool, the one known to need " + stepUpProbe.Scope +
+				" (name one of its tools with --step-up-tool and --step-up-scope)"
 			return c, nil
 		}
-		c.Call, err = c.Conversation.CallTool(ctx, stepUpTool, map[string]any{"text": "mcpconform scope probe"})
+		c.Call, err = c.Conversation.CallTool(ctx, stepUpProbe.Tool, stepUpProbe.Arguments)
 		return c, err
 	})
 }

@@ -24,6 +24,8 @@ type Target struct {
 	TrustedIssuer *testissuer.Issuer
 	// Upstream, when set, is the canary API the server is pointed at.
 	Upstream Upstream
+	// StepUp is the tool the scope checks call (ReferenceStepUp when zero).
+	StepUp StepUp
 	// Preregistered is a client the authorization server knows in advance:
 	// it stands in for the client of its kind (public with method none,
 	// else confidential) where the server advertises no registration
@@ -43,6 +45,10 @@ func Use(target Target) *mockclient.Discovery {
 		fallback: fallback{client: target.Preregistered, accessToken: target.AccessToken}}
 	trust = &trustSession{issuer: target.TrustedIssuer}
 	upstream = target.Upstream
+	stepUpProbe = target.StepUp
+	if stepUpProbe.Tool == "" {
+		stepUpProbe = ReferenceStepUp
+	}
 	return discovery
 }
 
