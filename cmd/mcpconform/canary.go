@@ -28,15 +28,14 @@ const referenceUpstreamTool = "fetch_upstream"
 // start serves the canary, or returns none when not asked for. The bundled
 // reference gets one on a free port, with its tool.
 func (f canaryFlags) start(ctx context.Context, reference bool) (server.Upstream, error) {
-	if (f.url == "") != (f.tool == "") && !(reference && f.url == "") {
-		return server.Upstream{}, errors.New("--canary and --canary-tool go together")
-	}
 	rawURL, tool := f.url, f.tool
-	if rawURL == "" {
-		if !reference {
-			return server.Upstream{}, nil
-		}
+	switch {
+	case rawURL == "" && tool == "" && !reference:
+		return server.Upstream{}, nil
+	case rawURL == "" && tool == "":
 		rawURL, tool = "http://127.0.0.1:0", referenceUpstreamTool
+	case rawURL == "" || tool == "":
+		return server.Upstream{}, errors.New("--canary and --canary-tool go together")
 	}
 	c, err := canary.Serve(ctx, rawURL)
 	if err != nil {
