@@ -3,10 +3,8 @@ package mockclient_test
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -18,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/testenv"
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -91,7 +90,7 @@ const (
 
 func startStrategyTarget(opts ...mockserver.Option) strategyTarget {
 	GinkgoHelper()
-	redirectURI := "http://127.0.0.1:" + strconv.Itoa(freePort()) + "/callback"
+	redirectURI := "http://127.0.0.1:" + strconv.Itoa(testenv.FreePort()) + "/callback"
 	opts = append(opts, mockserver.WithClient(mockserver.Client{ID: strategyClient, RedirectURIs: []string{redirectURI}}))
 	s, err := mockserver.Run(context.Background(), opts...)
 	Expect(err).NotTo(HaveOccurred())
@@ -108,14 +107,6 @@ func (t strategyTarget) authorizationURL(clientID string) string {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	return target
-}
-
-func freePort() int {
-	GinkgoHelper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	Expect(err).NotTo(HaveOccurred())
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func strategyClientWith(cfg mockclient.StrategyConfig) *mockclient.Client {
@@ -291,23 +282,9 @@ var _ = Describe("The manual strategy", func() {
 	})
 })
 
-// requireBrowser fails without Chromium, unless MCPCONFORM_SKIP_BROWSER=1
-// says to skip instead.
-func requireBrowser() {
-	GinkgoHelper()
-	_, err := mockclient.NewStrategy(mockclient.StrategyConfig{Name: mockclient.StrategyBrowser})
-	if err == nil {
-		return
-	}
-	if os.Getenv("MCPCONFORM_SKIP_BROWSER") == "1" {
-		Skip("MCPCONFORM_SKIP_BROWSER=1 and " + err.Error())
-	}
-	Fail(err.Error() + "\ninstall Chromium (.ci/run does), or set MCPCONFORM_SKIP_BROWSER=1 to skip this test")
-}
-
 var _ = Describe("The browser strategy", func() {
 	It("gets through forms only a script builds, keeps the session and ends on error pages", func(ctx SpecContext) {
-		requireBrowser()
+		testenv.RequireBrowser()
 		target := startStrategyTarget(mockserver.WithLoginForm(mockserver.LoginForm{Username: strategyUser, Password: strategyPass, Scripted: true}))
 		c := strategyClientWith(mockclient.StrategyConfig{Name: mockclient.StrategyBrowser, Username: strategyUser, Password: strategyPass,
 			Timeout: 20 * time.Second})

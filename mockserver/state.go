@@ -149,14 +149,6 @@ func (st *store) recordToken(t *issuedToken) {
 	st.tokens[t.ID] = t
 }
 
-// token finds an issued access token by its ID.
-func (st *store) token(id string) (*issuedToken, bool) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	t, ok := st.tokens[id]
-	return t, ok
-}
-
 // revoke marks access tokens (by ID) and refresh tokens (by value) revoked.
 func (st *store) revoke(ids ...string) {
 	st.mu.Lock()

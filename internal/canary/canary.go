@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 const (
@@ -41,7 +43,7 @@ type Canary struct {
 // picks a free port and URL says which) until ctx ends or Close.
 func Serve(ctx context.Context, rawURL string) (*Canary, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "http" || u.Port() == "" || !loopback(u.Hostname()) {
+	if err != nil || u.Scheme != "http" || u.Port() == "" || !spec.IsLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("canary: %q is not a plain http URL on a loopback host with a port", rawURL)
 	}
 	var lc net.ListenConfig
@@ -55,11 +57,6 @@ func Serve(ctx context.Context, rawURL string) (*Canary, error) {
 	go c.srv.Serve(ln)
 	context.AfterFunc(ctx, func() { c.Close() })
 	return c, nil
-}
-
-func loopback(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 func (c *Canary) record(w http.ResponseWriter, r *http.Request) {

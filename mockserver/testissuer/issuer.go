@@ -35,6 +35,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 const (
@@ -142,12 +144,10 @@ func ParseURL(issuer string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("testissuer: issuer URL: %w", err)
 	}
-	host := u.Hostname()
-	ip := net.ParseIP(host)
 	switch {
 	case u.Scheme != "http":
 		return nil, fmt.Errorf("testissuer: issuer %s: the test issuer serves plain http on loopback", issuer)
-	case host != "localhost" && (ip == nil || !ip.IsLoopback()):
+	case !spec.IsLoopbackHost(u.Hostname()):
 		return nil, fmt.Errorf("testissuer: issuer %s is not on a loopback host", issuer)
 	case u.Port() == "":
 		return nil, fmt.Errorf("testissuer: issuer %s names no port", issuer)

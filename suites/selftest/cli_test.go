@@ -17,6 +17,8 @@ import (
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/check"
 )
 
 // start runs the binary without waiting for it to end, given the initial
@@ -87,6 +89,30 @@ var _ = Describe("The command line", func() {
 		res := readResults(dir)
 		Expect(res.Summary.Passed).To(Equal(res.Summary.Total))
 		Expect(res.SpecVersion).To(Equal(string(spec.Latest)))
+	})
+
+	It("skips what a plain loopback target without a test issuer or canary cannot show, saying how to enable it", func() {
+		url := reference(spec.Latest).MCPURL()
+		session, dir := mcpconform("server", "--url", url)
+		Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+		reasons := map[string]string{}
+		for _, c := range readResults(dir).Checks {
+			Expect(c.Status).NotTo(Equal(reports.StatusFailed), c.ID)
+			if c.Status == reports.StatusSkipped {
+				reasons[c.ID] = c.Message
+			}
+		}
+		want := map[string]string{"RS-PASS-001": "--canary http://127.0.0.1:9401 --canary-tool TOOL",
+			"AS-TLS-001": "plain http on loopback", "RS-TLS-001": "plain http on loopback"}
+		for _, c := range catalog.All() {
+			if strings.HasPrefix(c.ID, "RS-TRUST-") && c.AppliesTo(spec.Latest) {
+				want[c.ID] = "--trusted-issuer http://127.0.0.1:9400"
+			}
+		}
+		Expect(reasons).To(HaveLen(len(want)))
+		for id, hint := range want {
+			Expect(reasons).To(HaveKeyWithValue(id, And(HavePrefix(check.NotRunPrefix), ContainSubstring(hint))), id)
+		}
 	})
 
 	Describe("the tool the scope checks call", func() {

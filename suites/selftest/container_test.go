@@ -22,7 +22,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 
-	"github.com/mcpconform/mcpconform/internal/freeport"
+	"github.com/mcpconform/mcpconform/internal/testenv"
 	"github.com/mcpconform/mcpconform/reports"
 )
 
@@ -86,7 +86,7 @@ var _ = Describe("The reference target's container image", Ordered, func() {
 			config := filepath.Join(GinkgoT().TempDir(), "mcpconform.yaml")
 			Expect(os.WriteFile(config, []byte(fmt.Sprintf("image: %s\nport: %d\npath: /mcp\nimage-base-url-env: %s\n"+
 				"image-env: [MCPCONFORM_INITIAL_ACCESS_TOKEN, \"MCPCONFORM_SELFTEST=a,b\"]\n",
-				referenceImage, freePort(), mockBaseURLEnv)), 0o644)).To(Succeed())
+				referenceImage, testenv.FreePort(), mockBaseURLEnv)), 0o644)).To(Succeed())
 			session, dir := mcpconform("server", "--config", config)
 			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 			Expect(session.Out).To(gbytes.Say(`testing http://127\.0\.0\.1:\d+/mcp against`))
@@ -96,7 +96,7 @@ var _ = Describe("The reference target's container image", Ordered, func() {
 		}, NodeTimeout(runTimeout))
 
 		It("is removed and its log kept when the run fails", func(ctx SpecContext) {
-			session, dir := mcpconform("server", "--image", referenceImage, "--port", strconv.Itoa(freePort()),
+			session, dir := mcpconform("server", "--image", referenceImage, "--port", strconv.Itoa(testenv.FreePort()),
 				"--path", "/not-the-mcp-endpoint", "--image-base-url-env", mockBaseURLEnv, "--image-env", "MCPCONFORM_INITIAL_ACCESS_TOKEN")
 			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
 			Expect(readResults(dir).Summary.Failed).To(BeNumerically(">", 0))
@@ -110,7 +110,7 @@ var _ = Describe("The reference target's container image", Ordered, func() {
 			dir := GinkgoT().TempDir()
 			// Without its base URL the reference listens elsewhere, so the
 			// wait for the port lasts until the interrupt.
-			session := start("server", "--image", referenceImage, "--port", strconv.Itoa(freePort()), "--report-dir", dir)
+			session := start("server", "--image", referenceImage, "--port", strconv.Itoa(testenv.FreePort()), "--report-dir", dir)
 			Eventually(ctx, func(ctx context.Context) []container.Summary {
 				return containersOf(ctx, referenceImage)
 			}).WithTimeout(startupTimeout).Should(ContainElement(HaveField("State", BeEquivalentTo("running"))))
@@ -122,7 +122,7 @@ var _ = Describe("The reference target's container image", Ordered, func() {
 		}, NodeTimeout(runTimeout))
 
 		It("is never pulled: an image not on the daemon is a usage error", func() {
-			session := start("server", "--image", "mcpconform-no-such-image:never", "--port", strconv.Itoa(freePort()))
+			session := start("server", "--image", "mcpconform-no-such-image:never", "--port", strconv.Itoa(testenv.FreePort()))
 			Eventually(session).WithTimeout(startupTimeout).Should(gexec.Exit(reports.ExitUsage))
 			Expect(session.Err).To(gbytes.Say("no such image on the Docker daemon; mcpconform never pulls"))
 		})
@@ -160,14 +160,6 @@ func expectNoFailure(res *reports.Results) {
 	GinkgoHelper()
 	Expect(res.Summary.Passed).To(BeNumerically(">", 0))
 	Expect(res.Summary.Failed).To(BeZero())
-}
-
-// freePort is a port nothing listens on at the moment.
-func freePort() int {
-	GinkgoHelper()
-	port, err := freeport.Pick()
-	Expect(err).NotTo(HaveOccurred())
-	return port
 }
 
 // useHostLoopbackForTestcontainers: no registry is reachable, so no Ryuk

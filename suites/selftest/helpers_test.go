@@ -2,6 +2,7 @@ package selftest_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +13,8 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
-	"github.com/mcpconform/mcpconform/internal/freeport"
 	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/internal/testenv"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 	"github.com/mcpconform/mcpconform/reports"
@@ -61,12 +62,35 @@ func trustArgs() []string {
 // upstream points a reference at a canary upstream API on a free port and
 // returns the flags that make the run serve the canary there.
 func upstream() (mockserver.Option, []string, error) {
-	port, err := freeport.Pick()
+	port, err := testenv.PickPort()
 	if err != nil {
 		return nil, nil, err
 	}
 	canaryURL := "http://127.0.0.1:" + strconv.Itoa(port)
 	return mockserver.WithUpstream(canaryURL), []string{"--canary", canaryURL, "--canary-tool", "fetch_upstream"}, nil
+}
+
+// configuredTarget starts the reference over HTTPS for rev, trusting the
+// test issuer and pointed at a canary, with opts such as faults, as a user
+// sets up a target. It writes the reference's CA to a file in dir and
+// returns the flags naming the issuer and the canary. It needs no Gomega,
+// so trials can run it side by side.
+func configuredTarget(rev spec.Revision, dir string, opts ...mockserver.Option) (srv *mockserver.Server, caFile string, counterparts []string, err error) {
+	pointed, canaryArgs, err := upstream()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	opts = append(opts, pointed, trusting(), mockserver.WithTLS(), mockserver.WithRevision(rev),
+		mockserver.WithInitialAccessToken(initialAccessToken))
+	if srv, err = mockserver.Run(context.Background(), opts...); err != nil {
+		return nil, "", nil, fmt.Errorf("start the reference: %w", err)
+	}
+	caFile = filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, srv.CACertPEM(), 0o644); err != nil {
+		srv.Close()
+		return nil, "", nil, err
+	}
+	return srv, caFile, append(trustArgs(), canaryArgs...), nil
 }
 
 // reference starts the bundled reference target for one revision, its

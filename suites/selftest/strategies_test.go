@@ -18,7 +18,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/mcpconform/mcpconform/internal/spec"
-	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/internal/testenv"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
@@ -46,19 +46,15 @@ var strategyCredentials = []string{"MCPCONFORM_USERNAME=" + strategyUser, "MCPCO
 // HTTPS, trusting the test issuer, pointed at a canary.
 type strategyTarget struct {
 	*mockserver.Server
-	rev        spec.Revision
-	canaryArgs []string
-	caFile     string
+	rev          spec.Revision
+	caFile       string
+	counterparts []string
 }
 
 func newStrategyTarget(rev spec.Revision, opts ...mockserver.Option) strategyTarget {
 	GinkgoHelper()
-	pointed, canaryArgs, err := upstream()
-	Expect(err).NotTo(HaveOccurred())
-	srv := reference(rev, append(opts, pointed, mockserver.WithTLS())...)
-	caFile := filepath.Join(GinkgoT().TempDir(), "ca.pem")
-	Expect(os.WriteFile(caFile, srv.CACertPEM(), 0o644)).To(Succeed())
-	return strategyTarget{Server: srv, rev: rev, canaryArgs: canaryArgs, caFile: caFile}
+	srv, caFile, counterparts := httpsReference(rev, opts...)
+	return strategyTarget{Server: srv, rev: rev, caFile: caFile, counterparts: counterparts}
 }
 
 // trusting is an HTTP client that trusts the target's CA, as a person's
@@ -79,7 +75,7 @@ func (t strategyTarget) run(env []string, args ...string) (*gexec.Session, strin
 		args = append(args, "--ca-file", t.caFile)
 	}
 	args = append(append([]string{"server", "--url", t.MCPURL(), "--spec-version", string(t.rev), "--report-dir", dir},
-		append(trustArgs(), t.canaryArgs...)...), args...)
+		t.counterparts...), args...)
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken), env...)
 	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
@@ -110,20 +106,6 @@ func problems(res *reports.Results) map[string]string {
 	return out
 }
 
-// requireBrowser fails without Chromium, unless MCPCONFORM_SKIP_BROWSER=1
-// says to skip instead.
-func requireBrowser() {
-	GinkgoHelper()
-	_, err := mockclient.NewStrategy(mockclient.StrategyConfig{Name: mockclient.StrategyBrowser})
-	if err == nil {
-		return
-	}
-	if os.Getenv("MCPCONFORM_SKIP_BROWSER") == "1" {
-		Skip("MCPCONFORM_SKIP_BROWSER=1 and " + err.Error())
-	}
-	Fail(err.Error() + "\ninstall Chromium (.ci/run does), or set MCPCONFORM_SKIP_BROWSER=1 to skip this test")
-}
-
 var _ = Describe("The authorization strategies", func() {
 	rev := spec.Latest
 
@@ -138,7 +120,7 @@ var _ = Describe("The authorization strategies", func() {
 	})
 
 	It("gets through login pages that only JavaScript builds with --authorize browser", func() {
-		requireBrowser()
+		testenv.RequireBrowser()
 		login := mockserver.WithLoginForm(mockserver.LoginForm{Username: strategyUser, Password: strategyPassword, Scripted: true})
 		// Chromium trusts its own store, which knows no test CA.
 		session, dir := newStrategyTarget(rev, login).run(strategyCredentials, "--authorize", "browser", "--insecure-skip-tls-verify")

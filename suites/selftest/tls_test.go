@@ -1,7 +1,6 @@
 package selftest_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,16 +21,11 @@ import (
 // httpsReference starts the reference target over HTTPS with a CA of its
 // own, and returns it with that CA's certificate in a file and the flags
 // naming its test issuer and canary.
-func httpsReference(rev spec.Revision) (srv *mockserver.Server, caFile string, counterparts []string) {
-	pointed, canaryArgs, err := upstream()
-	Expect(err).NotTo(HaveOccurred())
-	srv, err = mockserver.Run(context.Background(), mockserver.WithRevision(rev), mockserver.WithTLS(),
-		mockserver.WithInitialAccessToken(initialAccessToken), trusting(), pointed)
+func httpsReference(rev spec.Revision, opts ...mockserver.Option) (srv *mockserver.Server, caFile string, counterparts []string) {
+	srv, caFile, counterparts, err := configuredTarget(rev, GinkgoT().TempDir(), opts...)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
-	caFile = filepath.Join(GinkgoT().TempDir(), "ca.pem")
-	Expect(os.WriteFile(caFile, srv.CACertPEM(), 0o644)).To(Succeed())
-	return srv, caFile, append(trustArgs(), canaryArgs...)
+	return srv, caFile, counterparts
 }
 
 var _ = Describe("HTTPS targets", func() {

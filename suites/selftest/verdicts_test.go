@@ -32,30 +32,20 @@ type trial struct {
 // pointed at a canary, runs the suite against it as a user configures it
 // and returns every way the outcome differs from the trial's expectation.
 func runTrial(t trial) []string {
-	pointed, canaryArgs, err := upstream()
-	if err != nil {
-		return []string{fmt.Sprintf("%s: %v", t.name, err)}
-	}
-	opts := append(t.opts, pointed, trusting(), mockserver.WithTLS(), mockserver.WithRevision(t.revision),
-		mockserver.WithInitialAccessToken(initialAccessToken))
-	srv, err := mockserver.Run(context.Background(), opts...)
-	if err != nil {
-		return []string{fmt.Sprintf("%s: start the reference: %v", t.name, err)}
-	}
-	defer srv.Close()
 	dir, err := os.MkdirTemp("", "mcpconform-trial-")
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}
 	defer os.RemoveAll(dir)
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, srv.CACertPEM(), 0o644); err != nil {
+	srv, caFile, counterparts, err := configuredTarget(t.revision, dir, t.opts...)
+	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}
+	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	args := append([]string{"server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
-		"--timeout", hostileTimeout, "--report-dir", dir, "--ca-file", caFile}, append(trustArgs(), canaryArgs...)...)
+		"--timeout", hostileTimeout, "--report-dir", dir, "--ca-file", caFile}, counterparts...)
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
 	output, runErr := cmd.CombinedOutput()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
 )
 
@@ -223,7 +224,5 @@ func onLoopback(endpoint string) bool {
 	if err != nil {
 		return false
 	}
-	host := u.Hostname()
-	ip := net.ParseIP(host)
-	return strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
+	return spec.IsLoopbackHost(u.Hostname())
 }

@@ -1,12 +1,12 @@
 package server
 
 import (
-	"net"
 	"net/url"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
 
@@ -47,8 +47,7 @@ func skipPlainLoopback() {
 	if err != nil || u.Scheme != "http" {
 		return
 	}
-	ip := net.ParseIP(u.Hostname())
-	if u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback()) {
+	if spec.IsLoopbackHost(u.Hostname()) {
 		Skip(check.NotRunPrefix + "the target is plain http on loopback (" + u.Host + "): HTTPS is judged on its https deployment")
 	}
 }

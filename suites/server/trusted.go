@@ -50,7 +50,7 @@ var _ = Describe("Token claims at the resource server", func() {
 
 	It("refuses an access token signed by a key its issuer does not publish", check.ID("RS-TRUST-006"), func(ctx SpecContext) {
 		accepted := needTrustedToken(ctx)
-		token, err := trust.MintWithUnpublishedKey(accepted.Claims)
+		token, err := trust.issuer.MintWithUnpublishedKey(accepted.Claims)
 		Expect(err).NotTo(HaveOccurred(), "minting the token")
 		expectRefused(ctx, token, "an access token signed by a key its issuer's JWKS does not list must be refused with 401")
 	})
@@ -81,7 +81,7 @@ var _ = Describe("Token claims at the resource server", func() {
 		}
 		claims := accepted.Claims
 		claims.Scope = ""
-		token, err := trust.Mint(claims)
+		token, err := trust.issuer.Mint(claims)
 		Expect(err).NotTo(HaveOccurred(), "minting the token")
 		resp := check.Require(oauth.CallMCP(ctx, "Bearer "+token))
 		Expect(resp.Status).To(BeElementOf(http.StatusUnauthorized, http.StatusForbidden),
@@ -111,7 +111,7 @@ func needTrustedToken(ctx SpecContext) *trustedToken {
 // needTrustedJWT is the accepted trusted token, split to forge from.
 func needTrustedJWT(ctx SpecContext) *issuedJWT {
 	GinkgoHelper()
-	minted, err := trust.Mint(needTrustedToken(ctx).Claims)
+	minted, err := trust.issuer.Mint(needTrustedToken(ctx).Claims)
 	Expect(err).NotTo(HaveOccurred(), "minting the token")
 	token, ok := parseIssuedJWT(minted)
 	Expect(ok).To(BeTrue(), "the minted token is a JWT")
@@ -124,7 +124,7 @@ func expectClaimsRefused(ctx SpecContext, requirement string, edit func(*testiss
 	GinkgoHelper()
 	claims := needTrustedToken(ctx).Claims
 	edit(&claims)
-	token, err := trust.Mint(claims)
+	token, err := trust.issuer.Mint(claims)
 	Expect(err).NotTo(HaveOccurred(), "minting the token")
 	expectRefused(ctx, token, requirement)
 }

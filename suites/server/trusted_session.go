@@ -56,14 +56,6 @@ func (t *trustedToken) Evidence() []evidence.Exchange {
 // Configured says whether a trusted issuer was given.
 func (t *trustSession) Configured() bool { return t.issuer != nil }
 
-// Mint signs claims with the trusted issuer's key.
-func (t *trustSession) Mint(claims testissuer.Token) (string, error) { return t.issuer.Mint(claims) }
-
-// MintWithUnpublishedKey signs claims with a key the issuer does not publish.
-func (t *trustSession) MintWithUnpublishedKey(claims testissuer.Token) (string, error) {
-	return t.issuer.MintWithUnpublishedKey(claims)
-}
-
 // Accepted finds, once per run, a valid token of the trusted issuer that
 // the MCP endpoint serves, for the MCP URL, the resource a client asks for.
 // It tries a token without scope first: refused, and served with the scope
