@@ -1,6 +1,7 @@
 package evidence_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,7 +60,25 @@ var _ = Describe("Redaction", func() {
 		Entry("token request", "application/x-www-form-urlencoded", "grant_type=authorization_code&code=c-1&code_verifier=v-1", "v-1", "authorization_code"),
 		Entry("a JWT in free text", "text/plain", "your token is "+jwt, jwt, "your token is"),
 		Entry("a registered literal", "text/html", "<p>initial-access-token-value</p>", "initial-access-token-value", "<p>"),
+		Entry("a code in a redirect's HTML body", "text/html; charset=utf-8",
+			`<a href="http://127.0.0.1:1/cb?state=s-1&amp;code=c-2&amp;iss=x">Found</a>.`, "c-2", "state=s-1&amp;code="),
+		Entry("a token in a quoted URL", "text/plain", `GET "https://rs/mcp?access_token=at-3" failed`, "at-3", "access_token="),
 	)
+
+	It("leaves parameters that only end like a secret's name alone", func() {
+		Expect(r.Text("https://as/authorize?response_type=code&code_challenge=cc-1")).To(ContainSubstring("code_challenge=cc-1"))
+	})
+
+	It("applies a later pass to every string of an exchange", func() {
+		late := &evidence.Redactor{}
+		late.Add("learned-later")
+		ex := evidence.Exchange{URL: "https://a/learned-later", RequestBody: "learned-later", ResponseBody: "x learned-later",
+			Error: "learned-later", RequestHeaders: http.Header{"X-A": {"learned-later"}}, ResponseHeaders: http.Header{"X-B": {"ok"}}}
+		out := ex.Redact(late.Text)
+		Expect(fmt.Sprint(out)).NotTo(ContainSubstring("learned-later"))
+		Expect(out.ResponseHeaders.Get("X-B")).To(Equal("ok"))
+		Expect(ex.RequestBody).To(Equal("learned-later"), "the original is left as it was")
+	})
 
 	It("renders a curl line that reproduces the redacted request", func() {
 		ex := evidence.Exchange{Method: "POST", URL: "https://as/token",

@@ -23,3 +23,25 @@ type Exchange struct {
 	DurationMS int64  `json:"durationMs"`
 	Error      string `json:"error,omitempty"`
 }
+
+// Redact is e with text applied to every string it recorded: the final pass
+// with every secret the run learned, some of them only after e was recorded
+// (a code in a redirect's body is known once the redirect is followed).
+func (e Exchange) Redact(text func(string) string) Exchange {
+	e.URL, e.RequestBody, e.ResponseBody, e.Error = text(e.URL), text(e.RequestBody), text(e.ResponseBody), text(e.Error)
+	e.RequestHeaders, e.ResponseHeaders = redactHeaderValues(e.RequestHeaders, text), redactHeaderValues(e.ResponseHeaders, text)
+	return e
+}
+
+func redactHeaderValues(h http.Header, text func(string) string) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			out[k] = append(out[k], text(v))
+		}
+	}
+	return out
+}

@@ -34,6 +34,18 @@ var credentialHeaders = map[string]bool{"Authorization": true, "Proxy-Authorizat
 
 var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
 
+// secretParamInText finds a secret parameter of a URL inside any text: an
+// HTML page's link to the redirect URI (its & escaped as &amp;), an error
+// message quoting a URL. Group 1 is the parameter's name and separator.
+var secretParamInText = func() *regexp.Regexp {
+	names := make([]string, 0, len(secretParams))
+	for name := range secretParams {
+		names = append(names, regexp.QuoteMeta(name))
+	}
+	sort.Strings(names)
+	return regexp.MustCompile(`(?i)([?&;#](?:` + strings.Join(names, "|") + `)=)[^&\s"'<>#]+`)
+}()
+
 // Redactor removes secrets from headers, URLs and bodies. Besides the
 // well-known secret names it removes any literal value registered with Add,
 // such as a configured initial access token.
@@ -98,9 +110,11 @@ func (r *Redactor) Body(contentType, body string) string {
 	return r.Text(body)
 }
 
-// Text removes JWT-shaped strings and registered literals from free text.
+// Text removes JWT-shaped strings, secret parameters of URLs and registered
+// literals from free text.
 func (r *Redactor) Text(s string) string {
 	s = jwtLike.ReplaceAllString(s, Redacted)
+	s = secretParamInText.ReplaceAllString(s, "${1}"+Redacted)
 	for _, lit := range r.literals {
 		s = strings.ReplaceAll(s, lit, Redacted)
 	}

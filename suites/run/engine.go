@@ -96,6 +96,9 @@ func results(report types.Report, rev spec.Revision, selected []catalog.Check, r
 		}
 		r := checkResult(c, rev, sr)
 		r.Message = redact(r.Message) // messages may quote what the target sent
+		for i, ex := range r.Evidence {
+			r.Evidence[i] = ex.Redact(redact)
+		}
 		out = append(out, r)
 		delete(want, id)
 	}
