@@ -92,26 +92,28 @@ func attachAny(v any) {
 	}
 }
 
-// Progress, when set, is told about each check as it completes.
-var Progress func(SpecReport)
-
-// Run, when set, is the whole run's context; once it ends, the checks not
-// yet started are skipped as not run.
-var Run context.Context
+// Run is one run as every suite's frame sees it.
+type Run struct {
+	// Ctx is the whole run's context; once it ends, the checks not yet
+	// started are skipped as not run.
+	Ctx context.Context
+	// Progress, when set, is told about each check as it completes.
+	Progress func(SpecReport)
+}
 
 // Frame declares what every mode's top-level container needs: progress
 // reporting, and no new check starting after an interrupt. Ginkgo drops
 // top-level ReportAfterEach nodes once PreviewSpecs has run, so each mode's
 // container declares Frame instead.
-func Frame() {
+func Frame(run *Run) {
 	BeforeEach(func() {
-		if Run != nil && Run.Err() != nil {
+		if run.Ctx != nil && run.Ctx.Err() != nil {
 			Skip(NotRunPrefix + "interrupted")
 		}
 	})
 	ReportAfterEach(func(r SpecReport) {
-		if Progress != nil {
-			Progress(r)
+		if run.Progress != nil {
+			run.Progress(r)
 		}
 	})
 }

@@ -68,9 +68,10 @@ func execute(ctx context.Context, filter catalog.Filter, out io.Writer, verbose 
 	reporterConfig.Succinct = !verbose
 	reporterConfig.Verbose = verbose
 	reporterConfig.NoColor = true
-	collecting, check.Run = true, ctx
-	check.Progress = func(r SpecReport) { printProgress(r, redact) }
-	defer func() { collecting, check.Progress, check.Run = false, nil, nil }()
+	run := declared().run
+	collecting, run.Ctx = true, ctx
+	run.Progress = func(r SpecReport) { printProgress(r, redact) }
+	defer func() { collecting, run.Progress, run.Ctx = false, nil, nil }()
 	RunSpecs(ginkgoT{}, "mcpconform", suiteConfig, reporterConfig)
 	return lastReport
 }

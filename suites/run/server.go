@@ -84,10 +84,11 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
 		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize})
 	defer client.CloseIdleConnections() // a target shutting down need not wait for the suite to hang up
-	discovery := server.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
+	session := declared().server
+	discovery := session.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
 		InitialAccessToken: cfg.InitialAccessToken, TrustedIssuer: cfg.TrustedIssuer,
 		Upstream: cfg.Upstream, StepUp: cfg.StepUp, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
-	defer server.Close() // what the checks started, such as the client ID metadata document host
+	defer session.Close() // what the checks started, such as the client ID metadata document host
 
 	res := &reports.Results{
 		SchemaVersion: reports.SchemaVersion,
@@ -114,7 +115,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		res.Interrupted = true
 		return res, nil
 	}
-	server.Prepare(ctx) // a strategy that authorizes once does so before the checks
+	session.Prepare(ctx) // a strategy that authorizes once does so before the checks
 	progress := cfg.Progress
 	if progress == nil {
 		progress = io.Discard

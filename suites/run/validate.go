@@ -17,6 +17,7 @@ func Validate() error {
 	if err := catalog.Validate(); err != nil {
 		return err
 	}
+	declared()
 	var problems []string
 	specsPerID := map[string]int{}
 	for _, sr := range PreviewSpecs("mcpconform").SpecReports {

@@ -29,7 +29,8 @@ const (
 // codeGrant is a fresh authorization of the public client that ended in a
 // code, for one attack to consume.
 type codeGrant struct {
-	Client *registeredClient
+	Client  *registeredClient
+	session *Session
 	*authorization
 }
 
@@ -43,12 +44,12 @@ func (g *codeGrant) Evidence() []evidence.Exchange {
 
 // CodeGrant runs a new standard authorization of the public client,
 // changed by edits, and fails unless it returns a code.
-func (s *session) CodeGrant(ctx context.Context, edits ...func(url.Values)) (*codeGrant, error) {
+func (s *Session) CodeGrant(ctx context.Context, edits ...func(url.Values)) (*codeGrant, error) {
 	client, err := s.PublicClient(ctx)
 	if err != nil {
 		return nil, err
 	}
-	g := &codeGrant{Client: client}
+	g := &codeGrant{Client: client, session: s}
 	if g.authorization, err = s.Authorize(ctx, client, edits...); err != nil {
 		return g, err
 	}
@@ -58,7 +59,7 @@ func (s *session) CodeGrant(ctx context.Context, edits ...func(url.Values)) (*co
 
 // Redeem sends the standard code exchange for the grant, changed by edits.
 func (g *codeGrant) Redeem(ctx context.Context, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
-	return oauth.Redeem(ctx, g.Client, g.authorization, edits...)
+	return g.session.Redeem(ctx, g.Client, g.authorization, edits...)
 }
 
 // RedeemTokens sends the standard code exchange and fails unless it

@@ -54,7 +54,7 @@ type hostedAnswer struct {
 }
 
 // DocumentHost starts the session's document host on first use.
-func (s *session) DocumentHost() (*documentHost, error) {
+func (s *Session) DocumentHost() (*documentHost, error) {
 	s.cimd.mu.Lock()
 	defer s.cimd.mu.Unlock()
 	if s.cimd.host == nil {
@@ -72,17 +72,14 @@ func (s *session) DocumentHost() (*documentHost, error) {
 
 // Close ends what the run's checks started: the document host, if one was
 // started. The run calls it once the checks are done.
-func Close() error {
-	if oauth == nil {
+func (s *Session) Close() error {
+	s.cimd.mu.Lock()
+	defer s.cimd.mu.Unlock()
+	if s.cimd.host == nil {
 		return nil
 	}
-	oauth.cimd.mu.Lock()
-	defer oauth.cimd.mu.Unlock()
-	if oauth.cimd.host == nil {
-		return nil
-	}
-	err := oauth.cimd.host.server.Close()
-	oauth.cimd.host = nil
+	err := s.cimd.host.server.Close()
+	s.cimd.host = nil
 	return err
 }
 
@@ -176,7 +173,7 @@ func (c *documentClient) Evidence() []evidence.Exchange {
 
 // DocumentClient publishes a document for a new client and runs the
 // standard flow with it, once per run.
-func (s *session) DocumentClient(ctx context.Context) (*documentClient, error) {
+func (s *Session) DocumentClient(ctx context.Context) (*documentClient, error) {
 	return s.cimd.client.Do(func() (*documentClient, error) {
 		host, err := s.DocumentHost()
 		if err != nil {
@@ -205,7 +202,7 @@ func (s *session) DocumentClient(ctx context.Context) (*documentClient, error) {
 
 // clientDocument is the client ID metadata document of a public MCP client
 // whose client_id is clientID, as MCP's example has it.
-func (s *session) clientDocument(ctx context.Context, clientID string) map[string]any {
+func (s *Session) clientDocument(ctx context.Context, clientID string) map[string]any {
 	doc := map[string]any{
 		"client_id": clientID, "client_name": "mcpconform client ID metadata document client",
 		"redirect_uris": []string{redirectURI}, "grant_types": []string{"authorization_code"},

@@ -22,10 +22,10 @@ import (
 // IntrospectionEndpoint is the introspection endpoint the authorization
 // server metadata names; "" when it names none, or for 2025-03-26 without
 // metadata.
-func (s *session) IntrospectionEndpoint(ctx context.Context) (string, error) {
-	meta, err := discovery.AuthorizationServerMetadata(ctx)
+func (s *Session) IntrospectionEndpoint(ctx context.Context) (string, error) {
+	meta, err := s.discovery.AuthorizationServerMetadata(ctx)
 	if err != nil {
-		if discovery.Revision.UsesProtectedResourceMetadata() {
+		if s.discovery.Revision.UsesProtectedResourceMetadata() {
 			return "", err
 		}
 		return "", nil
@@ -38,7 +38,7 @@ func (s *session) IntrospectionEndpoint(ctx context.Context) (string, error) {
 // client authentication at all when client is nil. The request has the
 // shape of a token request: a form and the client's authentication (RFC
 // 7662 §2.1).
-func (s *session) Introspect(ctx context.Context, endpoint string, client *registeredClient, token string) (*mockclient.OAuthAnswer, error) {
+func (s *Session) Introspect(ctx context.Context, endpoint string, client *registeredClient, token string) (*mockclient.OAuthAnswer, error) {
 	var auth mockclient.ClientAuth
 	if client != nil {
 		auth = client.Auth()
@@ -95,7 +95,7 @@ func (g *replayedGrant) Evidence() []evidence.Exchange {
 // ReplayedGrant redeems a new authorization code, uses its tokens, replays
 // the code and asks every party about the tokens again, once per run. It
 // fails unless the code is redeemed once and refused the second time.
-func (s *session) ReplayedGrant(ctx context.Context) (*replayedGrant, error) {
+func (s *Session) ReplayedGrant(ctx context.Context) (*replayedGrant, error) {
 	return s.replayed.Do(func() (*replayedGrant, error) {
 		g := &replayedGrant{}
 		var err error
@@ -120,7 +120,7 @@ func (s *session) ReplayedGrant(ctx context.Context) (*replayedGrant, error) {
 			return g, fmt.Errorf("server: the token endpoint answered %s to a standard code exchange", tokenOutcome(g.Issued))
 		}
 		bearer := "Bearer " + g.Issued.String("access_token")
-		if g.Unauthenticated, err = discovery.Unauthenticated(ctx); err != nil {
+		if g.Unauthenticated, err = s.discovery.Unauthenticated(ctx); err != nil {
 			return g, err
 		}
 		if g.Unauthenticated.Status == http.StatusUnauthorized {

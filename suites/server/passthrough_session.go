@@ -16,8 +16,6 @@ type Upstream struct {
 	Tool   string
 }
 
-var upstream Upstream
-
 // CanaryHint is the one line that says how to enable the passthrough check.
 const CanaryHint = "no upstream canary: point the MCP server's upstream API at http://127.0.0.1:9401, then run with " +
 	"--canary http://127.0.0.1:9401 --canary-tool TOOL (a tool of the server that calls that API)"

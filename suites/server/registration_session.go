@@ -10,7 +10,7 @@ import (
 // edit (nil for none), to the registration endpoint, presenting
 // initialAccessToken ("" for none). The registration checks bend one member
 // at a time.
-func (s *session) RegisterProbe(ctx context.Context, initialAccessToken string, edit func(metadata map[string]any)) (*mockclient.OAuthAnswer, error) {
+func (s *Session) RegisterProbe(ctx context.Context, initialAccessToken string, edit func(metadata map[string]any)) (*mockclient.OAuthAnswer, error) {
 	endpoint, err := s.RegistrationEndpoint(ctx)
 	if err != nil {
 		return nil, err

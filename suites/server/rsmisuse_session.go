@@ -43,8 +43,6 @@ type StepUp struct {
 // target names none and lists it.
 var ReferenceStepUp = StepUp{Tool: "write_note", Scope: "mcp:write", Arguments: map[string]any{"text": "mcpconform scope probe"}}
 
-var stepUpProbe StepUp
-
 // acceptedToken is the standard flow's access token with the proof that the
 // MCP endpoint checks tokens at all: it refuses a request without one and
 // serves this one. Only then does refusing a forgery of it mean something.
@@ -66,14 +64,14 @@ func (a *acceptedToken) Evidence() []evidence.Exchange {
 // AcceptedToken runs the standard flow (or takes the configured token) and
 // shows the MCP endpoint refusing a request without a token and serving
 // that token, once per run.
-func (s *session) AcceptedToken(ctx context.Context) (*acceptedToken, error) {
+func (s *Session) AcceptedToken(ctx context.Context) (*acceptedToken, error) {
 	return s.accepted.Do(func() (*acceptedToken, error) {
 		a := &acceptedToken{}
 		var err error
 		if a.flow, err = s.UsableToken(ctx); err != nil {
 			return a, err
 		}
-		if a.Unauthenticated, err = discovery.Unauthenticated(ctx); err != nil {
+		if a.Unauthenticated, err = s.discovery.Unauthenticated(ctx); err != nil {
 			return a, err
 		}
 		if a.Unauthenticated.Status != http.StatusUnauthorized {
@@ -91,15 +89,15 @@ func (s *session) AcceptedToken(ctx context.Context) (*acceptedToken, error) {
 
 // CallMCPWithQueryToken sends an MCP initialize request with token in the
 // access_token query parameter and no Authorization header.
-func (s *session) CallMCPWithQueryToken(ctx context.Context, token string) (*mockclient.Response, error) {
-	target, err := url.Parse(discovery.MCPURL)
+func (s *Session) CallMCPWithQueryToken(ctx context.Context, token string) (*mockclient.Response, error) {
+	target, err := url.Parse(s.discovery.MCPURL)
 	if err != nil {
 		return nil, fmt.Errorf("server: MCP URL: %w", err)
 	}
 	query := target.Query()
 	query.Set("access_token", token)
 	target.RawQuery = query.Encode()
-	return s.client.Do(ctx, http.MethodPost, target.String(), mcpHeader(""), mockclient.InitializeRequest(discovery.Revision))
+	return s.client.Do(ctx, http.MethodPost, target.String(), mcpHeader(""), mockclient.InitializeRequest(s.discovery.Revision))
 }
 
 // mcpHeader is what every MCP POST carries, with the Authorization header
@@ -250,7 +248,7 @@ type publishedKey struct {
 
 // PublishedKey fetches the JWKS at jwksURI and returns the key named kid,
 // or with no kid (or no key of that name) the first signing key.
-func (s *session) PublishedKey(ctx context.Context, jwksURI, kid string) (*publishedKey, error) {
+func (s *Session) PublishedKey(ctx context.Context, jwksURI, kid string) (*publishedKey, error) {
 	resp, err := s.client.Get(ctx, jwksURI, http.Header{"Accept": {"application/json"}})
 	key := &publishedKey{Response: resp}
 	if err != nil {
@@ -278,8 +276,8 @@ func (s *session) PublishedKey(ctx context.Context, jwksURI, kid string) (*publi
 	return key, nil
 }
 
-// stepUpCall is a call of stepUpProbe.Tool with a token granted every advertised
-// scope but stepUpProbe.Scope, in an MCP session opened with that token.
+// stepUpCall is a call of s.stepUpProbe.Tool with a token granted every advertised
+// scope but s.stepUpProbe.Scope, in an MCP session opened with that token.
 type stepUpCall struct {
 	Grant        *flow
 	Conversation *mcpConversation
@@ -297,16 +295,16 @@ func (c *stepUpCall) Evidence() []evidence.Exchange {
 	return append(c.Grant.Evidence(), c.Conversation.Evidence()...)
 }
 
-// StepUpCall obtains a token without stepUpProbe.Scope and calls stepUpProbe.Tool with
+// StepUpCall obtains a token without s.stepUpProbe.Scope and calls s.stepUpProbe.Tool with
 // it, once per run.
-func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
+func (s *Session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 	return s.stepUp.Do(func() (*stepUpCall, error) {
 		c := &stepUpCall{}
 		e, err := s.Endpoints(ctx)
 		if err != nil {
 			return c, err
 		}
-		scope := slices.DeleteFunc(strings.Fields(e.Scope), func(sc string) bool { return sc == stepUpProbe.Scope })
+		scope := slices.DeleteFunc(strings.Fields(e.Scope), func(sc string) bool { return sc == s.stepUpProbe.Scope })
 		c.Grant, err = s.CodeFlow(ctx, func(q url.Values) {
 			if len(scope) == 0 {
 				q.Del("scope")
@@ -317,8 +315,8 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 		if err != nil {
 			return c, err
 		}
-		if slices.Contains(strings.Fields(c.Grant.String("scope")), stepUpProbe.Scope) {
-			c.NotRun = "the authorization server granted " + stepUpProbe.Scope + " unasked: no token without it to try"
+		if slices.Contains(strings.Fields(c.Grant.String("scope")), s.stepUpProbe.Scope) {
+			c.NotRun = "the authorization server granted " + s.stepUpProbe.Scope + " unasked: no token without it to try"
 			return c, nil
 		}
 		if c.Conversation, err = s.openMCP(ctx, "Bearer "+c.Grant.AccessToken()); err != nil {
@@ -328,12 +326,12 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 		if err != nil {
 			return c, err
 		}
-		if !slices.Contains(tools, stepUpProbe.Tool) {
-			c.NotRun = "the server lists no " + stepUpProbe.Tool + " tool, the one known to need " + stepUpProbe.Scope +
+		if !slices.Contains(tools, s.stepUpProbe.Tool) {
+			c.NotRun = "the server lists no " + s.stepUpProbe.Tool + " tool, the one known to need " + s.stepUpProbe.Scope +
 				" (name one of its tools with --step-up-tool and --step-up-scope)"
 			return c, nil
 		}
-		c.Call, err = c.Conversation.CallTool(ctx, stepUpProbe.Tool, stepUpProbe.Arguments)
+		c.Call, err = c.Conversation.CallTool(ctx, s.stepUpProbe.Tool, s.stepUpProbe.Arguments)
 		return c, err
 	})
 }
@@ -342,6 +340,7 @@ func (s *session) StepUpCall(ctx context.Context) (*stepUpCall, error) {
 // later requests carry the session ID and protocol version the server chose.
 type mcpConversation struct {
 	client                     *mockclient.Client
+	url                        string // the MCP endpoint
 	authorization              string
 	sessionID, protocolVersion string
 	lastID                     int
@@ -365,17 +364,17 @@ func (c *mcpConversation) Evidence() []evidence.Exchange {
 const maxToolPages = 10
 
 // openMCP initializes an MCP session with the given Authorization value.
-func (s *session) openMCP(ctx context.Context, authorization string) (*mcpConversation, error) {
-	c := &mcpConversation{client: s.client, authorization: authorization, lastID: 1} // initialize is id 1
+func (s *Session) openMCP(ctx context.Context, authorization string) (*mcpConversation, error) {
+	c := &mcpConversation{client: s.client, url: s.discovery.MCPURL, authorization: authorization, lastID: 1} // initialize is id 1
 	var initialized struct {
 		ProtocolVersion string `json:"protocolVersion"`
 	}
-	resp, err := c.request(ctx, "initialize", mockclient.InitializeRequest(discovery.Revision), &initialized)
+	resp, err := c.request(ctx, "initialize", mockclient.InitializeRequest(s.discovery.Revision), &initialized)
 	if err != nil {
 		return c, err
 	}
 	c.sessionID = resp.Header.Get("Mcp-Session-Id")
-	if discovery.Revision.AtLeast(spec.Rev20250618) {
+	if s.discovery.Revision.AtLeast(spec.Rev20250618) {
 		c.protocolVersion = initialized.ProtocolVersion
 	}
 	notified, err := c.post(ctx, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
@@ -402,7 +401,7 @@ func (c *mcpConversation) post(ctx context.Context, body string) (*mockclient.Re
 	if c.protocolVersion != "" {
 		header.Set("MCP-Protocol-Version", c.protocolVersion)
 	}
-	resp, err := c.client.Do(ctx, http.MethodPost, discovery.MCPURL, header, body)
+	resp, err := c.client.Do(ctx, http.MethodPost, c.url, header, body)
 	c.responses = append(c.responses, resp)
 	return resp, err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/suites/check"
 )
 
 // redirectURI is where the suite's clients are redirected after
@@ -19,10 +20,16 @@ import (
 // redirect itself.
 const redirectURI = "http://127.0.0.1:33418/mcpconform/callback"
 
-// session is what the OAuth specs share beyond discovery: the endpoints,
-// registered clients, and a token obtained the normal way. Each step runs
-// once per run.
-type session struct {
+// Session is one server-mode run as the specs see it: the target, how to
+// reach it, and what the OAuth steps found (the endpoints, registered
+// clients, a token obtained the normal way), each step run once per run.
+// The runner builds it; the specs read everything from it.
+type Session struct {
+	run                *check.Run
+	discovery          *mockclient.Discovery
+	trust              *trustSession
+	upstream           Upstream
+	stepUpProbe        StepUp
 	client             *mockclient.Client
 	initialAccessToken string
 	fallback           fallback // strategy_session.go
@@ -37,8 +44,6 @@ type session struct {
 	cimd         cimdState                       // cimd_session.go
 }
 
-var oauth *session
-
 // endpoints are the authorization server's endpoints and what it offers.
 type endpoints struct {
 	Authorization, Token, Registration string
@@ -52,15 +57,15 @@ type endpoints struct {
 
 // Endpoints reads the endpoints from the authorization server metadata, or
 // for 2025-03-26 without metadata the default paths at the MCP origin.
-func (s *session) Endpoints(ctx context.Context) (*endpoints, error) {
+func (s *Session) Endpoints(ctx context.Context) (*endpoints, error) {
 	return s.endpoints.Do(func() (*endpoints, error) {
-		meta, err := discovery.AuthorizationServerMetadata(ctx)
-		if err != nil && discovery.Revision.UsesProtectedResourceMetadata() {
+		meta, err := s.discovery.AuthorizationServerMetadata(ctx)
+		if err != nil && s.discovery.Revision.UsesProtectedResourceMetadata() {
 			return nil, err
 		}
 		e := &endpoints{}
 		if err != nil {
-			origin, originErr := spec.Origin(discovery.MCPURL)
+			origin, originErr := spec.Origin(s.discovery.MCPURL)
 			if originErr != nil {
 				return nil, originErr
 			}
@@ -76,7 +81,7 @@ func (s *session) Endpoints(ctx context.Context) (*endpoints, error) {
 			}
 			e.IssuerInResponse = iss
 		}
-		if prm, err := discovery.ProtectedResourceMetadata(ctx); err == nil {
+		if prm, err := s.discovery.ProtectedResourceMetadata(ctx); err == nil {
 			scopes, _ := prm.Strings("scopes_supported")
 			e.Scope = strings.Join(scopes, " ")
 		}
@@ -108,7 +113,7 @@ func (c *registeredClient) Auth() mockclient.ClientAuth {
 
 // PublicClient is a client registered as an MCP client registers itself:
 // public, authorization code with refresh.
-func (s *session) PublicClient(ctx context.Context) (*registeredClient, error) {
+func (s *Session) PublicClient(ctx context.Context) (*registeredClient, error) {
 	return s.public.Do(func() (*registeredClient, error) {
 		if c, ok := s.preregistered(ctx, true); ok {
 			return c, nil
@@ -128,7 +133,7 @@ func publicClientMetadata(name string) map[string]any {
 
 // ConfidentialClient is a client with a secret that may also use client
 // credentials.
-func (s *session) ConfidentialClient(ctx context.Context) (*registeredClient, error) {
+func (s *Session) ConfidentialClient(ctx context.Context) (*registeredClient, error) {
 	return s.confidential.Do(func() (*registeredClient, error) {
 		if c, ok := s.preregistered(ctx, false); ok {
 			return c, nil
@@ -141,7 +146,7 @@ func (s *session) ConfidentialClient(ctx context.Context) (*registeredClient, er
 	})
 }
 
-func (s *session) register(ctx context.Context, method string, metadata map[string]any) (*registeredClient, error) {
+func (s *Session) register(ctx context.Context, method string, metadata map[string]any) (*registeredClient, error) {
 	endpoint, err := s.RegistrationEndpoint(ctx)
 	if err != nil {
 		return nil, err
@@ -187,7 +192,7 @@ func (a *authorization) Evidence() []evidence.Exchange {
 // Authorize sends a standard authorization request for client (PKCE S256,
 // state, the MCP resource, the scope), changed by edits, and follows it to
 // the redirect back to the client.
-func (s *session) Authorize(ctx context.Context, client *registeredClient, edits ...func(url.Values)) (*authorization, error) {
+func (s *Session) Authorize(ctx context.Context, client *registeredClient, edits ...func(url.Values)) (*authorization, error) {
 	e, err := s.Endpoints(ctx)
 	if err != nil {
 		return nil, err
@@ -202,8 +207,8 @@ func (s *session) Authorize(ctx context.Context, client *registeredClient, edits
 		"code_challenge":        {mockclient.S256(a.Verifier)},
 		"code_challenge_method": {"S256"},
 	}
-	if discovery.Revision.UsesProtectedResourceMetadata() {
-		a.Params.Set("resource", discovery.MCPURL) // RFC 8707, from 2025-06-18
+	if s.discovery.Revision.UsesProtectedResourceMetadata() {
+		a.Params.Set("resource", s.discovery.MCPURL) // RFC 8707, from 2025-06-18
 	}
 	if e.Scope != "" {
 		a.Params.Set("scope", e.Scope)
@@ -223,7 +228,7 @@ func (s *session) Authorize(ctx context.Context, client *registeredClient, edits
 // Redeem exchanges the authorization's code at the token endpoint with the
 // standard parameters (the verifier, the redirect URI, the resource),
 // changed by edits.
-func (s *session) Redeem(ctx context.Context, client *registeredClient, a *authorization, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
+func (s *Session) Redeem(ctx context.Context, client *registeredClient, a *authorization, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
 	code, err := a.Code()
 	if err != nil {
 		return nil, err
@@ -239,13 +244,13 @@ func (s *session) Redeem(ctx context.Context, client *registeredClient, a *autho
 
 // tokenEndpointRequest posts form to the token endpoint as client, with the
 // MCP resource from 2025-06-18 (RFC 8707 §2.2), changed by edits.
-func (s *session) tokenEndpointRequest(ctx context.Context, client *registeredClient, form url.Values, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
+func (s *Session) tokenEndpointRequest(ctx context.Context, client *registeredClient, form url.Values, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
 	e, err := s.Endpoints(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if discovery.Revision.UsesProtectedResourceMetadata() {
-		form.Set("resource", discovery.MCPURL)
+	if s.discovery.Revision.UsesProtectedResourceMetadata() {
+		form.Set("resource", s.discovery.MCPURL)
 	}
 	for _, edit := range edits {
 		edit(form)
@@ -255,7 +260,7 @@ func (s *session) tokenEndpointRequest(ctx context.Context, client *registeredCl
 
 // RegistrationEndpoint is where the authorization server registers clients
 // (RFC 7591); an error when it advertises none.
-func (s *session) RegistrationEndpoint(ctx context.Context) (string, error) {
+func (s *Session) RegistrationEndpoint(ctx context.Context) (string, error) {
 	e, err := s.Endpoints(ctx)
 	if err != nil {
 		return "", err
@@ -293,14 +298,14 @@ func (f *flow) Evidence() []evidence.Exchange {
 func (f *flow) AccessToken() string { return f.String("access_token") }
 
 // Tokens runs the standard flow once per run.
-func (s *session) Tokens(ctx context.Context) (*flow, error) {
+func (s *Session) Tokens(ctx context.Context) (*flow, error) {
 	return s.tokens.Do(func() (*flow, error) { return s.CodeFlow(ctx) })
 }
 
 // CodeFlow runs a new standard authorization code flow of the public
 // client, its authorization request changed by edits, and fails unless it
 // ends in an access token.
-func (s *session) CodeFlow(ctx context.Context, edits ...func(url.Values)) (*flow, error) {
+func (s *Session) CodeFlow(ctx context.Context, edits ...func(url.Values)) (*flow, error) {
 	f := &flow{}
 	var err error
 	if f.Client, err = s.PublicClient(ctx); err != nil {
@@ -320,6 +325,6 @@ func (s *session) CodeFlow(ctx context.Context, edits ...func(url.Values)) (*flo
 
 // CallMCP sends an MCP initialize request with the given Authorization
 // header value ("" for none).
-func (s *session) CallMCP(ctx context.Context, authorization string) (*mockclient.Response, error) {
-	return s.client.Do(ctx, http.MethodPost, discovery.MCPURL, mcpHeader(authorization), mockclient.InitializeRequest(discovery.Revision))
+func (s *Session) CallMCP(ctx context.Context, authorization string) (*mockclient.Response, error) {
+	return s.client.Do(ctx, http.MethodPost, s.discovery.MCPURL, mcpHeader(authorization), mockclient.InitializeRequest(s.discovery.Revision))
 }

@@ -19,9 +19,9 @@ type fallback struct {
 // Prepare spends a limited authorization strategy (manual) on the standard
 // flow before any check runs: it is what most checks needing an
 // authorization build on.
-func Prepare(ctx context.Context) {
-	if oauth.client.AuthorizationLimited() {
-		oauth.Tokens(ctx)
+func (s *Session) Prepare(ctx context.Context) {
+	if s.client.AuthorizationLimited() {
+		s.Tokens(ctx)
 	}
 }
 
@@ -29,7 +29,7 @@ func Prepare(ctx context.Context) {
 // authenticates with none and the confidential role otherwise; ok only
 // where the authorization server advertises no registration endpoint, so
 // the suite registers its own clients wherever it can.
-func (s *session) preregistered(ctx context.Context, public bool) (c *registeredClient, ok bool) {
+func (s *Session) preregistered(ctx context.Context, public bool) (c *registeredClient, ok bool) {
 	configured := s.fallback.client
 	if configured.ID == "" || (configured.Method == "none") != public {
 		return nil, false
@@ -45,7 +45,7 @@ func (s *session) preregistered(ctx context.Context, public bool) (c *registered
 // and the target config supplies an access token, a flow holding only that
 // token: what the resource server checks present as a token the server
 // accepts. Checks of what the flow itself issued use Tokens.
-func (s *session) UsableToken(ctx context.Context) (*flow, error) {
+func (s *Session) UsableToken(ctx context.Context) (*flow, error) {
 	f, err := s.Tokens(ctx)
 	if err == nil || s.fallback.accessToken == "" {
 		return f, err

@@ -36,25 +36,49 @@ type Target struct {
 	AccessToken string
 }
 
-var discovery *mockclient.Discovery
+// NewSession is the handle of the server-mode specs of run; Use points it
+// at a target before the specs run.
+func NewSession(run *check.Run) *Session { return &Session{run: run} }
 
-// Use points the specs at target; call it before running them.
-func Use(target Target) *mockclient.Discovery {
-	discovery = mockclient.NewDiscovery(target.Client, target.Revision, target.MCPURL)
-	oauth = &session{client: target.Client, initialAccessToken: target.InitialAccessToken,
-		fallback: fallback{client: target.Preregistered, accessToken: target.AccessToken}}
-	trust = &trustSession{issuer: target.TrustedIssuer}
-	upstream = target.Upstream
-	stepUpProbe = target.StepUp
-	if stepUpProbe.Tool == "" {
-		stepUpProbe = ReferenceStepUp
+// Use points the session at target, forgetting any earlier target.
+func (s *Session) Use(target Target) *mockclient.Discovery {
+	stepUp := target.StepUp
+	if stepUp.Tool == "" {
+		stepUp = ReferenceStepUp
 	}
-	return discovery
+	*s = Session{
+		run:                s.run,
+		discovery:          mockclient.NewDiscovery(target.Client, target.Revision, target.MCPURL),
+		trust:              &trustSession{issuer: target.TrustedIssuer},
+		upstream:           target.Upstream,
+		stepUpProbe:        stepUp,
+		client:             target.Client,
+		initialAccessToken: target.InitialAccessToken,
+		fallback:           fallback{client: target.Preregistered, accessToken: target.AccessToken},
+	}
+	return s.discovery
 }
 
-var _ = Describe("Server mode", func() {
-	check.Frame()
-	describeChallenge()
-	describeProtectedResourceMetadata()
-	describeAuthorizationServerMetadata()
-})
+// Specs declares the server-mode specs, reading everything from s. Ginkgo
+// keeps one tree per process: the runner declares them once.
+func Specs(s *Session) {
+	Describe("Server mode", func() {
+		check.Frame(s.run)
+		describeChallenge(s)
+		describeProtectedResourceMetadata(s)
+		describeAuthorizationServerMetadata(s)
+		describeStandardFlow(s)
+		describeRegistration(s)
+		describeAuthorizationCode(s)
+		describeTokenEndpoint(s)
+		describeRefreshTokens(s)
+		describeClientAuthentication(s)
+		describeClientCredentials(s)
+		describeClientIDMetadataDocuments(s)
+		describeIntrospection(s)
+		describeTokenMisuse(s)
+		describeTrustedIssuerClaims(s)
+		describePassthrough(s)
+		describeTransport(s)
+	})
+}

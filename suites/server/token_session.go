@@ -18,13 +18,13 @@ import (
 
 // Refresh sends a refresh request for refreshToken as client, changed by
 // edits.
-func (s *session) Refresh(ctx context.Context, client *registeredClient, refreshToken string, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
+func (s *Session) Refresh(ctx context.Context, client *registeredClient, refreshToken string, edits ...func(url.Values)) (*mockclient.OAuthAnswer, error) {
 	return s.tokenEndpointRequest(ctx, client, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}, edits...)
 }
 
 // ClientCredentials asks for a token for client itself, for scope ("" for
 // none).
-func (s *session) ClientCredentials(ctx context.Context, client *registeredClient, scope string) (*mockclient.OAuthAnswer, error) {
+func (s *Session) ClientCredentials(ctx context.Context, client *registeredClient, scope string) (*mockclient.OAuthAnswer, error) {
 	form := url.Values{"grant_type": {"client_credentials"}}
 	if scope != "" {
 		form.Set("scope", scope)
@@ -38,7 +38,7 @@ func (f *flow) RefreshToken() string { return f.String("refresh_token") }
 // RefreshableFlow runs a new standard flow of the public client, its
 // authorization request changed by edits, and fails unless it issues a
 // refresh token.
-func (s *session) RefreshableFlow(ctx context.Context, edits ...func(url.Values)) (*flow, error) {
+func (s *Session) RefreshableFlow(ctx context.Context, edits ...func(url.Values)) (*flow, error) {
 	f, err := s.CodeFlow(ctx, edits...)
 	if err == nil && f.RefreshToken() == "" {
 		err = fmt.Errorf("server: the token endpoint answered %s to a standard code exchange, without a refresh token", tokenOutcome(f.OAuthAnswer))
@@ -48,7 +48,7 @@ func (s *session) RefreshableFlow(ctx context.Context, edits ...func(url.Values)
 
 // Rotate refreshes the flow's refresh token and fails unless a new refresh
 // token replaces it (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
-func (s *session) Rotate(ctx context.Context, f *flow) (*mockclient.OAuthAnswer, error) {
+func (s *Session) Rotate(ctx context.Context, f *flow) (*mockclient.OAuthAnswer, error) {
 	answer, err := s.Refresh(ctx, f.Client, f.RefreshToken())
 	switch next := answer.String("refresh_token"); {
 	case err != nil:
@@ -64,13 +64,13 @@ func (s *session) Rotate(ctx context.Context, f *flow) (*mockclient.OAuthAnswer,
 
 // OtherPublicClient registers a second public client, as PublicClient is
 // registered, to present what was issued to the first.
-func (s *session) OtherPublicClient(ctx context.Context) (*registeredClient, error) {
+func (s *Session) OtherPublicClient(ctx context.Context) (*registeredClient, error) {
 	return s.register(ctx, "none", publicClientMetadata("mcpconform second public client"))
 }
 
 // NarrowClient registers a confidential client for client credentials
 // only, with scope alone.
-func (s *session) NarrowClient(ctx context.Context, scope string) (*registeredClient, error) {
+func (s *Session) NarrowClient(ctx context.Context, scope string) (*registeredClient, error) {
 	return s.register(ctx, "client_secret_basic", map[string]any{
 		"token_endpoint_auth_method": "client_secret_basic", "grant_types": []string{"client_credentials"},
 		"response_types": []string{}, "scope": scope, "client_name": "mcpconform narrow client",
@@ -80,7 +80,7 @@ func (s *session) NarrowClient(ctx context.Context, scope string) (*registeredCl
 // Scopes are the scopes the target offers: the protected resource's
 // scopes_supported, else (2025-03-26, or none there) the authorization
 // server's.
-func (s *session) Scopes(ctx context.Context) ([]string, error) {
+func (s *Session) Scopes(ctx context.Context) ([]string, error) {
 	e, err := s.Endpoints(ctx)
 	if err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func (s *session) Scopes(ctx context.Context) ([]string, error) {
 	if e.Scope != "" {
 		return strings.Fields(e.Scope), nil
 	}
-	meta, err := discovery.AuthorizationServerMetadata(ctx)
+	meta, err := s.discovery.AuthorizationServerMetadata(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -15,35 +15,36 @@ import (
 var advertisedEndpoints = []string{"issuer", "authorization_endpoint", "token_endpoint", "registration_endpoint",
 	"jwks_uri", "introspection_endpoint", "revocation_endpoint", "userinfo_endpoint"}
 
-var _ = Describe("Transport security", func() {
-	check.Frame()
+func describeTransport(s *Session) {
+	Describe("Transport security", func() {
 
-	It("serves every endpoint it advertises over HTTPS", check.ID("AS-TLS-001"), func(ctx SpecContext) {
-		skipPlainLoopback()
-		meta := check.Need(discovery.AuthorizationServerMetadata(ctx))
-		for _, member := range advertisedEndpoints {
-			if endpoint, ok := meta.String(member); ok {
-				Expect(scheme(endpoint)).To(Equal("https"), "the %s %s must be an https URL", member, endpoint)
+		It("serves every endpoint it advertises over HTTPS", check.ID("AS-TLS-001"), func(ctx SpecContext) {
+			s.skipPlainLoopback()
+			meta := check.Need(s.discovery.AuthorizationServerMetadata(ctx))
+			for _, member := range advertisedEndpoints {
+				if endpoint, ok := meta.String(member); ok {
+					Expect(scheme(endpoint)).To(Equal("https"), "the %s %s must be an https URL", member, endpoint)
+				}
 			}
-		}
-	})
+		})
 
-	It("serves the MCP endpoint and names its authorization servers over HTTPS", check.ID("RS-TLS-001"), func(ctx SpecContext) {
-		skipPlainLoopback()
-		Expect(scheme(discovery.MCPURL)).To(Equal("https"), "the MCP endpoint %s must be served over https", discovery.MCPURL)
-		prm := check.Need(discovery.ProtectedResourceMetadata(ctx))
-		servers, _ := prm.Strings("authorization_servers")
-		for _, issuer := range servers {
-			Expect(scheme(issuer)).To(Equal("https"), "the authorization server %s must be named by an https URL", issuer)
-		}
+		It("serves the MCP endpoint and names its authorization servers over HTTPS", check.ID("RS-TLS-001"), func(ctx SpecContext) {
+			s.skipPlainLoopback()
+			Expect(scheme(s.discovery.MCPURL)).To(Equal("https"), "the MCP endpoint %s must be served over https", s.discovery.MCPURL)
+			prm := check.Need(s.discovery.ProtectedResourceMetadata(ctx))
+			servers, _ := prm.Strings("authorization_servers")
+			for _, issuer := range servers {
+				Expect(scheme(issuer)).To(Equal("https"), "the authorization server %s must be named by an https URL", issuer)
+			}
+		})
 	})
-})
+}
 
 // skipPlainLoopback skips a transport check for a target given as plain
 // http on loopback: a local test deployment, not one whose transport can
 // be judged.
-func skipPlainLoopback() {
-	u, err := url.Parse(discovery.MCPURL)
+func (s *Session) skipPlainLoopback() {
+	u, err := url.Parse(s.discovery.MCPURL)
 	if err != nil || u.Scheme != "http" {
 		return
 	}

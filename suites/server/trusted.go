@@ -18,100 +18,101 @@ const (
 	otherIssuer   = "https://issuer.mcpconform.invalid"
 )
 
-var _ = Describe("Token claims at the resource server", func() {
-	check.Frame()
+func describeTrustedIssuerClaims(s *Session) {
+	Describe("Token claims at the resource server", func() {
 
-	It("accepts a valid access token of an issuer it trusts", check.ID("RS-TRUST-001"), func(ctx SpecContext) {
-		needTrustedIssuer(ctx)
-		check.Require(trust.Accepted(ctx))
-	})
+		It("accepts a valid access token of an issuer it trusts", check.ID("RS-TRUST-001"), func(ctx SpecContext) {
+			s.needTrustedIssuer(ctx)
+			check.Require(s.trustedToken(ctx))
+		})
 
-	It("refuses an expired access token", check.ID("RS-TRUST-002"), func(ctx SpecContext) {
-		expectClaimsRefused(ctx, "an access token that expired an hour ago must be refused with 401",
-			func(t *testissuer.Token) {
-				t.IssuedAt, t.Expiry = time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour)
-			})
-	})
+		It("refuses an expired access token", check.ID("RS-TRUST-002"), func(ctx SpecContext) {
+			s.expectClaimsRefused(ctx, "an access token that expired an hour ago must be refused with 401",
+				func(t *testissuer.Token) {
+					t.IssuedAt, t.Expiry = time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour)
+				})
+		})
 
-	It("refuses an access token that is not valid yet", check.ID("RS-TRUST-003"), func(ctx SpecContext) {
-		expectClaimsRefused(ctx, "an access token whose nbf is an hour ahead must be refused with 401",
-			func(t *testissuer.Token) { t.NotBefore = time.Now().Add(time.Hour) })
-	})
+		It("refuses an access token that is not valid yet", check.ID("RS-TRUST-003"), func(ctx SpecContext) {
+			s.expectClaimsRefused(ctx, "an access token whose nbf is an hour ahead must be refused with 401",
+				func(t *testissuer.Token) { t.NotBefore = time.Now().Add(time.Hour) })
+		})
 
-	It("refuses an access token issued for another resource", check.ID("RS-TRUST-004"), func(ctx SpecContext) {
-		expectClaimsRefused(ctx, "an access token whose aud is "+otherResource+" must be refused with 401",
-			func(t *testissuer.Token) { t.Audience = []string{otherResource} })
-	})
+		It("refuses an access token issued for another resource", check.ID("RS-TRUST-004"), func(ctx SpecContext) {
+			s.expectClaimsRefused(ctx, "an access token whose aud is "+otherResource+" must be refused with 401",
+				func(t *testissuer.Token) { t.Audience = []string{otherResource} })
+		})
 
-	It("refuses an access token naming another issuer than its signing key's", check.ID("RS-TRUST-005"), func(ctx SpecContext) {
-		expectClaimsRefused(ctx, "an access token signed by the trusted issuer's key but naming iss "+otherIssuer+" must be refused with 401",
-			func(t *testissuer.Token) { t.Issuer = otherIssuer })
-	})
+		It("refuses an access token naming another issuer than its signing key's", check.ID("RS-TRUST-005"), func(ctx SpecContext) {
+			s.expectClaimsRefused(ctx, "an access token signed by the trusted issuer's key but naming iss "+otherIssuer+" must be refused with 401",
+				func(t *testissuer.Token) { t.Issuer = otherIssuer })
+		})
 
-	It("refuses an access token signed by a key its issuer does not publish", check.ID("RS-TRUST-006"), func(ctx SpecContext) {
-		accepted := needTrustedToken(ctx)
-		token, err := trust.issuer.MintWithUnpublishedKey(accepted.Claims)
-		Expect(err).NotTo(HaveOccurred(), "minting the token")
-		expectRefused(ctx, token, "an access token signed by a key its issuer's JWKS does not list must be refused with 401")
-	})
+		It("refuses an access token signed by a key its issuer does not publish", check.ID("RS-TRUST-006"), func(ctx SpecContext) {
+			accepted := s.needTrustedToken(ctx)
+			token, err := s.trust.issuer.MintWithUnpublishedKey(accepted.Claims)
+			Expect(err).NotTo(HaveOccurred(), "minting the token")
+			s.expectRefused(ctx, token, "an access token signed by a key its issuer's JWKS does not list must be refused with 401")
+		})
 
-	It("refuses an unsigned access token (alg none) naming an issuer it trusts", check.ID("RS-TRUST-008"), func(ctx SpecContext) {
-		expectRefused(ctx, forged(needTrustedJWT(ctx).Unsigned()),
-			"a token with alg none must be refused with 401, whatever issuer it names")
-	})
+		It("refuses an unsigned access token (alg none) naming an issuer it trusts", check.ID("RS-TRUST-008"), func(ctx SpecContext) {
+			s.expectRefused(ctx, forged(s.needTrustedJWT(ctx).Unsigned()),
+				"a token with alg none must be refused with 401, whatever issuer it names")
+		})
 
-	It("refuses an access token MACed with its trusted issuer's public key (HS256 confusion)", check.ID("RS-TRUST-009"), func(ctx SpecContext) {
-		token := needTrustedJWT(ctx)
-		published, err := oauth.PublishedKey(ctx, trust.issuer.JWKSURL(), token.KeyID())
-		check.Attach(published)
-		Expect(err).NotTo(HaveOccurred(), "the trusted issuer's public key")
-		expectRefused(ctx, forged(token.SignedBy(jose.HS256, published.PEM, false)),
-			"a token MACed with its issuer's public key as HS256 secret must be refused with 401")
-	})
+		It("refuses an access token MACed with its trusted issuer's public key (HS256 confusion)", check.ID("RS-TRUST-009"), func(ctx SpecContext) {
+			token := s.needTrustedJWT(ctx)
+			published, err := s.PublishedKey(ctx, s.trust.issuer.JWKSURL(), token.KeyID())
+			check.Attach(published)
+			Expect(err).NotTo(HaveOccurred(), "the trusted issuer's public key")
+			s.expectRefused(ctx, forged(token.SignedBy(jose.HS256, published.PEM, false)),
+				"a token MACed with its issuer's public key as HS256 secret must be refused with 401")
+		})
 
-	It("refuses an access token naming an issuer it trusts, signed by a key in its own header", check.ID("RS-TRUST-010"), func(ctx SpecContext) {
-		expectRefused(ctx, forged(needTrustedJWT(ctx).SignedByAttacker(true)),
-			"a token verified only by the jwk in its own header must be refused with 401, whatever issuer it names")
-	})
+		It("refuses an access token naming an issuer it trusts, signed by a key in its own header", check.ID("RS-TRUST-010"), func(ctx SpecContext) {
+			s.expectRefused(ctx, forged(s.needTrustedJWT(ctx).SignedByAttacker(true)),
+				"a token verified only by the jwk in its own header must be refused with 401, whatever issuer it names")
+		})
 
-	It("refuses an access token without the scope it requires", check.ID("RS-TRUST-007"), func(ctx SpecContext) {
-		accepted := needTrustedToken(ctx)
-		if !accepted.ScopeRequired {
-			Skip(check.NotRunPrefix + "the server names no scope it requires, in its 401 challenge or a 403")
-		}
-		claims := accepted.Claims
-		claims.Scope = ""
-		token, err := trust.issuer.Mint(claims)
-		Expect(err).NotTo(HaveOccurred(), "minting the token")
-		resp := check.Require(oauth.CallMCP(ctx, "Bearer "+token))
-		Expect(resp.Status).To(BeElementOf(http.StatusUnauthorized, http.StatusForbidden),
-			"an access token without the scope %q the server asked for must be refused", accepted.Claims.Scope)
+		It("refuses an access token without the scope it requires", check.ID("RS-TRUST-007"), func(ctx SpecContext) {
+			accepted := s.needTrustedToken(ctx)
+			if !accepted.ScopeRequired {
+				Skip(check.NotRunPrefix + "the server names no scope it requires, in its 401 challenge or a 403")
+			}
+			claims := accepted.Claims
+			claims.Scope = ""
+			token, err := s.trust.issuer.Mint(claims)
+			Expect(err).NotTo(HaveOccurred(), "minting the token")
+			resp := check.Require(s.CallMCP(ctx, "Bearer "+token))
+			Expect(resp.Status).To(BeElementOf(http.StatusUnauthorized, http.StatusForbidden),
+				"an access token without the scope %q the server asked for must be refused", accepted.Claims.Scope)
+		})
 	})
-})
+}
 
 // needTrustedIssuer skips the check when no trusted issuer is configured,
 // saying how to configure one, and when the MCP endpoint does not check
 // tokens at all.
-func needTrustedIssuer(ctx SpecContext) {
-	if !trust.Configured() {
+func (s *Session) needTrustedIssuer(ctx SpecContext) {
+	if !s.trust.Configured() {
 		Skip(check.NotRunPrefix + TrustHint())
 	}
-	resp := check.Need(discovery.Unauthenticated(ctx))
+	resp := check.Need(s.discovery.Unauthenticated(ctx))
 	if resp.Status != http.StatusUnauthorized {
 		Skip(check.PrerequisitePrefix + "the MCP endpoint serves requests without a token")
 	}
 }
 
 // needTrustedToken is the trusted issuer's token the endpoint serves.
-func needTrustedToken(ctx SpecContext) *trustedToken {
-	needTrustedIssuer(ctx)
-	return check.Need(trust.Accepted(ctx))
+func (s *Session) needTrustedToken(ctx SpecContext) *trustedToken {
+	s.needTrustedIssuer(ctx)
+	return check.Need(s.trustedToken(ctx))
 }
 
 // needTrustedJWT is the accepted trusted token, split to forge from.
-func needTrustedJWT(ctx SpecContext) *issuedJWT {
+func (s *Session) needTrustedJWT(ctx SpecContext) *issuedJWT {
 	GinkgoHelper()
-	minted, err := trust.issuer.Mint(needTrustedToken(ctx).Claims)
+	minted, err := s.trust.issuer.Mint(s.needTrustedToken(ctx).Claims)
 	Expect(err).NotTo(HaveOccurred(), "minting the token")
 	token, ok := parseIssuedJWT(minted)
 	Expect(ok).To(BeTrue(), "the minted token is a JWT")
@@ -120,11 +121,11 @@ func needTrustedJWT(ctx SpecContext) *issuedJWT {
 
 // expectClaimsRefused presents the accepted token's claims, edited, and
 // requires the token refused with 401.
-func expectClaimsRefused(ctx SpecContext, requirement string, edit func(*testissuer.Token)) {
+func (s *Session) expectClaimsRefused(ctx SpecContext, requirement string, edit func(*testissuer.Token)) {
 	GinkgoHelper()
-	claims := needTrustedToken(ctx).Claims
+	claims := s.needTrustedToken(ctx).Claims
 	edit(&claims)
-	token, err := trust.issuer.Mint(claims)
+	token, err := s.trust.issuer.Mint(claims)
 	Expect(err).NotTo(HaveOccurred(), "minting the token")
-	expectRefused(ctx, token, requirement)
+	s.expectRefused(ctx, token, requirement)
 }

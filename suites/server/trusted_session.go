@@ -21,8 +21,6 @@ type trustSession struct {
 	accepted mockclient.Memo[*trustedToken]
 }
 
-var trust *trustSession
-
 // TrustHint is the one line that says how to enable the checks needing a
 // trusted issuer.
 func TrustHint() string {
@@ -56,15 +54,16 @@ func (t *trustedToken) Evidence() []evidence.Exchange {
 // Configured says whether a trusted issuer was given.
 func (t *trustSession) Configured() bool { return t.issuer != nil }
 
-// Accepted finds, once per run, a valid token of the trusted issuer that
+// trustedToken finds, once per run, a valid token of the trusted issuer that
 // the MCP endpoint serves, for the MCP URL, the resource a client asks for.
 // It tries a token without scope first: refused, and served with the scope
 // the 403 or the metadata names, it shows the server requires that scope.
-func (t *trustSession) Accepted(ctx context.Context) (*trustedToken, error) {
+func (s *Session) trustedToken(ctx context.Context) (*trustedToken, error) {
+	t := s.trust
 	return t.accepted.Do(func() (*trustedToken, error) {
-		scope, challenged := advertisedScope(ctx)
-		token := &trustedToken{Claims: t.issuer.Valid(discovery.MCPURL, ""), ScopeRequired: challenged}
-		resp, err := t.call(ctx, token)
+		scope, challenged := s.advertisedScope(ctx)
+		token := &trustedToken{Claims: t.issuer.Valid(s.discovery.MCPURL, ""), ScopeRequired: challenged}
+		resp, err := s.callTrusted(ctx, token)
 		if err != nil || resp.Status == http.StatusOK {
 			return token, err
 		}
@@ -73,7 +72,7 @@ func (t *trustSession) Accepted(ctx context.Context) (*trustedToken, error) {
 			scope = challenge.Params["scope"]
 		}
 		token.Claims.Scope = scope
-		if resp, err = t.call(ctx, token); err != nil {
+		if resp, err = s.callTrusted(ctx, token); err != nil {
 			return token, err
 		}
 		if resp.Status != http.StatusOK {
@@ -85,14 +84,14 @@ func (t *trustSession) Accepted(ctx context.Context) (*trustedToken, error) {
 	})
 }
 
-// call presents a token with the claims of token to the MCP endpoint and
+// callTrusted presents a token with the claims of token to the MCP endpoint and
 // keeps the exchange as its evidence.
-func (t *trustSession) call(ctx context.Context, token *trustedToken) (*mockclient.Response, error) {
-	minted, err := t.issuer.Mint(token.Claims)
+func (s *Session) callTrusted(ctx context.Context, token *trustedToken) (*mockclient.Response, error) {
+	minted, err := s.trust.issuer.Mint(token.Claims)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := oauth.CallMCP(ctx, "Bearer "+minted)
+	resp, err := s.CallMCP(ctx, "Bearer "+minted)
 	token.calls = append(token.calls, resp)
 	return resp, err
 }
@@ -100,15 +99,15 @@ func (t *trustSession) call(ctx context.Context, token *trustedToken) (*mockclie
 // advertisedScope is the scope the 401 challenge names (challenged), else
 // the protected resource's scopes_supported, else the authorization
 // server's.
-func advertisedScope(ctx context.Context) (scope string, challenged bool) {
-	if challenge, err := discovery.BearerChallenge(ctx); err == nil && challenge.Params["scope"] != "" {
+func (s *Session) advertisedScope(ctx context.Context) (scope string, challenged bool) {
+	if challenge, err := s.discovery.BearerChallenge(ctx); err == nil && challenge.Params["scope"] != "" {
 		return challenge.Params["scope"], true
 	}
 	var documents []*mockclient.Document
-	if prm, err := discovery.ProtectedResourceMetadata(ctx); err == nil {
+	if prm, err := s.discovery.ProtectedResourceMetadata(ctx); err == nil {
 		documents = append(documents, prm)
 	}
-	if meta, err := discovery.AuthorizationServerMetadata(ctx); err == nil {
+	if meta, err := s.discovery.AuthorizationServerMetadata(ctx); err == nil {
 		documents = append(documents, meta.Document)
 	}
 	for _, doc := range documents {
