@@ -33,6 +33,8 @@ type requestLog struct {
 	w        io.Writer
 	events   []Event
 	redactor evidence.Redactor
+	capture  bool // WithRequestCapture
+	captured []CapturedRequest
 }
 
 type decisionKey struct{}
@@ -51,22 +53,31 @@ func (l *requestLog) wrap(next http.Handler) http.Handler {
 		notes := &[]string{}
 		r = r.WithContext(context.WithValue(r.Context(), decisionKey{}, notes))
 		ev := Event{Time: time.Now().UTC(), Method: r.Method, Host: r.Host, Path: r.URL.Path}
+		var captured *CapturedRequest
+		if l.capture {
+			c := capture(r)
+			captured = &c
+		}
 		if r.URL.RawQuery != "" {
 			ev.Query = strings.TrimPrefix(l.redactor.URL("?"+r.URL.RawQuery), "?")
 		}
 		// Deferred so that aborted answers (hangs, cut streams) are logged too.
 		defer func() {
 			ev.Status, ev.Decision = rec.status, strings.Join(*notes, "; ")
-			l.add(ev)
+			l.add(ev, captured)
 		}()
 		next.ServeHTTP(rec, r)
 	})
 }
 
-func (l *requestLog) add(ev Event) {
+func (l *requestLog) add(ev Event, captured *CapturedRequest) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.events = append(l.events, ev)
+	if captured != nil && len(l.captured) < maxCapturedRequests {
+		captured.Status, captured.Decision = ev.Status, ev.Decision
+		l.captured = append(l.captured, *captured)
+	}
 	if l.w == nil {
 		return
 	}

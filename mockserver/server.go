@@ -29,6 +29,7 @@ type config struct {
 	revision spec.Revision
 	faults   []string
 	log      io.Writer
+	capture  bool // keep whole requests for client mode (capture.go)
 	// Filled by the options of the other areas' files.
 	tls                     bool     // serve HTTPS with a generated certificate (tls.go)
 	initialAccessToken      string   // registration needs this token when set (registration.go)
@@ -162,7 +163,7 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{revision: cfg.revision, cfg: cfg, faults: faults, key: key, store: newStore(),
-		log: &requestLog{w: cfg.log}}
+		log: &requestLog{w: cfg.log, capture: cfg.capture}}
 	for _, c := range cfg.clients {
 		s.store.addClient(c.registered())
 	}

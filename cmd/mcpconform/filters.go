@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -30,8 +31,10 @@ func (f *filterFlags) register(cmd *cobra.Command, defaultRevision string) {
 }
 
 // filters builds one catalogue filter per selected revision: the given one,
-// or every revision when none is given (list only).
-func (f *filterFlags) filters() ([]catalog.Filter, error) {
+// or every revision when none is given (list only). A mode's run judges
+// only its own roles (all of them when --role is not given): modeRoles, or
+// every role when none are given.
+func (f *filterFlags) filters(modeRoles ...spec.Role) ([]catalog.Filter, error) {
 	revisions := spec.Revisions
 	if f.revision != "" {
 		r, err := spec.ParseRevision(f.revision)
@@ -46,7 +49,13 @@ func (f *filterFlags) filters() ([]catalog.Filter, error) {
 		if err != nil {
 			return nil, &run.UsageError{Err: err}
 		}
+		if len(modeRoles) > 0 && !slices.Contains(modeRoles, r) {
+			return nil, &run.UsageError{Err: fmt.Errorf("--role %s: this mode judges only %v", r, modeRoles)}
+		}
 		base.Roles = append(base.Roles, r)
+	}
+	if len(base.Roles) == 0 {
+		base.Roles = modeRoles
 	}
 	for _, s := range f.levels {
 		l, err := spec.ParseLevel(s)

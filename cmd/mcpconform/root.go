@@ -28,7 +28,7 @@ Exit codes: 0 every selected check passed (or failed as the baseline expects),
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errors.Join(errUsage, err)
 	})
-	root.AddCommand(newServerCommand(), newListCommand(), newMockCommand(), newReportCommand(), newVersionCommand())
+	root.AddCommand(newServerCommand(), newClientCommand(), newListCommand(), newMockCommand(), newReportCommand(), newVersionCommand())
 	return root
 }
 

@@ -80,16 +80,14 @@ func newServerCommand() *cobra.Command {
 
 func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	out := cmd.OutOrStdout()
-	filters, err := flags.filters()
+	filters, err := flags.filters(spec.RoleAS, spec.RoleRS)
 	if err != nil {
 		return err
 	}
 	filter := filters[0]
-	var baseline reports.Baseline
-	if flags.baseline != "" {
-		if baseline, err = reports.LoadBaseline(flags.baseline); err != nil {
-			return &run.UsageError{Err: err}
-		}
+	baseline, err := loadBaseline(flags.baseline)
+	if err != nil {
+		return err
 	}
 	if flags.timeout <= 0 {
 		return &run.UsageError{Err: errors.New("--timeout must be positive")}
@@ -181,6 +179,12 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Upstream:           upstream,
 		StepUp:             stepUp,
 	}))
+	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
+}
+
+// finish gates a run's results with the baseline, writes the reports and
+// prints the verdict; the error carries the exit code.
+func finish(cmd *cobra.Command, res *reports.Results, runErr error, baseline reports.Baseline, reportDir string, started time.Time) error {
 	if res == nil {
 		return runErr
 	}
@@ -189,11 +193,11 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 			return &run.UsageError{Err: err}
 		}
 	}
-	paths, writeErr := reports.WriteAll(flags.reportDir, res)
+	paths, writeErr := reports.WriteAll(reportDir, res)
 	if writeErr != nil {
 		return fmt.Errorf("write reports: %w", writeErr)
 	}
-	code := summarize(out, res, paths, time.Since(started))
+	code := summarize(cmd.OutOrStdout(), res, paths, time.Since(started))
 	if res.Error != "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), "mcpconform:", res.Error)
 	}
@@ -201,6 +205,18 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		return &exitError{code: code}
 	}
 	return nil
+}
+
+// loadBaseline reads the expected failures of --baseline, if given.
+func loadBaseline(path string) (reports.Baseline, error) {
+	if path == "" {
+		return nil, nil
+	}
+	baseline, err := reports.LoadBaseline(path)
+	if err != nil {
+		return nil, &run.UsageError{Err: err}
+	}
+	return baseline, nil
 }
 
 // rootCAs is the system pool plus the CAs in caFile; nil, which means the

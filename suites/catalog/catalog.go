@@ -26,6 +26,8 @@ type Check struct {
 	// Faults name the counterpart faults (mockserver or mockclient) under
 	// which this check, and no check that does not list them, fails.
 	Faults []Fault `json:"faults"`
+	// Scenarios name the client-mode scenarios a client check judges.
+	Scenarios []string `json:"scenarios,omitempty"`
 }
 
 // Fault names a counterpart fault that trips a check, in every revision of
@@ -159,6 +161,9 @@ func validate(entries []Check) error {
 			if ref.Label == "" || !strings.HasPrefix(ref.URL, "https://") {
 				bad("reference %+v needs a label and an https link", ref)
 			}
+		}
+		if (c.Role == spec.RoleClient) != (len(c.Scenarios) > 0) {
+			bad("client checks, and only they, name the scenarios they judge")
 		}
 		if len(c.Faults) == 0 {
 			bad("no fault trips it")

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/mcpconform/mcpconform/suites/check"
+	"github.com/mcpconform/mcpconform/suites/client"
 	"github.com/mcpconform/mcpconform/suites/server"
 )
 
@@ -13,11 +14,14 @@ import (
 type suites struct {
 	run    *check.Run
 	server *server.Session
+	client *client.Session
 }
 
 var declared = sync.OnceValue(func() *suites {
 	s := &suites{run: &check.Run{}}
 	s.server = server.NewSession(s.run)
 	server.Specs(s.server)
+	s.client = client.NewSession(s.run)
+	client.Specs(s.client)
 	return s
 })

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/suites/client"
+	"github.com/mcpconform/mcpconform/suites/run"
+)
+
+type clientFlags struct {
+	filterFlags
+	command   string
+	urlEnv    string
+	reportDir string
+	baseline  string
+	parallel  int
+	timeLimit time.Duration
+	verbose   bool
+}
+
+func newClientCommand() *cobra.Command {
+	var flags clientFlags
+	cmd := &cobra.Command{
+		Use:   "client",
+		Short: "Test an MCP client's authorization (the bundled reference client without --command)",
+		Long: `Runs the client once per scenario against that scenario's MCP server and
+authorization server, with the MCP server URL as its last argument and
+MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set, as the official MCP
+conformance suite does; then judges what the client sent them.`,
+		Example: `  mcpconform client --command "node dist/my-client.js"
+  mcpconform client --command "my-agent --mcp" --url-env MCP_SERVER_URL --spec-version 2025-06-18
+  mcpconform client --command "mcpconform mock client" --baseline known-gaps.txt`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runClient(cmd, flags) },
+	}
+	flags.register(cmd, string(spec.Latest))
+	fs := cmd.Flags()
+	fs.StringVar(&flags.command, "command", "", "the client's command line; the MCP server URL is appended (default: the bundled reference client)")
+	fs.StringVar(&flags.urlEnv, "url-env", "", "pass the MCP server URL in this environment variable instead of as the last argument")
+	fs.StringVar(&flags.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml and report.html")
+	fs.StringVar(&flags.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
+	fs.IntVar(&flags.parallel, "parallel", runtime.NumCPU(), "how many scenarios run at once")
+	fs.DurationVar(&flags.timeLimit, "time-limit", 30*time.Second, "limit for one run of the client; a client still running is killed with its process group")
+	fs.BoolVarP(&flags.verbose, "verbose", "v", false, "also print Ginkgo's own output")
+	return cmd
+}
+
+func runClient(cmd *cobra.Command, flags clientFlags) error {
+	out := cmd.OutOrStdout()
+	filters, err := flags.filters(spec.RoleClient)
+	if err != nil {
+		return err
+	}
+	filter := filters[0]
+	baseline, err := loadBaseline(flags.baseline)
+	if err != nil {
+		return err
+	}
+	if flags.parallel < 1 || flags.timeLimit <= 0 {
+		return &run.UsageError{Err: errors.New("--parallel and --time-limit must be positive")}
+	}
+	command := strings.TrimSpace(flags.command)
+	if command == "" {
+		if command, err = referenceClientCommand(); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "no --command given: testing the bundled reference client (spec %s)\n", filter.Revision)
+	}
+	fmt.Fprintf(out, "testing client %q against MCP spec %s: %d checks\n", command, filter.Revision, len(filter.Select()))
+	started := time.Now()
+	res, runErr := run.Client(cmd.Context(), run.ClientConfig{
+		Filter:   filter,
+		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit},
+		Parallel: flags.parallel,
+		Progress: out,
+		Verbose:  flags.verbose,
+		Version:  version,
+		Redactor: &evidence.Redactor{},
+	})
+	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
+}
+
+// referenceClientCommand runs this very binary's reference client.
+func referenceClientCommand() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("client: find the bundled reference client: %w", err)
+	}
+	return shellQuote(self) + " mock client", nil
+}
+
+// shellQuote makes s one word of a POSIX shell command line.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,99 @@
+package mockserver
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+)
+
+// Bounds of what a capture keeps: a client under test may be hostile too.
+const (
+	maxCapturedRequests = 1000
+	maxCapturedBody     = 64 << 10
+)
+
+// CapturedRequest is one request as a client sent it, secrets included:
+// client-mode checks judge what the client put in it. It stays in memory;
+// reports show it only through Exchange, redacted.
+type CapturedRequest struct {
+	Time     time.Time
+	Method   string
+	URL      *url.URL // absolute, as the client addressed it
+	Header   http.Header
+	Body     string // at most maxCapturedBody bytes
+	Status   int    // 0: never answered
+	Decision string // what the server decided, as in Event
+}
+
+// WithRequestCapture keeps every request received (up to a bound) with its
+// headers and body, for Requests: what client mode judges a client by.
+func WithRequestCapture() Option {
+	return func(c *config) { c.capture = true }
+}
+
+// Requests returns the captured requests so far, in order; nil without
+// WithRequestCapture.
+func (s *Server) Requests() []CapturedRequest {
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
+	return append([]CapturedRequest(nil), s.log.captured...)
+}
+
+// Form is the request's application/x-www-form-urlencoded body; empty for
+// any other body.
+func (r CapturedRequest) Form() url.Values {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mediaType != "application/x-www-form-urlencoded" {
+		return url.Values{}
+	}
+	form, _ := url.ParseQuery(r.Body)
+	return form
+}
+
+// Exchange is the request as evidence, with redactor's secrets removed.
+func (r CapturedRequest) Exchange(redactor *evidence.Redactor) evidence.Exchange {
+	return evidence.Exchange{
+		Time:           r.Time,
+		Method:         r.Method,
+		URL:            redactor.URL(r.URL.String()),
+		RequestHeaders: redactor.Header(r.Header),
+		RequestBody:    redactor.Body(r.Header.Get("Content-Type"), r.Body),
+		Status:         r.Status,
+	}
+}
+
+// capture reads the start of r's body for the record and leaves the whole
+// body readable for the handler.
+func capture(r *http.Request) CapturedRequest {
+	target := *r.URL
+	target.Host = r.Host
+	target.Scheme = "http"
+	if r.TLS != nil {
+		target.Scheme = "https"
+	}
+	c := CapturedRequest{Time: time.Now().UTC(), Method: r.Method, URL: &target, Header: r.Header.Clone()}
+	if r.Body != nil {
+		head, _ := io.ReadAll(io.LimitReader(r.Body, maxCapturedBody))
+		c.Body = string(head)
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	}
+	return c
+}
+
+// Endpoints are the authorization server's OAuth endpoints.
+type Endpoints struct {
+	Authorization, Token, Registration string
+}
+
+// OAuthEndpoints names the endpoints a client is judged at.
+func (s *Server) OAuthEndpoints() Endpoints {
+	return Endpoints{Authorization: s.authorizationEndpoint(), Token: s.tokenEndpoint(), Registration: s.registrationEndpoint()}
+}

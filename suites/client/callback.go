@@ -1,0 +1,74 @@
+package client
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+// minStateLength: a state of fewer characters carries too little entropy
+// to be unguessable, whatever alphabet it uses.
+const minStateLength = 16
+
+func describeCallback(s *Session) {
+	Describe("The authorization response", func() {
+		It("sends a fresh, unguessable state", check.ID("CL-STATE-001"), func() {
+			check.Need(s.completedFlow())
+			flows := s.flows()
+			if len(flows) < 2 {
+				Skip(check.NotRunPrefix + "fewer than two flows of the client were observed: freshness needs two")
+			}
+			seen := map[string]string{}
+			for _, o := range flows {
+				check.Attach(o)
+				for _, r := range o.AuthorizationRequests() {
+					state := r.URL.Query().Get("state")
+					if len(state) < minStateLength {
+						Fail(fmt.Sprintf("in %s the authorization request's state has %d characters: it should be an unguessable value of at least %d",
+							o.Scenario.Name, len(state), minStateLength))
+					}
+					if other, ok := seen[state]; ok && other != o.Scenario.Name {
+						Fail(fmt.Sprintf("the client used the same state in %s and %s: each flow needs a fresh one", other, o.Scenario.Name))
+					}
+					seen[state] = o.Scenario.Name
+				}
+			}
+		})
+
+		It("rejects an authorization response with another state", check.ID("CL-STATE-002"), func() {
+			s.expectNoRedemptionWithState("auth/state-wrong",
+				"an authorization response whose state differs from the request's must be rejected before any token request")
+		})
+
+		It("rejects an authorization response without state", check.ID("CL-STATE-003"), func() {
+			s.expectNoRedemptionWithState("auth/state-missing",
+				"an authorization response without the state the request sent must be rejected before any token request")
+		})
+
+		It("rejects an authorization response naming another issuer", check.ID("CL-ISS-001"), func() {
+			s.expectNoRedemption("auth/iss-wrong",
+				"an authorization response whose iss is not the authorization server's issuer must be rejected")
+		})
+
+		It("rejects an authorization response without iss from a server that advertises it", check.ID("CL-ISS-002"), func() {
+			s.expectNoRedemption("auth/iss-missing",
+				"an authorization response without iss must be rejected when the metadata advertises authorization_response_iss_parameter_supported")
+		})
+	})
+}
+
+// expectNoRedemptionWithState is expectNoRedemption for a client that sends
+// state: one that sends none cannot compare it, which CL-STATE-001 reports.
+func (s *Session) expectNoRedemptionWithState(name, requirement string) {
+	check.Need(s.completedFlow())
+	if o, err := s.Observe(name); err == nil {
+		for _, r := range o.AuthorizationRequests() {
+			if r.URL.Query().Get("state") == "" {
+				Skip(check.PrerequisitePrefix + "the client sends no state to compare (CL-STATE-001)")
+			}
+		}
+	}
+	s.expectNoRedemption(name, requirement)
+}

@@ -1,0 +1,73 @@
+package client
+
+import (
+	"fmt"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+// expectStoppedAfter judges a refusal: in scenario name the client must
+// send no authorization or token request once it has read one of the
+// documents it should refuse. A client that never read them, or that cannot
+// complete the normal flow, shows nothing about refusing.
+func (s *Session) expectStoppedAfter(name string, documents []string, requirement string) {
+	check.Need(s.completedFlow())
+	o := check.Need(s.Observe(name))
+	read := false
+	for _, doc := range documents {
+		read = read || len(o.To(o.URLs[doc])) > 0
+	}
+	if !read {
+		Skip(fmt.Sprintf("%sin %s the client never fetched the %s (%s)", check.NotRunPrefix, name, strings.Join(documents, " or "), o.Ending()))
+	}
+	check.Attach(o)
+	expectNone(o.AuthorizationRequests(), "authorization", requirement)
+	expectNone(o.TokenRequests(), "token", requirement)
+}
+
+// expectNoRedemption judges a refused authorization response: in scenario
+// name the client sent an authorization request, got the response the
+// scenario spoils, and must not redeem it.
+func (s *Session) expectNoRedemption(name, requirement string) *Observation {
+	check.Need(s.completedFlow())
+	o := check.Need(s.Observe(name))
+	if len(o.AuthorizationRequests()) == 0 {
+		Skip(fmt.Sprintf("%sin %s the client sent no authorization request (%s)", check.NotRunPrefix, name, o.Ending()))
+	}
+	check.Attach(o)
+	expectNone(o.TokenRequests(), "token", requirement)
+	return o
+}
+
+func expectNone(requests []mockserver.CapturedRequest, kind, requirement string) {
+	if len(requests) > 0 {
+		Fail(fmt.Sprintf("%s: the client sent %d %s request(s) anyway", requirement, len(requests), kind), 1)
+	}
+}
+
+// codeExchanges are the token requests redeeming an authorization code.
+func codeExchanges(o *Observation) []mockserver.CapturedRequest {
+	var out []mockserver.CapturedRequest
+	for _, r := range o.TokenRequests() {
+		if r.Form().Get("grant_type") == "authorization_code" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// flows are the observations, among those made, whose client sent an
+// authorization request: each is one flow of the client's.
+func (s *Session) flows() []*Observation {
+	var out []*Observation
+	for _, sc := range Scenarios() {
+		if o, err := s.Observe(sc.Name); err == nil && len(o.AuthorizationRequests()) > 0 {
+			out = append(out, o)
+		}
+	}
+	return out
+}

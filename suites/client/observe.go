@@ -1,0 +1,171 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+// Observation is what one scenario saw the client do.
+type Observation struct {
+	Scenario  Scenario
+	MCPURL    string
+	Issuer    string
+	Endpoints mockserver.Endpoints
+	// URLs are the counterparts' documents, named as mockserver.URLs names
+	// them.
+	URLs     map[string]string
+	Requests []mockserver.CapturedRequest
+	Outcome  Outcome
+	// Err: the counterparts could not be started; nothing was observed.
+	Err      error
+	redactor *evidence.Redactor
+}
+
+// Config is how scenarios are run.
+type Config struct {
+	Launcher Launcher
+	Revision spec.Revision
+	// Parallel is how many scenarios run at once (at least one).
+	Parallel int
+	// Redactor learns every secret the scenarios exchanged.
+	Redactor *evidence.Redactor
+}
+
+// Observe runs each scenario once, Parallel at a time, each with its own
+// counterparts on their own ports.
+func Observe(ctx context.Context, cfg Config, run []Scenario) map[string]*Observation {
+	out := make(map[string]*Observation, len(run))
+	var mu sync.Mutex
+	slots := make(chan struct{}, max(cfg.Parallel, 1))
+	var wg sync.WaitGroup
+	for _, sc := range run {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			o := observe(ctx, cfg, sc)
+			mu.Lock()
+			out[sc.Name] = o
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
+	o := &Observation{Scenario: sc, redactor: cfg.Redactor}
+	if ctx.Err() != nil {
+		o.Err = fmt.Errorf("client: %s: not started: the run was interrupted", sc.Name)
+		return o
+	}
+	opts := append([]mockserver.Option{mockserver.WithRevision(cfg.Revision), mockserver.WithRequestCapture()}, sc.Options...)
+	srv, err := mockserver.Run(ctx, opts...)
+	if err != nil {
+		o.Err = fmt.Errorf("client: %s: start the counterparts: %w", sc.Name, err)
+		return o
+	}
+	o.MCPURL, o.Issuer, o.Endpoints, o.URLs = srv.MCPURL(), srv.IssuerURL(), srv.OAuthEndpoints(), srv.URLs()
+	o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
+	srv.Close() // requests still in flight finish and are captured
+	o.Requests = srv.Requests()
+	learnSecrets(cfg.Redactor, o.Requests)
+	return o
+}
+
+// secretParams are the request parameters whose values are secrets.
+var secretParams = []string{"code", "code_verifier", "access_token", "refresh_token", "client_secret", "client_assertion"}
+
+// learnSecrets tells redactor every secret the client sent, so its output
+// and the evidence name none of them, whatever form they are quoted in.
+func learnSecrets(redactor *evidence.Redactor, requests []mockserver.CapturedRequest) {
+	if redactor == nil {
+		return
+	}
+	for _, r := range requests {
+		for _, values := range []url.Values{r.URL.Query(), r.Form()} {
+			for _, p := range secretParams {
+				redactor.Add(values[p]...)
+			}
+		}
+		for _, a := range r.Header.Values("Authorization") {
+			if _, credentials, ok := strings.Cut(a, " "); ok {
+				redactor.Add(strings.TrimSpace(credentials))
+			}
+		}
+	}
+}
+
+// To returns the requests sent to endpoint (its query ignored).
+func (o *Observation) To(endpoint string) []mockserver.CapturedRequest {
+	var out []mockserver.CapturedRequest
+	for _, r := range o.Requests {
+		if sameEndpoint(r.URL, endpoint) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func sameEndpoint(u *url.URL, endpoint string) bool {
+	e, err := url.Parse(endpoint)
+	return err == nil && u.Scheme == e.Scheme && u.Host == e.Host && u.Path == e.Path
+}
+
+// AuthorizationRequests are the requests that reached the authorization
+// endpoint (through the client's user agent).
+func (o *Observation) AuthorizationRequests() []mockserver.CapturedRequest {
+	return o.To(o.Endpoints.Authorization)
+}
+
+// TokenRequests are the requests that reached the token endpoint.
+func (o *Observation) TokenRequests() []mockserver.CapturedRequest { return o.To(o.Endpoints.Token) }
+
+// MCPRequests are the requests that reached the MCP endpoint.
+func (o *Observation) MCPRequests() []mockserver.CapturedRequest { return o.To(o.MCPURL) }
+
+// AuthenticatedMCPRequests are the MCP requests carrying an Authorization
+// header.
+func (o *Observation) AuthenticatedMCPRequests() []mockserver.CapturedRequest {
+	var out []mockserver.CapturedRequest
+	for _, r := range o.MCPRequests() {
+		if r.Header.Get("Authorization") != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Evidence is every request the scenario's counterparts received, redacted,
+// then how the client ended.
+func (o *Observation) Evidence() []evidence.Exchange {
+	if o == nil {
+		return nil
+	}
+	redactor := o.redactor
+	if redactor == nil {
+		redactor = &evidence.Redactor{}
+	}
+	var out []evidence.Exchange
+	for _, r := range o.Requests {
+		out = append(out, r.Exchange(redactor))
+	}
+	return out
+}
+
+// Ending says in one line how the client ended, for messages.
+func (o *Observation) Ending() string {
+	switch {
+	case o.Outcome.Err != "":
+		return o.Outcome.Err
+	case o.Outcome.TimedOut:
+		return fmt.Sprintf("the client was killed at the time limit after %s", o.Outcome.Duration.Round(1e6))
+	}
+	return fmt.Sprintf("the client exited with status %d", o.Outcome.ExitCode)
+}

@@ -1,0 +1,79 @@
+package client
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+// Scenario is one situation the client under test is put in: the MCP server
+// and authorization server it meets, configured to behave in one way.
+type Scenario struct {
+	Name        string
+	Description string
+	// Since is the first revision the scenario exists in.
+	Since   spec.Revision
+	Options []mockserver.Option
+	// Context is what MCP_CONFORMANCE_CONTEXT tells the client besides the
+	// scenario's name (a pre-registered client's ID, say).
+	Context map[string]any
+}
+
+// AppliesTo reports whether the scenario is part of revision r.
+func (s Scenario) AppliesTo(r spec.Revision) bool { return r.AtLeast(s.Since) }
+
+// preregisteredClientID is the client the pre-registered scenario's
+// authorization server knows; any loopback port may follow the host.
+const preregisteredClientID = "mcpconform-preregistered-client"
+
+var scenarios = []Scenario{
+	{Name: "auth/dcr", Since: spec.Rev20250326,
+		Description: "the reference servers: the client registers dynamically, authorizes and calls the MCP server"},
+	{Name: "auth/pre-registered", Since: spec.Rev20250326,
+		Description: "the authorization server knows the client already; its client_id is in the context",
+		Options: []mockserver.Option{mockserver.WithClient(mockserver.Client{
+			ID: preregisteredClientID, RedirectURIs: []string{"http://127.0.0.1/callback", "http://localhost/callback"}})},
+		Context: map[string]any{"client_id": preregisteredClientID}},
+	{Name: "auth/metadata-in-challenge-only", Since: spec.Rev20250618,
+		Description: "the protected resource metadata lives only at the URL the 401 challenge names",
+		Options:     []mockserver.Option{mockserver.WithMetadataOnlyInChallenge()}},
+	{Name: "auth/resource-mismatch", Since: spec.Rev20250618,
+		Description: "the protected resource metadata names another resource than the MCP server",
+		Options:     []mockserver.Option{mockserver.WithFaults("rs.prm-resource-mismatch")}},
+	{Name: "auth/issuer-mismatch", Since: spec.Rev20250618,
+		Description: "the authorization server metadata names another issuer than the one it was found for",
+		Options:     []mockserver.Option{mockserver.WithFaults("as.metadata.issuer-mismatch")}},
+	{Name: "auth/no-s256", Since: spec.Rev20251125,
+		Description: "the authorization server metadata offers only the plain PKCE method",
+		Options:     []mockserver.Option{mockserver.WithFaults("as.metadata.no-s256")}},
+	{Name: "auth/state-wrong", Since: spec.Rev20250326,
+		Description: "the authorization response carries another state than the request",
+		Options:     []mockserver.Option{mockserver.WithFaults("as.state.wrong")}},
+	{Name: "auth/state-missing", Since: spec.Rev20250326,
+		Description: "the authorization response carries no state",
+		Options:     []mockserver.Option{mockserver.WithFaults("as.state.not-returned")}},
+	{Name: "auth/iss-wrong", Since: spec.Rev20260728,
+		Description: "the authorization response names another issuer in iss",
+		Options:     []mockserver.Option{mockserver.WithFaults("as.iss.wrong")}},
+	{Name: "auth/iss-missing", Since: spec.Rev20260728,
+		Description: "the authorization server advertises iss but its authorization response omits it",
+		Options:     []mockserver.Option{mockserver.WithFaults("as.iss.omit")}},
+}
+
+// Scenarios lists every scenario, sorted by name.
+func Scenarios() []Scenario {
+	out := slices.Clone(scenarios)
+	slices.SortFunc(out, func(a, b Scenario) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// LookupScenario finds a scenario by name.
+func LookupScenario(name string) (Scenario, bool) {
+	i := slices.IndexFunc(scenarios, func(s Scenario) bool { return s.Name == name })
+	if i < 0 {
+		return Scenario{}, false
+	}
+	return scenarios[i], true
+}

@@ -1,0 +1,82 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/client"
+)
+
+// ClientConfig is a client-mode run.
+type ClientConfig struct {
+	Filter   catalog.Filter
+	Launcher client.Launcher
+	// Parallel is how many scenarios run at once.
+	Parallel int
+	Progress io.Writer // one line per check as it completes
+	Verbose  bool      // Ginkgo's own output too
+	Version  string
+	// Redactor, when set, gathers every secret the run learns.
+	Redactor *evidence.Redactor
+}
+
+// Client runs the client-mode checks the filter selects: each scenario they
+// judge runs the client once against its own counterparts, then the checks
+// judge what the counterparts saw.
+func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
+	selected := cfg.Filter.Select()
+	if len(selected) == 0 {
+		return nil, &UsageError{fmt.Errorf("run: the filters select no checks (spec %s)", cfg.Filter.Revision)}
+	}
+	if err := Validate(); err != nil {
+		return nil, err
+	}
+	redactor := cfg.Redactor
+	if redactor == nil {
+		redactor = &evidence.Redactor{}
+	}
+	res := &reports.Results{
+		SchemaVersion: reports.SchemaVersion,
+		Tool:          reports.Tool{Name: "mcpconform", Version: cfg.Version},
+		Mode:          "client",
+		Target:        cfg.Launcher.Command,
+		SpecVersion:   string(cfg.Filter.Revision),
+		StartedAt:     time.Now().UTC(),
+	}
+	defer func() {
+		res.FinishedAt = time.Now().UTC()
+		res.Summarize()
+	}()
+	observed := client.Observe(ctx, client.Config{Launcher: cfg.Launcher, Revision: cfg.Filter.Revision,
+		Parallel: cfg.Parallel, Redactor: redactor}, scenariosOf(selected, cfg.Filter))
+	declared().client.Use(cfg.Filter.Revision, observed)
+	progress := cfg.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	report := execute(ctx, cfg.Filter, progress, cfg.Verbose, redactor.Text)
+	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, redactor.Text)
+	res.Interrupted = res.Interrupted || ctx.Err() != nil
+	return res, nil
+}
+
+// scenariosOf are the scenarios the checks judge, in the filter's revision.
+func scenariosOf(checks []catalog.Check, filter catalog.Filter) []client.Scenario {
+	var out []client.Scenario
+	seen := map[string]bool{}
+	for _, c := range checks {
+		for _, name := range c.Scenarios {
+			sc, ok := client.LookupScenario(name)
+			if ok && !seen[name] && sc.AppliesTo(filter.Revision) {
+				seen[name] = true
+				out = append(out, sc)
+			}
+		}
+	}
+	return out
+}
