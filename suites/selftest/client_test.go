@@ -1,0 +1,109 @@
+package selftest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"slices"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+)
+
+var _ = Describe("Every client check can fail", func() {
+	It("names only faults the reference client has", func() {
+		known := map[fault.Name]bool{}
+		for _, f := range fault.ClientFaults {
+			known[f.Name] = true
+		}
+		for _, c := range clientChecks() {
+			for _, f := range c.Faults {
+				for _, part := range f.Parts {
+					Expect(known).To(HaveKey(part), "%s names fault %s", c.ID, part)
+				}
+			}
+		}
+	})
+
+	for _, rev := range spec.Revisions {
+		It("fails exactly the client checks naming each fault, at "+string(rev), func() {
+			Expect(runClientTrials(clientFaultTrials(rev))).To(BeEmpty())
+		})
+	}
+})
+
+// clientFaultTrials are the clean reference client and every client fault
+// a check names, each judged by the checks it trips at rev.
+func clientFaultTrials(rev spec.Revision) []trial {
+	named := map[string]catalog.Fault{}
+	for _, c := range clientChecks() {
+		for _, f := range c.Faults {
+			named[f.String()] = f
+		}
+	}
+	trials := []trial{{name: "clean client", revision: rev, client: true}}
+	for _, name := range slices.Sorted(maps.Keys(named)) {
+		t := trial{name: name, revision: rev, client: true, clientFaults: named[name].Parts}
+		for _, c := range clientChecks() {
+			if c.TrippedBy(named[name], rev) {
+				t.expected = append(t.expected, c.ID)
+			}
+		}
+		trials = append(trials, t)
+	}
+	return trials
+}
+
+// runClientTrials runs the client trials one after another: each run
+// already runs its scenarios side by side.
+func runClientTrials(trials []trial) []string {
+	var problems []string
+	for _, t := range trials {
+		problems = append(problems, runClientTrial(t)...)
+	}
+	return problems
+}
+
+// runClientTrial runs client mode on the reference client with the trial's
+// faults and judges the outcome as for a server trial.
+func runClientTrial(t trial) []string {
+	dir, err := os.MkdirTemp("", "mcpconform-client-trial-")
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", t.name, err)}
+	}
+	defer os.RemoveAll(dir)
+	command := binary + " mock client"
+	for _, f := range t.clientFaults {
+		command += " --fault " + string(f)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "client", "--command", command, "--spec-version", string(t.revision),
+		"--time-limit", "20s", "--report-dir", dir)
+	output, runErr := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	code := 0
+	if errors.As(runErr, &exit) {
+		code = exit.ExitCode()
+	} else if runErr != nil {
+		return []string{fmt.Sprintf("%s: run: %v", t.name, runErr)}
+	}
+	res, err := readResultsFile(dir)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v\n%s", t.name, err, output)}
+	}
+	return judge(t, res, code)
+}
+
+// clientChecks are the catalogue's client-mode checks.
+func clientChecks() []catalog.Check {
+	return slices.DeleteFunc(catalog.All(), func(c catalog.Check) bool { return c.Role != spec.RoleClient })
+}
