@@ -69,17 +69,27 @@ func Faults() []Fault {
 	return out
 }
 
+// LookupFault finds the fault called name; it alone decides which names the
+// reference target knows.
+func LookupFault(name fault.Name) (Fault, bool) {
+	i := slices.IndexFunc(faultRegistry, func(f Fault) bool { return f.Name == name })
+	if i < 0 {
+		return Fault{}, false
+	}
+	return faultRegistry[i], true
+}
+
 // faultSet is the set of faults switched on for one server.
 type faultSet map[fault.Name]bool
 
 func newFaultSet(rev spec.Revision, names []fault.Name) (faultSet, error) {
 	set := faultSet{}
 	for _, name := range names {
-		i := slices.IndexFunc(faultRegistry, func(f Fault) bool { return f.Name == name })
-		if i < 0 {
+		f, ok := LookupFault(name)
+		if !ok {
 			return nil, fmt.Errorf("mockserver: unknown fault %q", name)
 		}
-		if f := faultRegistry[i]; !f.AppliesTo(rev) {
+		if !f.AppliesTo(rev) {
 			return nil, fmt.Errorf("mockserver: fault %q needs revision %s or later, not %s", name, f.Since, rev)
 		}
 		set[name] = true

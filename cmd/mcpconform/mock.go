@@ -53,7 +53,11 @@ func newMockServerCommand() *cobra.Command {
 			if caOut != "" && !useTLS {
 				return &run.UsageError{Err: errors.New("--ca-out needs --tls")}
 			}
-			opts := []mockserver.Option{mockserver.WithRevision(rev), mockserver.WithFaults(faultNames(faults)...)}
+			switchedOn, err := faultNames(faults)
+			if err != nil {
+				return &run.UsageError{Err: err}
+			}
+			opts := []mockserver.Option{mockserver.WithRevision(rev), mockserver.WithFaults(switchedOn...)}
 			if useTLS {
 				opts = append(opts, mockserver.WithTLS())
 			}
@@ -124,11 +128,16 @@ func newMockServerCommand() *cobra.Command {
 	return cmd
 }
 
-// faultNames reads --fault values.
-func faultNames(args []string) []fault.Name {
+// faultNames reads --fault values, refusing names the reference target does
+// not know before anything starts.
+func faultNames(args []string) ([]fault.Name, error) {
 	names := make([]fault.Name, len(args))
 	for i, arg := range args {
-		names[i] = fault.Name(arg)
+		f, ok := mockserver.LookupFault(fault.Name(arg))
+		if !ok {
+			return nil, fmt.Errorf("--fault: unknown fault %q (mcpconform mock server --list-faults lists them)", arg)
+		}
+		names[i] = f.Name
 	}
-	return names
+	return names, nil
 }

@@ -232,4 +232,10 @@ var _ = Describe("The command line", func() {
 			Expect(string(session.Out.Contents())).To(ContainSubstring(string(f.Name)))
 		}
 	})
+
+	It("refuses an unknown fault and says how to list the known ones", func() {
+		session := start("mock", "server", "--fault", "rs.nope")
+		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitUsage))
+		Expect(session.Err).To(gbytes.Say(`unknown fault "rs.nope" \(mcpconform mock server --list-faults lists them\)`))
+	})
 })
