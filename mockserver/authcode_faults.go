@@ -1,14 +1,15 @@
 package mockserver
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Authorization code grant faults beyond those of the authorization and
 // token endpoints' own files.
-const faultResourceAcceptAny = "as.resource.accept-any"
-
 func init() {
 	registerFaults(
-		Fault{faultResourceAcceptAny, "the authorization endpoint accepts resource values it does not serve; the token endpoint then issues tokens for them", spec.Rev20250618},
+		Fault{fault.ASResourceAcceptAny, "the authorization endpoint accepts resource values it does not serve; the token endpoint then issues tokens for them", spec.Rev20250618},
 	)
 }
 
@@ -16,7 +17,7 @@ func init() {
 // authorization request: those this server serves, or under
 // as.resource.accept-any any well-formed ones.
 func (s *Server) authorizationResources(raw []string) ([]string, *oauthError) {
-	if s.faults[faultResourceAcceptAny] {
+	if s.faults[fault.ASResourceAcceptAny] {
 		return canonicalResources(raw)
 	}
 	return s.servedResources(raw)

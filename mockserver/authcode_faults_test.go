@@ -6,11 +6,12 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
-var authcodeFaultChecks = map[string]func(s *mockserver.Server){
-	"as.resource.accept-any": func(s *mockserver.Server) {
+var authcodeFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASResourceAcceptAny: func(s *mockserver.Server) {
 		const foreign = "https://mcpconform.invalid/mcp"
 		reference := startAS()
 		refused := newAuthRequest(publicApp).with("resource", foreign)

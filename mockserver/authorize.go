@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -17,19 +18,12 @@ import (
 // WithLoginForm asks for a sign-in and consent first (login.go).
 
 // Authorization endpoint faults.
-const (
-	faultRedirectPrefixMatch         = "as.redirect.prefix-match"
-	faultRedirectErrorToUnregistered = "as.redirect.error-to-unregistered"
-	faultStateNotReturned            = "as.state.not-returned"
-	faultIssOmit                     = "as.iss.omit"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultRedirectPrefixMatch, "a redirect_uri is accepted when a registered redirect URI is a prefix of it", spec.Rev20250326},
-		Fault{faultRedirectErrorToUnregistered, "errors about client_id or redirect_uri redirect to the unvalidated redirect_uri (an open redirector)", spec.Rev20250326},
-		Fault{faultStateNotReturned, "the authorization response omits state", spec.Rev20250326},
-		Fault{faultIssOmit, "the authorization response omits iss although the metadata advertises it", spec.Rev20250326},
+		Fault{fault.ASRedirectPrefixMatch, "a redirect_uri is accepted when a registered redirect URI is a prefix of it", spec.Rev20250326},
+		Fault{fault.ASRedirectErrorToUnregistered, "errors about client_id or redirect_uri redirect to the unvalidated redirect_uri (an open redirector)", spec.Rev20250326},
+		Fault{fault.ASStateNotReturned, "the authorization response omits state", spec.Rev20250326},
+		Fault{fault.ASISSOmit, "the authorization response omits iss although the metadata advertises it", spec.Rev20250326},
 	)
 }
 
@@ -99,7 +93,7 @@ func (s *Server) authorizationClient(r *http.Request, q url.Values) (*client, st
 // refuseUnvalidated answers an error found before the client and its
 // redirect URI were validated: a 400 page, never a redirect.
 func (s *Server) refuseUnvalidated(w http.ResponseWriter, r *http.Request, q url.Values, err *oauthError) {
-	if target := q.Get("redirect_uri"); s.faults[faultRedirectErrorToUnregistered] && absoluteURL(target) {
+	if target := q.Get("redirect_uri"); s.faults[fault.ASRedirectErrorToUnregistered] && absoluteURL(target) {
 		decide(r, "authorization refused, redirected to an unvalidated redirect_uri: %s", err.Description)
 		s.redirectAuthorizationResponse(w, r, target, q, url.Values{"error": {err.Code}, "error_description": {err.Error()}})
 		return
@@ -112,10 +106,10 @@ func (s *Server) refuseUnvalidated(w http.ResponseWriter, r *http.Request, q url
 // with params, state unchanged and iss (RFC 9207), keeping the redirect
 // URI's own query.
 func (s *Server) redirectAuthorizationResponse(w http.ResponseWriter, r *http.Request, redirectURI string, q url.Values, params url.Values) {
-	if state := q.Get("state"); state != "" && !s.faults[faultStateNotReturned] {
+	if state := q.Get("state"); state != "" && !s.faults[fault.ASStateNotReturned] {
 		params.Set("state", state)
 	}
-	if !s.faults[faultIssOmit] {
+	if !s.faults[fault.ASISSOmit] {
 		params.Set("iss", s.issuer)
 	}
 	target, err := url.Parse(redirectURI)
@@ -153,7 +147,7 @@ func (s *Server) matchRedirectURI(c *client, sent []string) (string, *oauthError
 // loopback IP redirect URI may use any port (OAuth 2.1 §8.4.2, RFC 8252
 // §7.3): native clients pick a free port at run time.
 func (s *Server) redirectURIMatches(registered, requested string) bool {
-	if requested == registered || s.faults[faultRedirectPrefixMatch] && strings.HasPrefix(requested, registered) {
+	if requested == registered || s.faults[fault.ASRedirectPrefixMatch] && strings.HasPrefix(requested, registered) {
 		return true
 	}
 	reg, err := url.Parse(registered)
@@ -275,7 +269,7 @@ func (s *Server) servedResources(raw []string) ([]string, *oauthError) {
 		return nil, err
 	}
 	for _, resource := range resources {
-		if resource != s.mcpURL || s.faults[faultResourceRejected] {
+		if resource != s.mcpURL || s.faults[fault.ASResourceRejected] {
 			return nil, oauthErrorf(oauthInvalidTarget, "resource %q is not served by this authorization server", resource)
 		}
 	}

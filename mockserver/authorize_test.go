@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/oauth2"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -389,14 +390,14 @@ func newAuthRequestFromURL(raw string) *authRequest {
 
 // authorizationFaultChecks show, against the reference, what each
 // authorization endpoint fault changes.
-var authorizationFaultChecks = map[string]func(s *mockserver.Server){
-	"as.redirect.prefix-match": func(s *mockserver.Server) {
+var authorizationFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASRedirectPrefixMatch: func(s *mockserver.Server) {
 		extended := callbackURL + "/attacker"
 		expectNoRedirect(newAuthRequest(publicApp).with("redirect_uri", extended).send(startAS()))
 		Expect(newAuthRequest(publicApp).with("redirect_uri", extended).code(addOAuthClients(s))).NotTo(BeEmpty())
 		expectNoRedirect(newAuthRequest(publicApp).with("redirect_uri", otherCallbackURL).send(s))
 	},
-	"as.redirect.error-to-unregistered": func(s *mockserver.Server) {
+	fault.ASRedirectErrorToUnregistered: func(s *mockserver.Server) {
 		unknownClient := newAuthRequest("nobody").with("redirect_uri", attackerCallback)
 		expectNoRedirect(unknownClient.send(startAS()))
 		a := unknownClient.send(addOAuthClients(s))
@@ -410,7 +411,7 @@ var authorizationFaultChecks = map[string]func(s *mockserver.Server){
 		Expect(unregistered.header.Get("Location")).To(HavePrefix(attackerCallback + "?"))
 		expectNoRedirect(newAuthRequest("nobody").with("redirect_uri", "/relative").send(s))
 	},
-	"as.state.not-returned": func(s *mockserver.Server) {
+	fault.ASStateNotReturned: func(s *mockserver.Server) {
 		Expect(newAuthRequest(publicApp).callback(startAS())).To(HaveKey("state"))
 		addOAuthClients(s)
 		for _, q := range []url.Values{
@@ -421,7 +422,7 @@ var authorizationFaultChecks = map[string]func(s *mockserver.Server){
 			Expect(q).To(HaveKeyWithValue("iss", []string{s.IssuerURL()}))
 		}
 	},
-	"as.iss.omit": func(s *mockserver.Server) {
+	fault.ASISSOmit: func(s *mockserver.Server) {
 		Expect(newAuthRequest(publicApp).callback(startAS())).To(HaveKey("iss"))
 		addOAuthClients(s)
 		for _, q := range []url.Values{

@@ -18,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -34,37 +35,21 @@ const (
 	maxMCPRequestBody = 1 << 20
 )
 
-const (
-	faultAcceptAnyAudience    = "rs.accept-any-audience"
-	faultAcceptAlgNone        = "rs.accept-alg-none"
-	faultAcceptForeignKey     = "rs.accept-foreign-key"
-	faultAcceptEmbeddedJWK    = "rs.accept-embedded-jwk"
-	faultAcceptHS256Confusion = "rs.accept-hs256-confusion"
-	faultAcceptExpired        = "rs.accept-expired"
-	faultAcceptNotYetValid    = "rs.accept-not-yet-valid"
-	faultAcceptWrongIssuer    = "rs.accept-wrong-issuer"
-	faultAcceptRevoked        = "rs.accept-revoked"
-	faultAcceptQueryToken     = "rs.accept-query-token"
-	faultNoScopeCheck         = "rs.no-scope-check"
-	faultStepUpAs401          = "rs.step-up-as-401"
-	faultStepUpNoScope        = "rs.step-up-no-scope"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultAcceptAnyAudience, "access tokens are accepted whatever their audience (aud not checked)", spec.Rev20250326},
-		Fault{faultAcceptAlgNone, "an unsigned JWT (alg none) is accepted with its claims", spec.Rev20250326},
-		Fault{faultAcceptForeignKey, "an ES256 JWT signed by any key is accepted (signature not checked against the authorization server's key)", spec.Rev20250326},
-		Fault{faultAcceptEmbeddedJWK, "a JWT whose header carries a jwk is verified with that key instead of the authorization server's", spec.Rev20250326},
-		Fault{faultAcceptHS256Confusion, "an HS256 JWT MACed with the authorization server's public key (PEM) as secret is accepted", spec.Rev20250326},
-		Fault{faultAcceptExpired, "an expired JWT is accepted", spec.Rev20250326},
-		Fault{faultAcceptNotYetValid, "a JWT whose nbf or iat lies in the future is accepted", spec.Rev20250326},
-		Fault{faultAcceptWrongIssuer, "a JWT from another issuer is accepted (iss not checked)", spec.Rev20250326},
-		Fault{faultAcceptRevoked, "a revoked JWT is accepted", spec.Rev20250326},
-		Fault{faultAcceptQueryToken, "an access token in the access_token query parameter is accepted when no Bearer header is sent", spec.Rev20250326},
-		Fault{faultNoScopeCheck, "the MCP endpoint and write_note serve tokens without the scopes they need", spec.Rev20250326},
-		Fault{faultStepUpAs401, "insufficient scope is answered 401 invalid_token instead of 403 insufficient_scope", spec.Rev20250326},
-		Fault{faultStepUpNoScope, "the 403 insufficient_scope challenge omits the scope needed", spec.Rev20250326},
+		Fault{fault.RSAcceptAnyAudience, "access tokens are accepted whatever their audience (aud not checked)", spec.Rev20250326},
+		Fault{fault.RSAcceptAlgNone, "an unsigned JWT (alg none) is accepted with its claims", spec.Rev20250326},
+		Fault{fault.RSAcceptForeignKey, "an ES256 JWT signed by any key is accepted (signature not checked against the authorization server's key)", spec.Rev20250326},
+		Fault{fault.RSAcceptEmbeddedJWK, "a JWT whose header carries a jwk is verified with that key instead of the authorization server's", spec.Rev20250326},
+		Fault{fault.RSAcceptHS256Confusion, "an HS256 JWT MACed with the authorization server's public key (PEM) as secret is accepted", spec.Rev20250326},
+		Fault{fault.RSAcceptExpired, "an expired JWT is accepted", spec.Rev20250326},
+		Fault{fault.RSAcceptNotYetValid, "a JWT whose nbf or iat lies in the future is accepted", spec.Rev20250326},
+		Fault{fault.RSAcceptWrongIssuer, "a JWT from another issuer is accepted (iss not checked)", spec.Rev20250326},
+		Fault{fault.RSAcceptRevoked, "a revoked JWT is accepted", spec.Rev20250326},
+		Fault{fault.RSAcceptQueryToken, "an access token in the access_token query parameter is accepted when no Bearer header is sent", spec.Rev20250326},
+		Fault{fault.RSNoScopeCheck, "the MCP endpoint and write_note serve tokens without the scopes they need", spec.Rev20250326},
+		Fault{fault.RSStepUpAs401, "insufficient scope is answered 401 invalid_token instead of 403 insufficient_scope", spec.Rev20250326},
+		Fault{fault.RSStepUpNoScope, "the 403 insufficient_scope challenge omits the scope needed", spec.Rev20250326},
 	)
 }
 
@@ -74,7 +59,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 	backchannel := newBackchannelClient(s.CACertPEM())
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxMCPRequestBody)
-		if s.faults[faultNoAuth] {
+		if s.faults[fault.RSNoAuth] {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -82,7 +67,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 		if !sent {
 			// RFC 6750 §3.1: no error code when no credentials were sent.
 			code := ""
-			if s.faults[faultErrorWithoutCredentials] {
+			if s.faults[fault.RSErrorWithoutCredentials] {
 				code = errInvalidToken
 			}
 			s.unauthorized(w, r, code, requiredScope, "mockserver: bearer token required")
@@ -96,7 +81,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 		}
 		held := strings.Fields(scope)
 		lacks := func(needed string) bool {
-			return !s.faults[faultNoScopeCheck] && !slices.Contains(held, needed)
+			return !s.faults[fault.RSNoScopeCheck] && !slices.Contains(held, needed)
 		}
 		// MCP asks for every scope the request needs in one challenge.
 		needed := []string{requiredScope}
@@ -130,7 +115,7 @@ func (s *Server) accessToken(r *http.Request) (token string, sent bool) {
 	if token, sent := bearerToken(r); sent {
 		return s.headerToken(token), true
 	}
-	if s.faults[faultAcceptQueryToken] {
+	if s.faults[fault.RSAcceptQueryToken] {
 		if token := r.URL.Query().Get("access_token"); token != "" {
 			return token, true
 		}
@@ -198,14 +183,14 @@ func (s *Server) verifyJWT(ctx context.Context, token string) (*accessTokenClaim
 		return nil, "", errors.New("mockserver: access token typ is not at+jwt")
 	}
 	var claims accessTokenClaims
-	if strings.EqualFold(header.Alg, "none") && s.faults[faultAcceptAlgNone] {
+	if strings.EqualFold(header.Alg, "none") && s.faults[fault.RSAcceptAlgNone] {
 		if err := decodeJWTPart(parts[1], &claims); err != nil {
 			return nil, "", fmt.Errorf("mockserver: access token claims: %w", err)
 		}
 		return &claims, s.knownIssuer(claims.Issuer), nil
 	}
 	algorithms := []jose.SignatureAlgorithm{signingAlgorithm}
-	if s.faults[faultAcceptHS256Confusion] {
+	if s.faults[fault.RSAcceptHS256Confusion] {
 		algorithms = append(algorithms, jose.HS256)
 	}
 	parsed, err := jwt.ParseSigned(token, algorithms)
@@ -219,12 +204,12 @@ func (s *Server) verifyJWT(ctx context.Context, token string) (*accessTokenClaim
 		if key, err = hs256ConfusionSecret(key); err != nil {
 			return nil, "", err
 		}
-	case s.faults[faultAcceptForeignKey]:
+	case s.faults[fault.RSAcceptForeignKey]:
 		if err := parsed.UnsafeClaimsWithoutVerification(&claims); err != nil {
 			return nil, "", fmt.Errorf("mockserver: access token claims: %w", err)
 		}
 		return &claims, s.knownIssuer(claims.Issuer), nil
-	case signed.JSONWebKey != nil && s.faults[faultAcceptEmbeddedJWK]:
+	case signed.JSONWebKey != nil && s.faults[fault.RSAcceptEmbeddedJWK]:
 		key, issuer, err = signed.JSONWebKey, "", nil // the key speaks for no issuer
 	}
 	if err != nil {
@@ -262,7 +247,7 @@ func hs256ConfusionSecret(public any) ([]byte, error) {
 // expectedAudience is the MCP URL; under rs.expects-origin-audience the
 // origin, a common mistake that refuses every correctly issued token.
 func (s *Server) expectedAudience() string {
-	if s.faults[faultExpectsOriginAudience] {
+	if s.faults[fault.RSExpectsOriginAudience] {
 		return s.rsOrigin.local
 	}
 	return s.mcpURL
@@ -274,17 +259,17 @@ func (s *Server) expectedAudience() string {
 func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 	now := time.Now()
 	switch {
-	case claims.Issuer != issuer && !s.faults[faultAcceptWrongIssuer]:
+	case claims.Issuer != issuer && !s.faults[fault.RSAcceptWrongIssuer]:
 		return errors.New("mockserver: access token from another issuer")
-	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[faultAcceptAnyAudience]:
+	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[fault.RSAcceptAnyAudience]:
 		return errors.New("mockserver: access token is not for this resource")
 	case claims.Expiry == nil:
 		return errors.New("mockserver: access token has no exp")
-	case !now.Before(claims.Expiry.Time()) && !s.faults[faultAcceptExpired]:
+	case !now.Before(claims.Expiry.Time()) && !s.faults[fault.RSAcceptExpired]:
 		return errors.New("mockserver: access token expired")
-	case !s.faults[faultAcceptNotYetValid] && claims.NotBefore != nil && now.Before(claims.NotBefore.Time()):
+	case !s.faults[fault.RSAcceptNotYetValid] && claims.NotBefore != nil && now.Before(claims.NotBefore.Time()):
 		return errors.New("mockserver: access token not valid yet (nbf)")
-	case !s.faults[faultAcceptNotYetValid] && claims.IssuedAt != nil && now.Before(claims.IssuedAt.Time()):
+	case !s.faults[fault.RSAcceptNotYetValid] && claims.IssuedAt != nil && now.Before(claims.IssuedAt.Time()):
 		return errors.New("mockserver: access token issued in the future (iat)")
 	}
 	if claims.Issuer != s.issuer {
@@ -294,7 +279,7 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 	switch {
 	case !ok:
 		return errors.New("mockserver: access token was not issued here (unknown jti)")
-	case rec.Revoked && !s.faults[faultAcceptRevoked]:
+	case rec.Revoked && !s.faults[fault.RSAcceptRevoked]:
 		return errors.New("mockserver: access token revoked")
 	}
 	return nil
@@ -336,11 +321,11 @@ func peekToolCalls(r *http.Request) ([]string, error) {
 // request needs (RFC 6750 §3.1; MCP's step-up authorization).
 func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope string) {
 	reason := "mockserver: access token lacks scope " + scope
-	if s.faults[faultStepUpAs401] {
+	if s.faults[fault.RSStepUpAs401] {
 		s.unauthorized(w, r, errInvalidToken, scope, reason)
 		return
 	}
-	if s.faults[faultStepUpNoScope] {
+	if s.faults[fault.RSStepUpNoScope] {
 		scope = ""
 	}
 	w.Header().Set("WWW-Authenticate", s.challenge(errInsufficientScope, http.StatusForbidden, scope))
@@ -348,11 +333,11 @@ func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope
 }
 
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, code, scope, reason string) {
-	if s.faults[faultMCPHang] {
+	if s.faults[fault.RSMCPHang] {
 		hang(w, r)
 		return
 	}
-	if !s.faults[faultNoWWWAuthenticate] {
+	if !s.faults[fault.RSNoWWWAuthenticate] {
 		w.Header().Set("WWW-Authenticate", s.challenge(code, http.StatusUnauthorized, scope))
 	}
 	http.Error(w, reason, http.StatusUnauthorized)
@@ -371,12 +356,12 @@ func (s *Server) challenge(code string, status int, scope string) string {
 		add("error", code)
 	}
 	unauthorized := status == http.StatusUnauthorized
-	if s.revision.UsesProtectedResourceMetadata() && !(unauthorized && s.faults[faultChallengeNoResourceMeta]) {
+	if s.revision.UsesProtectedResourceMetadata() && !(unauthorized && s.faults[fault.RSChallengeNoResourceMetadata]) {
 		add("resource_metadata", s.challengeMetadataURL())
 	}
 	// The scope to ask for is named on every 403, and from 2025-06-18 on a
 	// 401 too.
-	if scope != "" && (!unauthorized || (s.revision.UsesProtectedResourceMetadata() && !s.faults[faultChallengeNoScope])) {
+	if scope != "" && (!unauthorized || (s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSChallengeNoScope])) {
 		add("scope", scope)
 	}
 	if len(params) == 0 {
@@ -391,7 +376,7 @@ func (s *Server) challengeMetadataURL() string {
 	switch {
 	case s.cfg.metadataOnlyInChallenge:
 		return s.prmCustomURL
-	case s.faults[faultPRMRootOnly]:
+	case s.faults[fault.RSPRMRootOnly]:
 		return s.prmRootURL
 	}
 	return s.prmURL

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -23,15 +24,10 @@ import (
 // MCP 2025-11-25): a client_id that is an https URL names a JSON document of
 // the client's metadata, which the authorization server fetches.
 
-const (
-	faultCIMDSkipClientIDCheck = "as.cimd.skip-client-id-check"
-	faultCIMDFollowRedirects   = "as.cimd.follow-redirects"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultCIMDSkipClientIDCheck, "a client ID metadata document whose client_id differs from its URL is accepted", spec.Rev20251125},
-		Fault{faultCIMDFollowRedirects, "the client ID metadata document fetch follows redirects, to any host", spec.Rev20251125},
+		Fault{fault.ASCIMDSkipClientIDCheck, "a client ID metadata document whose client_id differs from its URL is accepted", spec.Rev20251125},
+		Fault{fault.ASCIMDFollowRedirects, "the client ID metadata document fetch follows redirects, to any host", spec.Rev20251125},
 	)
 }
 
@@ -71,12 +67,12 @@ func (s *Server) fetchMetadataDocumentClient(r *http.Request, docURL string) (*c
 	if err := checkMetadataDocumentURL(docURL); err != nil {
 		return nil, err
 	}
-	body, err := fetchMetadataDocument(r.Context(), docURL, s.faults[faultCIMDFollowRedirects])
+	body, err := fetchMetadataDocument(r.Context(), docURL, s.faults[fault.ASCIMDFollowRedirects])
 	if err != nil {
 		return nil, err
 	}
 	decide(r, "fetched the client ID metadata document %s", docURL)
-	c, err := metadataDocumentClient(docURL, body, s.faults[faultCIMDSkipClientIDCheck])
+	c, err := metadataDocumentClient(docURL, body, s.faults[fault.ASCIMDSkipClientIDCheck])
 	if err != nil {
 		return nil, err
 	}

@@ -5,11 +5,12 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
-var cimdIgnoreFaultChecks = map[string]func(s *mockserver.Server){
-	"as.cimd.ignore-documents": func(s *mockserver.Server) {
+var cimdIgnoreFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASCIMDIgnoreDocuments: func(s *mockserver.Server) {
 		srv, _ := documentServer(servesDocument(func(map[string]any) {}))
 		url := srv.URL + documentPath
 		Expect(resolve(start(), url)).To(Succeed())

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -188,14 +189,14 @@ var _ = Describe("client ID metadata documents", func() {
 
 // cimdFaultChecks show what each cimd fault lets through that the
 // reference refuses.
-var cimdFaultChecks = map[string]func(s *mockserver.Server){
-	"as.cimd.skip-client-id-check": func(s *mockserver.Server) {
+var cimdFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASCIMDSkipClientIDCheck: func(s *mockserver.Server) {
 		srv, _ := documentServer(servesDocument(func(doc map[string]any) { doc["client_id"] = "https://attacker.example/client.json" }))
 		url := srv.URL + documentPath
 		Expect(resolve(start(), url)).To(MatchError(ContainSubstring("differs from its URL")))
 		Expect(resolve(s, url)).To(Succeed())
 	},
-	"as.cimd.follow-redirects": func(s *mockserver.Server) {
+	fault.ASCIMDFollowRedirects: func(s *mockserver.Server) {
 		// The document moved to another host, the localhost name of the same server.
 		srv, _ := documentServer(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.Host, "127.0.0.1:") {

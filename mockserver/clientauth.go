@@ -11,6 +11,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -25,17 +26,11 @@ const clientAssertionTypeJWT = "urn:ietf:params:oauth:client-assertion-type:jwt-
 var clientAssertionAlgorithms = []jose.SignatureAlgorithm{jose.ES256, jose.RS256}
 
 // Client authentication faults.
-const (
-	faultClientAcceptWrongSecret     = "as.client.accept-wrong-secret"
-	faultClientAcceptOtherAuthMethod = "as.client.accept-other-auth-method"
-	faultClientInvalidClient400      = "as.client.invalid-client-400"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultClientAcceptWrongSecret, "client_secret_basic and client_secret_post accept any client secret", spec.Rev20250326},
-		Fault{faultClientAcceptOtherAuthMethod, "a client may authenticate with another method than the one it registered, none included", spec.Rev20250326},
-		Fault{faultClientInvalidClient400, "invalid_client is answered 400 without WWW-Authenticate", spec.Rev20250326},
+		Fault{fault.ASClientAcceptWrongSecret, "client_secret_basic and client_secret_post accept any client secret", spec.Rev20250326},
+		Fault{fault.ASClientAcceptOtherAuthMethod, "a client may authenticate with another method than the one it registered, none included", spec.Rev20250326},
+		Fault{fault.ASClientInvalidClient400, "invalid_client is answered 400 without WWW-Authenticate", spec.Rev20250326},
 	)
 }
 
@@ -122,7 +117,7 @@ func (s *Server) authenticateClient(r *http.Request, assertions *assertionLog) (
 	if !c.SecretExpires.IsZero() && time.Now().After(c.SecretExpires) {
 		return nil, oauthErrorf(oauthInvalidClient, "client secret expired")
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 && !s.faults[faultClientAcceptWrongSecret] {
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 && !s.faults[fault.ASClientAcceptWrongSecret] {
 		return nil, oauthErrorf(oauthInvalidClient, "wrong client secret")
 	}
 	return c, nil
@@ -134,7 +129,7 @@ func (s *Server) registeredClient(r *http.Request, clientID, method string) (*cl
 	if err != nil {
 		return nil, clientRefusal(oauthInvalidClient, err)
 	}
-	if c.AuthMethod != method && !s.faults[faultClientAcceptOtherAuthMethod] && !s.secretMethodSwapped(c.AuthMethod, method) {
+	if c.AuthMethod != method && !s.faults[fault.ASClientAcceptOtherAuthMethod] && !s.secretMethodSwapped(c.AuthMethod, method) {
 		return nil, oauthErrorf(oauthInvalidClient, "the client registered %s, not %s", c.AuthMethod, method)
 	}
 	return c, nil

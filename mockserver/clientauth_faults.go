@@ -3,17 +3,16 @@ package mockserver
 import (
 	"slices"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
-// faultClientAcceptOtherSecretMethod lets the two client secret methods
+// as.client.accept-other-secret-method lets the two client secret methods
 // stand in for each other: the secret is right, the method is not the one
 // registered (RFC 7591 §2 token_endpoint_auth_method).
-const faultClientAcceptOtherSecretMethod = "as.client.accept-other-secret-method"
-
 func init() {
 	registerFaults(
-		Fault{faultClientAcceptOtherSecretMethod, "a client registered for client_secret_basic may use client_secret_post, and the other way round", spec.Rev20250326},
+		Fault{fault.ASClientAcceptOtherSecretMethod, "a client registered for client_secret_basic may use client_secret_post, and the other way round", spec.Rev20250326},
 	)
 }
 
@@ -21,6 +20,6 @@ func init() {
 // other client secret method than the registered one.
 func (s *Server) secretMethodSwapped(registered, presented string) bool {
 	secretMethods := []string{authClientSecretBasic, authClientSecretPost}
-	return s.faults[faultClientAcceptOtherSecretMethod] &&
+	return s.faults[fault.ASClientAcceptOtherSecretMethod] &&
 		slices.Contains(secretMethods, registered) && slices.Contains(secretMethods, presented)
 }

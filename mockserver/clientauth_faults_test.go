@@ -4,13 +4,14 @@ import (
 	"maps"
 	"net/http"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
 // clientAuthFaultChecks show, against the reference, what each fault of
 // clientauth_faults.go changes.
-var clientAuthFaultChecks = map[string]func(s *mockserver.Server){
-	"as.client.accept-other-secret-method": func(s *mockserver.Server) {
+var clientAuthFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASClientAcceptOtherSecretMethod: func(s *mockserver.Server) {
 		basicAsPost := with(with(ccForm(), "client_id", basicApp), "client_secret", basicSecret)
 		expectTokenError(postToken(startAS(), basicAsPost), http.StatusUnauthorized, "invalid_client")
 		expectTokenError(postToken(startAS(), ccForm(), basicAuth(postApp, postSecret)), http.StatusUnauthorized, "invalid_client")

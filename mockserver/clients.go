@@ -3,6 +3,8 @@ package mockserver
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
 )
 
 // resolveClient finds the client a request names: one registered (by
@@ -13,7 +15,7 @@ func (s *Server) resolveClient(r *http.Request, clientID string) (*client, error
 	if c, ok := s.store.client(clientID); ok && c.MetadataURL == "" {
 		return c, nil
 	}
-	if !s.supportsClientIDMetadataDocuments() || !isURLClientID(clientID) || s.faults[faultCIMDIgnoreDocuments] {
+	if !s.supportsClientIDMetadataDocuments() || !isURLClientID(clientID) || s.faults[fault.ASCIMDIgnoreDocuments] {
 		return nil, fmt.Errorf("mockserver: unknown client %q", clientID)
 	}
 	if c, ok := s.cachedMetadataDocumentClient(clientID); ok {

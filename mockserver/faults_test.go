@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -74,51 +75,51 @@ func asWith(s *mockserver.Server, edit func(map[string]any)) func(string) map[st
 
 // faultChecks shows, for every fault at the latest revision, the behaviour
 // it changes.
-var faultChecks = map[string]func(s *mockserver.Server){
-	"rs.no-auth": func(s *mockserver.Server) {
+var faultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.RSNoAuth: func(s *mockserver.Server) {
 		Expect(postMCP(s, "").status).To(Equal(http.StatusOK))
 	},
-	"rs.mcp-hang": func(s *mockserver.Server) {
+	fault.RSMCPHang: func(s *mockserver.Server) {
 		expectTimeout(300*time.Millisecond, mcpRequest(s, ""))
 		Expect(postMCP(s, bearer(s)).status).To(Equal(http.StatusOK))
 	},
-	"rs.no-www-authenticate": func(s *mockserver.Server) {
+	fault.RSNoWWWAuthenticate: func(s *mockserver.Server) {
 		for _, authorization := range []string{"", "Bearer not-a-jwt"} {
 			a := postMCP(s, authorization)
 			Expect(a.status).To(Equal(http.StatusUnauthorized))
 			Expect(a.header.Values("WWW-Authenticate")).To(BeEmpty())
 		}
 	},
-	"rs.challenge-no-resource-metadata": func(s *mockserver.Server) {
+	fault.RSChallengeNoResourceMetadata: func(s *mockserver.Server) {
 		a := postMCP(s, "")
 		Expect(a.status).To(Equal(http.StatusUnauthorized))
 		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(`Bearer scope="mcp:tools"`))
 	},
-	"rs.challenge-no-scope": func(s *mockserver.Server) {
+	fault.RSChallengeNoScope: func(s *mockserver.Server) {
 		a := postMCP(s, "")
 		Expect(a.status).To(Equal(http.StatusUnauthorized))
 		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf("Bearer " + prmChallenge(s)))
 	},
-	"rs.error-without-credentials": func(s *mockserver.Server) {
+	fault.RSErrorWithoutCredentials: func(s *mockserver.Server) {
 		a := postMCP(s, "")
 		Expect(a.status).To(Equal(http.StatusUnauthorized))
 		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(
 			`Bearer error="invalid_token", ` + prmChallenge(s) + `, scope="mcp:tools"`))
 	},
-	"rs.prm-missing": func(s *mockserver.Server) {
+	fault.RSPRMMissing: func(s *mockserver.Server) {
 		for _, url := range prmURLs(s) {
 			Expect(get(url).status).To(Equal(http.StatusNotFound), url)
 		}
 		Expect(postMCP(s, "").header.Get("WWW-Authenticate")).To(ContainSubstring(prmChallenge(s)))
 	},
-	"rs.prm-root-only": func(s *mockserver.Server) {
+	fault.RSPRMRootOnly: func(s *mockserver.Server) {
 		urls := prmURLs(s)
 		Expect(get(urls[0]).status).To(Equal(http.StatusNotFound))
 		expectDocument(urls[1], expectedPRM(s))
 		Expect(postMCP(s, "").header.Values("WWW-Authenticate")).To(ConsistOf(
 			fmt.Sprintf(`Bearer resource_metadata="%s", scope="mcp:tools"`, urls[1])))
 	},
-	"rs.prm-wrong-content-type": func(s *mockserver.Server) {
+	fault.RSPRMWrongContentType: func(s *mockserver.Server) {
 		for _, url := range prmURLs(s) {
 			a := get(url)
 			Expect(a.status).To(Equal(http.StatusOK))
@@ -126,7 +127,7 @@ var faultChecks = map[string]func(s *mockserver.Server){
 			Expect(a.json()).To(Equal(expectedPRM(s)))
 		}
 	},
-	"rs.prm-malformed-json": func(s *mockserver.Server) {
+	fault.RSPRMMalformedJSON: func(s *mockserver.Server) {
 		for _, url := range prmURLs(s) {
 			a := get(url)
 			Expect(a.status).To(Equal(http.StatusOK))
@@ -134,7 +135,7 @@ var faultChecks = map[string]func(s *mockserver.Server){
 			Expect(string(a.body)).To(Equal(`{"resource": "`))
 		}
 	},
-	"rs.prm-huge-body": func(s *mockserver.Server) {
+	fault.RSPRMHugeBody: func(s *mockserver.Server) {
 		resp, err := client.Get(prmURLs(s)[0])
 		Expect(err).NotTo(HaveOccurred())
 		defer resp.Body.Close()
@@ -147,47 +148,47 @@ var faultChecks = map[string]func(s *mockserver.Server){
 		Expect(err).NotTo(HaveOccurred())
 		Expect(n + 4).To(BeNumerically(">=", 20<<20))
 	},
-	"rs.prm-hang": func(s *mockserver.Server) {
+	fault.RSPRMHang: func(s *mockserver.Server) {
 		for _, url := range prmURLs(s) {
 			expectTimeout(200*time.Millisecond, getRequest(url))
 		}
 	},
-	"rs.prm-redirect-loop": func(s *mockserver.Server) {
+	fault.RSPRMRedirectLoop: func(s *mockserver.Server) {
 		for _, url := range prmURLs(s) {
 			a := get(url)
 			Expect(a.status).To(Equal(http.StatusFound))
 			Expect(a.header.Get("Location")).To(Equal(url))
 		}
 	},
-	"rs.prm-redirect-offhost": func(s *mockserver.Server) {
+	fault.RSPRMRedirectOffhost: func(s *mockserver.Server) {
 		expectOffhostRedirect(prmURLs(s), func(string) map[string]any { return expectedPRM(s) })
 	},
-	"rs.prm-resource-mismatch": func(s *mockserver.Server) {
+	fault.RSPRMResourceMismatch: func(s *mockserver.Server) {
 		expectEachDocument(prmURLs(s), prmWith(s, func(doc map[string]any) {
 			doc["resource"] = "https://mcp.example.com/mcp"
 		}))
 	},
-	"rs.prm-no-authorization-servers": func(s *mockserver.Server) {
+	fault.RSPRMNoAuthorizationServers: func(s *mockserver.Server) {
 		expectEachDocument(prmURLs(s), prmWith(s, func(doc map[string]any) { delete(doc, "authorization_servers") }))
 	},
-	"rs.prm-no-scopes": func(s *mockserver.Server) {
+	fault.RSPRMNoScopes: func(s *mockserver.Server) {
 		expectEachDocument(prmURLs(s), prmWith(s, func(doc map[string]any) { delete(doc, "scopes_supported") }))
 	},
-	"rs.prm-advertises-query": func(s *mockserver.Server) {
+	fault.RSPRMAdvertisesQuery: func(s *mockserver.Server) {
 		expectEachDocument(prmURLs(s), prmWith(s, func(doc map[string]any) {
 			doc["bearer_methods_supported"] = []any{"header", "query"}
 		}))
 	},
-	"rs.prm-schema-violation": func(s *mockserver.Server) {
+	fault.RSPRMSchemaViolation: func(s *mockserver.Server) {
 		expectEachDocument(prmURLs(s), prmWith(s, func(doc map[string]any) { doc["resource_name"] = float64(7) }))
 	},
-	"as.metadata.missing": func(s *mockserver.Server) {
+	fault.ASMetadataMissing: func(s *mockserver.Server) {
 		for _, url := range asURLs(s) {
 			Expect(get(url).status).To(Equal(http.StatusNotFound), url)
 		}
 		Expect(get(s.IssuerURL() + "/jwks").status).To(Equal(http.StatusOK))
 	},
-	"as.metadata.malformed-json": func(s *mockserver.Server) {
+	fault.ASMetadataMalformedJSON: func(s *mockserver.Server) {
 		for _, url := range asURLs(s) {
 			a := get(url)
 			Expect(a.status).To(Equal(http.StatusOK))
@@ -195,13 +196,13 @@ var faultChecks = map[string]func(s *mockserver.Server){
 			Expect(string(a.body)).To(Equal(`{"issuer": "`))
 		}
 	},
-	"as.metadata.redirect-offhost": func(s *mockserver.Server) {
+	fault.ASMetadataRedirectOffhost: func(s *mockserver.Server) {
 		expectOffhostRedirect(asURLs(s), asWith(s, func(map[string]any) {}))
 	},
-	"as.metadata.issuer-mismatch": func(s *mockserver.Server) {
+	fault.ASMetadataIssuerMismatch: func(s *mockserver.Server) {
 		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) { doc["issuer"] = s.IssuerURL() + "/" }))
 	},
-	"as.metadata.wrong-content-type": func(s *mockserver.Server) {
+	fault.ASMetadataWrongContentType: func(s *mockserver.Server) {
 		for _, url := range asURLs(s) {
 			a := get(url)
 			Expect(a.status).To(Equal(http.StatusOK))
@@ -209,28 +210,28 @@ var faultChecks = map[string]func(s *mockserver.Server){
 			Expect(a.json()).To(Equal(asWith(s, func(map[string]any) {})(url)))
 		}
 	},
-	"as.metadata.no-token-endpoint": func(s *mockserver.Server) {
+	fault.ASMetadataNoTokenEndpoint: func(s *mockserver.Server) {
 		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) { delete(doc, "token_endpoint") }))
 	},
-	"as.metadata.no-code-response-type": func(s *mockserver.Server) {
+	fault.ASMetadataNoCodeResponseType: func(s *mockserver.Server) {
 		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) { doc["response_types_supported"] = []any{"token"} }))
 	},
-	"as.metadata.no-s256": func(s *mockserver.Server) {
+	fault.ASMetadataNoS256: func(s *mockserver.Server) {
 		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) {
 			doc["code_challenge_methods_supported"] = []any{"plain"}
 		}))
 	},
-	"as.metadata.no-authorization-code-grant": func(s *mockserver.Server) {
+	fault.ASMetadataNoAuthorizationCodeGrant: func(s *mockserver.Server) {
 		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) {
 			doc["grant_types_supported"] = []any{"client_credentials"}
 		}))
 	},
-	"as.metadata.schema-violation": func(s *mockserver.Server) {
+	fault.ASMetadataSchemaViolation: func(s *mockserver.Server) {
 		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) {
 			doc["token_endpoint_auth_methods_supported"] = "none"
 		}))
 	},
-	"as.metadata.oidc-only": func(s *mockserver.Server) {
+	fault.ASMetadataOIDCOnly: func(s *mockserver.Server) {
 		urls := asURLs(s)
 		Expect(get(urls[0]).status).To(Equal(http.StatusNotFound))
 		expectDocument(urls[1], expectedASMetadata(spec.Latest, s.IssuerURL(), true))
@@ -260,15 +261,16 @@ var _ = Describe("faults", func() {
 	It("are listed sorted by unique name, each with a description", func() {
 		faults := mockserver.Faults()
 		Expect(faults).To(HaveLen(len(faultChecks)))
-		seen := map[string]bool{}
+		seen := map[fault.Name]bool{}
 		for i, f := range faults {
-			Expect(f.Name).To(MatchRegexp(`^(rs|as)\.[a-z0-9.-]+$`))
-			Expect(seen[f.Name]).To(BeFalse(), "duplicate %s", f.Name)
+			name := string(f.Name)
+			Expect(name).To(MatchRegexp(`^(rs|as)\.[a-z0-9.-]+$`))
+			Expect(seen[f.Name]).To(BeFalse(), "duplicate %s", name)
 			seen[f.Name] = true
-			Expect(f.Description).NotTo(BeEmpty(), f.Name)
-			Expect(f.Description).NotTo(ContainSubstring("\n"), f.Name)
+			Expect(f.Description).NotTo(BeEmpty(), name)
+			Expect(f.Description).NotTo(ContainSubstring("\n"), name)
 			if i > 0 {
-				Expect(f.Name > faults[i-1].Name).To(BeTrue(), "not sorted at %s", f.Name)
+				Expect(f.Name > faults[i-1].Name).To(BeTrue(), "not sorted at %s", name)
 			}
 		}
 		Expect(seen).To(HaveLen(len(faultChecks)), "every fault needs a check below, and only faults")
@@ -278,7 +280,7 @@ var _ = Describe("faults", func() {
 	})
 
 	It("rejects an unknown fault", func(ctx SpecContext) {
-		_, err := mockserver.Run(ctx, mockserver.WithFaults("rs.no-auth", "x"))
+		_, err := mockserver.Run(ctx, mockserver.WithFaults(fault.RSNoAuth, "x"))
 		Expect(err).To(MatchError(`mockserver: unknown fault "x"`))
 	})
 
@@ -288,12 +290,12 @@ var _ = Describe("faults", func() {
 	})
 
 	It("rejects a fault the revision has nothing to break for", func(ctx SpecContext) {
-		_, err := mockserver.Run(ctx, mockserver.WithRevision(spec.Rev20250326), mockserver.WithFaults("rs.prm-missing"))
+		_, err := mockserver.Run(ctx, mockserver.WithRevision(spec.Rev20250326), mockserver.WithFaults(fault.RSPRMMissing))
 		Expect(err).To(MatchError(`mockserver: fault "rs.prm-missing" needs revision 2025-06-18 or later, not 2025-03-26`))
 	})
 
 	for _, f := range mockserver.Faults() {
-		It(f.Name+" changes what it says", func(SpecContext) {
+		It(string(f.Name)+" changes what it says", func(SpecContext) {
 			check, ok := faultChecks[f.Name]
 			Expect(ok).To(BeTrue(), "no check for %s", f.Name)
 			check(start(mockserver.WithFaults(f.Name)))
@@ -301,7 +303,7 @@ var _ = Describe("faults", func() {
 	}
 
 	It("compose", func(SpecContext) {
-		s := start(mockserver.WithFaults("rs.prm-no-scopes", "rs.prm-advertises-query", "rs.challenge-no-scope"))
+		s := start(mockserver.WithFaults(fault.RSPRMNoScopes, fault.RSPRMAdvertisesQuery, fault.RSChallengeNoScope))
 		expectEachDocument(prmURLs(s), prmWith(s, func(doc map[string]any) {
 			delete(doc, "scopes_supported")
 			doc["bearer_methods_supported"] = []any{"header", "query"}
@@ -310,12 +312,12 @@ var _ = Describe("faults", func() {
 	}, NodeTimeout(specTimeout))
 
 	It("can strip the challenge to its scheme", func(SpecContext) {
-		s := start(mockserver.WithFaults("rs.challenge-no-scope", "rs.challenge-no-resource-metadata"))
+		s := start(mockserver.WithFaults(fault.RSChallengeNoScope, fault.RSChallengeNoResourceMetadata))
 		Expect(postMCP(s, "").header.Values("WWW-Authenticate")).To(ConsistOf("Bearer"))
 	}, NodeTimeout(specTimeout))
 
 	It("leave the insufficient_scope answer alone when they bend the 401", func(SpecContext) {
-		s := start(mockserver.WithFaults("rs.no-www-authenticate", "rs.challenge-no-scope", "rs.challenge-no-resource-metadata"))
+		s := start(mockserver.WithFaults(fault.RSNoWWWAuthenticate, fault.RSChallengeNoScope, fault.RSChallengeNoResourceMetadata))
 		a := postMCP(s, bearer(s, "other"))
 		Expect(a.status).To(Equal(http.StatusForbidden))
 		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(
@@ -326,36 +328,36 @@ var _ = Describe("faults", func() {
 		legacy := mockserver.WithRevision(spec.Rev20250326)
 
 		It("as.metadata.oidc-only serves OpenID discovery at the origin instead", func(SpecContext) {
-			s := start(legacy, mockserver.WithFaults("as.metadata.oidc-only"))
+			s := start(legacy, mockserver.WithFaults(fault.ASMetadataOIDCOnly))
 			Expect(get(s.IssuerURL() + rfc8414).status).To(Equal(http.StatusNotFound))
 			expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(spec.Rev20250326, s.IssuerURL(), true))
 		}, NodeTimeout(specTimeout))
 
 		It("as.metadata.missing hides the root metadata", func(SpecContext) {
-			s := start(legacy, mockserver.WithFaults("as.metadata.missing"))
+			s := start(legacy, mockserver.WithFaults(fault.ASMetadataMissing))
 			Expect(get(s.IssuerURL() + rfc8414).status).To(Equal(http.StatusNotFound))
 		}, NodeTimeout(specTimeout))
 
 		It("as.metadata.issuer-mismatch adds a slash to the origin issuer", func(SpecContext) {
-			s := start(legacy, mockserver.WithFaults("as.metadata.issuer-mismatch"))
+			s := start(legacy, mockserver.WithFaults(fault.ASMetadataIssuerMismatch))
 			doc := get(s.IssuerURL() + rfc8414).json()
 			Expect(doc["issuer"]).To(Equal(s.IssuerURL() + "/"))
 			Expect(doc["token_endpoint"]).To(Equal(s.IssuerURL() + "/token"))
 		}, NodeTimeout(specTimeout))
 
 		It("rs.error-without-credentials adds the error to the realm challenge", func(SpecContext) {
-			s := start(legacy, mockserver.WithFaults("rs.error-without-credentials"))
+			s := start(legacy, mockserver.WithFaults(fault.RSErrorWithoutCredentials))
 			Expect(postMCP(s, "").header.Values("WWW-Authenticate")).To(ConsistOf(`Bearer realm="mcp", error="invalid_token"`))
 		}, NodeTimeout(specTimeout))
 
 		It("rs.no-auth serves without a token", func(SpecContext) {
-			s := start(legacy, mockserver.WithFaults("rs.no-auth"))
+			s := start(legacy, mockserver.WithFaults(fault.RSNoAuth))
 			Expect(postMCP(s, "").status).To(Equal(http.StatusOK))
 		}, NodeTimeout(specTimeout))
 	})
 
 	It("as.metadata.oidc-only serves OpenID discovery at 2025-06-18 too", func(SpecContext) {
-		s := start(mockserver.WithRevision(spec.Rev20250618), mockserver.WithFaults("as.metadata.oidc-only"))
+		s := start(mockserver.WithRevision(spec.Rev20250618), mockserver.WithFaults(fault.ASMetadataOIDCOnly))
 		Expect(get(asURLs(s)[0]).status).To(Equal(http.StatusNotFound))
 		expectDocument(s.IssuerURL()+openIDSuffix, expectedASMetadata(spec.Rev20250618, s.IssuerURL(), true))
 	}, NodeTimeout(specTimeout))

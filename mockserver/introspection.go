@@ -16,13 +16,11 @@ import (
 
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 const (
-	faultIntrospectionUnauthenticated = "as.introspection.unauthenticated"
-	faultIntrospectionRevokedActive   = "as.introspection.revoked-active"
-
 	// resourceServerClient is the client the resource server introspects
 	// as: a separate party, as it would be in a real deployment.
 	resourceServerClient = "mcpconform-resource-server"
@@ -32,8 +30,8 @@ const (
 
 func init() {
 	registerFaults(
-		Fault{faultIntrospectionUnauthenticated, "token introspection answers without client authentication", spec.Rev20250326},
-		Fault{faultIntrospectionRevokedActive, "token introspection reports revoked tokens active", spec.Rev20250326},
+		Fault{fault.ASIntrospectionUnauthenticated, "token introspection answers without client authentication", spec.Rev20250326},
+		Fault{fault.ASIntrospectionRevokedActive, "token introspection reports revoked tokens active", spec.Rev20250326},
 	)
 }
 
@@ -73,7 +71,7 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request, asse
 		})
 		return
 	}
-	if !s.faults[faultIntrospectionUnauthenticated] {
+	if !s.faults[fault.ASIntrospectionUnauthenticated] {
 		if refusal := s.introspectionRefusal(r, assertions); refusal != "" {
 			decide(r, "introspection refused: %s", refusal)
 			w.Header().Set("WWW-Authenticate", basicChallenge)
@@ -123,7 +121,7 @@ func (s *Server) introspect(token string) (answer introspection, inactive string
 		return introspection{}, "unknown"
 	case !time.Now().Before(rec.Expires):
 		return introspection{}, "expired"
-	case rec.Revoked && !s.faults[faultIntrospectionRevokedActive]:
+	case rec.Revoked && !s.faults[fault.ASIntrospectionRevokedActive]:
 		return introspection{}, "revoked"
 	}
 	return introspection{
@@ -179,7 +177,7 @@ func (s *Server) validOpaqueToken(ctx context.Context, client *http.Client, toke
 	if !answer.Active {
 		return "", errors.New("mockserver: access token is not active")
 	}
-	if !s.faults[faultAcceptAnyAudience] && !slices.Contains(answer.Audience, s.mcpURL) {
+	if !s.faults[fault.RSAcceptAnyAudience] && !slices.Contains(answer.Audience, s.mcpURL) {
 		return "", errors.New("mockserver: access token is not for this resource")
 	}
 	return answer.Scope, nil

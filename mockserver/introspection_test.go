@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -46,8 +47,8 @@ func tokenOf(s *mockserver.Server, scopes ...string) string {
 }
 
 func init() {
-	faultChecks["as.introspection.unauthenticated"] = func(*mockserver.Server) {
-		for _, faults := range [][]string{nil, {"as.introspection.unauthenticated"}} {
+	faultChecks[fault.ASIntrospectionUnauthenticated] = func(*mockserver.Server) {
+		for _, faults := range [][]fault.Name{nil, {fault.ASIntrospectionUnauthenticated}} {
 			s := start(mockserver.WithOpaqueTokens(), mockserver.WithFaults(faults...))
 			a := postIntrospection(s, tokenOf(s), anonymously)
 			if faults == nil {
@@ -58,8 +59,8 @@ func init() {
 			}
 		}
 	}
-	faultChecks["as.introspection.revoked-active"] = func(*mockserver.Server) {
-		for _, faults := range [][]string{nil, {"as.introspection.revoked-active"}} {
+	faultChecks[fault.ASIntrospectionRevokedActive] = func(*mockserver.Server) {
+		for _, faults := range [][]fault.Name{nil, {fault.ASIntrospectionRevokedActive}} {
 			s := start(mockserver.WithOpaqueTokens(), mockserver.WithFaults(faults...))
 			token := tokenOf(s)
 			Expect(mockserver.RevokeAccessToken(s, token)).To(Succeed())
@@ -124,7 +125,7 @@ var _ = Describe("opaque tokens", func() {
 	})
 
 	It("under rs.accept-any-audience, serve a token for another audience", func() {
-		s := start(mockserver.WithOpaqueTokens(), mockserver.WithFaults("rs.accept-any-audience"))
+		s := start(mockserver.WithOpaqueTokens(), mockserver.WithFaults(fault.RSAcceptAnyAudience))
 		token, err := mockserver.IssueAccessToken(s, []string{"https://other.example.com/mcp"}, "mcp:tools")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(postMCP(s, "Bearer "+token).status).To(Equal(http.StatusOK))

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
@@ -38,7 +39,7 @@ var _ = Describe("lifecycle", func() {
 
 	It("ends hanging requests on Close and waits for them", func(ctx SpecContext) {
 		var log bytes.Buffer
-		s, err := mockserver.Run(ctx, mockserver.WithFaults("rs.mcp-hang", "rs.prm-hang"), mockserver.WithRequestLog(&log))
+		s, err := mockserver.Run(ctx, mockserver.WithFaults(fault.RSMCPHang, fault.RSPRMHang), mockserver.WithRequestLog(&log))
 		Expect(err).NotTo(HaveOccurred())
 		done := make(chan error, 2)
 		slow := newClient(specTimeout)
@@ -64,7 +65,7 @@ var _ = Describe("lifecycle", func() {
 
 	It("leaves no goroutine behind", func(ctx SpecContext) {
 		before := runtime.NumGoroutine()
-		s, err := mockserver.Run(ctx, mockserver.WithFaults("rs.mcp-hang", "rs.prm-huge-body"))
+		s, err := mockserver.Run(ctx, mockserver.WithFaults(fault.RSMCPHang, fault.RSPRMHugeBody))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(postMCP(s, bearer(s)).status).To(Equal(http.StatusOK))
 		expectTimeout(100*time.Millisecond, mcpRequest(s, ""))
@@ -77,7 +78,7 @@ var _ = Describe("lifecycle", func() {
 
 	It("stops streaming a huge body when the client leaves", func(ctx SpecContext) {
 		var log bytes.Buffer
-		s, err := mockserver.Run(ctx, mockserver.WithFaults("rs.prm-huge-body"), mockserver.WithRequestLog(&log))
+		s, err := mockserver.Run(ctx, mockserver.WithFaults(fault.RSPRMHugeBody), mockserver.WithRequestLog(&log))
 		Expect(err).NotTo(HaveOccurred())
 		resp, err := client.Get(prmURLs(s)[0])
 		Expect(err).NotTo(HaveOccurred())

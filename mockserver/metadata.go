@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
 )
 
 // Truncated bodies for the malformed-json faults: valid JSON up to a cut in
@@ -22,19 +24,19 @@ func (s *Server) protectedResourceMetadata() map[string]any {
 		"bearer_methods_supported": []string{"header"},
 		"resource_name":            "mcpconform reference",
 	}
-	if s.faults[faultPRMResourceMismatch] {
+	if s.faults[fault.RSPRMResourceMismatch] {
 		doc["resource"] = "https://mcp.example.com/mcp"
 	}
-	if s.faults[faultPRMNoAuthorizationServers] {
+	if s.faults[fault.RSPRMNoAuthorizationServers] {
 		delete(doc, "authorization_servers")
 	}
-	if s.faults[faultPRMNoScopes] {
+	if s.faults[fault.RSPRMNoScopes] {
 		delete(doc, "scopes_supported")
 	}
-	if s.faults[faultPRMAdvertisesQuery] {
+	if s.faults[fault.RSPRMAdvertisesQuery] {
 		doc["bearer_methods_supported"] = []string{"header", "query"}
 	}
-	if s.faults[faultPRMSchemaViolation] {
+	if s.faults[fault.RSPRMSchemaViolation] {
 		doc["resource_name"] = 7
 	}
 	return doc
@@ -70,22 +72,22 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 		doc["subject_types_supported"] = []string{"public"}
 		doc["id_token_signing_alg_values_supported"] = []string{string(signingAlgorithm)}
 	}
-	if s.faults[faultASIssuerMismatch] {
+	if s.faults[fault.ASMetadataIssuerMismatch] {
 		doc["issuer"] = s.issuer + "/"
 	}
-	if s.faults[faultASNoTokenEndpoint] {
+	if s.faults[fault.ASMetadataNoTokenEndpoint] {
 		delete(doc, "token_endpoint")
 	}
-	if s.faults[faultASNoCodeResponseType] {
+	if s.faults[fault.ASMetadataNoCodeResponseType] {
 		doc["response_types_supported"] = []string{"token"}
 	}
-	if s.faults[faultASNoS256] {
+	if s.faults[fault.ASMetadataNoS256] {
 		doc["code_challenge_methods_supported"] = []string{"plain"}
 	}
-	if s.faults[faultASNoAuthorizationCodeGrant] {
+	if s.faults[fault.ASMetadataNoAuthorizationCodeGrant] {
 		doc["grant_types_supported"] = []string{"client_credentials"}
 	}
-	if s.faults[faultASSchemaViolation] {
+	if s.faults[fault.ASMetadataSchemaViolation] {
 		doc["token_endpoint_auth_methods_supported"] = "none"
 	}
 	return doc
@@ -110,15 +112,15 @@ func (s *Server) protectedResourceDelivery() (delivery, error) {
 	d := delivery{
 		contentType:     "application/json",
 		body:            body,
-		hang:            s.faults[faultPRMHang],
-		huge:            s.faults[faultPRMHugeBody],
-		redirectLoop:    s.faults[faultPRMRedirectLoop],
-		redirectOffhost: s.faults[faultPRMRedirectOffhost],
+		hang:            s.faults[fault.RSPRMHang],
+		huge:            s.faults[fault.RSPRMHugeBody],
+		redirectLoop:    s.faults[fault.RSPRMRedirectLoop],
+		redirectOffhost: s.faults[fault.RSPRMRedirectOffhost],
 	}
-	if s.faults[faultPRMWrongContentType] {
+	if s.faults[fault.RSPRMWrongContentType] {
 		d.contentType = "text/html"
 	}
-	if s.faults[faultPRMMalformedJSON] {
+	if s.faults[fault.RSPRMMalformedJSON] {
 		d.body = []byte(truncatedProtectedResourceMetadata)
 	}
 	return d, nil
@@ -132,12 +134,12 @@ func (s *Server) authorizationServerDelivery(openID bool) (delivery, error) {
 	d := delivery{
 		contentType:     "application/json",
 		body:            body,
-		redirectOffhost: s.faults[faultASRedirectOffhost],
+		redirectOffhost: s.faults[fault.ASMetadataRedirectOffhost],
 	}
-	if s.faults[faultASWrongContentType] {
+	if s.faults[fault.ASMetadataWrongContentType] {
 		d.contentType = "text/plain"
 	}
-	if s.faults[faultASMalformedJSON] {
+	if s.faults[fault.ASMetadataMalformedJSON] {
 		d.body = []byte(truncatedAuthorizationServerMetadata)
 	}
 	return d, nil

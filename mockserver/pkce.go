@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/url"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -21,25 +22,15 @@ const (
 )
 
 // PKCE faults.
-const (
-	faultPKCEOptional                  = "as.pkce.optional"
-	faultPKCEAcceptPlain               = "as.pkce.accept-plain"
-	faultPKCEAcceptMissingVerifier     = "as.pkce.accept-missing-verifier"
-	faultPKCEVerifierWithoutChallenge  = "as.pkce.accept-verifier-without-challenge"
-	faultPKCEAcceptWrongVerifier       = "as.pkce.accept-wrong-verifier"
-	faultPKCEAcceptChallengeAsVerifier = "as.pkce.accept-challenge-as-verifier"
-	faultPKCEAcceptBadVerifierFormat   = "as.pkce.accept-bad-verifier-format"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultPKCEOptional, "authorization requests without code_challenge are accepted; their code is redeemed without code_verifier", spec.Rev20250326},
-		Fault{faultPKCEAcceptPlain, "code_challenge_method=plain is accepted and the code_verifier compared with the challenge as plain", spec.Rev20250326},
-		Fault{faultPKCEAcceptMissingVerifier, "a token request without code_verifier is accepted for a code issued with a challenge", spec.Rev20250326},
-		Fault{faultPKCEVerifierWithoutChallenge, "a code_verifier sent for a code issued without challenge is ignored instead of rejected (RFC 9700 §4.8.2); no effect without as.pkce.optional", spec.Rev20250326},
-		Fault{faultPKCEAcceptWrongVerifier, "the code_verifier is not compared with the code_challenge (its format still is checked)", spec.Rev20250326},
-		Fault{faultPKCEAcceptChallengeAsVerifier, "the code_challenge value itself is accepted as code_verifier", spec.Rev20250326},
-		Fault{faultPKCEAcceptBadVerifierFormat, "a code_verifier that is not 43-128 characters of [A-Za-z0-9-._~] is accepted when it matches the challenge", spec.Rev20250326},
+		Fault{fault.ASPKCEOptional, "authorization requests without code_challenge are accepted; their code is redeemed without code_verifier", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptPlain, "code_challenge_method=plain is accepted and the code_verifier compared with the challenge as plain", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptMissingVerifier, "a token request without code_verifier is accepted for a code issued with a challenge", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptVerifierWithoutChallenge, "a code_verifier sent for a code issued without challenge is ignored instead of rejected (RFC 9700 §4.8.2); no effect without as.pkce.optional", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptWrongVerifier, "the code_verifier is not compared with the code_challenge (its format still is checked)", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptChallengeAsVerifier, "the code_challenge value itself is accepted as code_verifier", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptBadVerifierFormat, "a code_verifier that is not 43-128 characters of [A-Za-z0-9-._~] is accepted when it matches the challenge", spec.Rev20250326},
 	)
 }
 
@@ -71,13 +62,13 @@ func s256Challenge(verifier string) string {
 func (s *Server) authorizationChallenge(q url.Values) (challenge, method string, err *oauthError) {
 	challenge, method = q.Get("code_challenge"), q.Get("code_challenge_method")
 	switch {
-	case challenge == "" && s.faults[faultPKCEOptional]:
+	case challenge == "" && s.faults[fault.ASPKCEOptional]:
 		return "", "", nil
 	case challenge == "":
 		return "", "", oauthErrorf(oauthInvalidRequest, "code_challenge required (PKCE)")
 	case !wellFormedPKCEValue(challenge):
 		return "", "", oauthErrorf(oauthInvalidRequest, "code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]")
-	case method == pkceS256, method == pkcePlain && s.faults[faultPKCEAcceptPlain]:
+	case method == pkceS256, method == pkcePlain && s.faults[fault.ASPKCEAcceptPlain]:
 		return challenge, method, nil
 	case method == "":
 		// RFC 7636 §4.3: no method means plain, which is not offered.
@@ -92,21 +83,21 @@ func (s *Server) authorizationChallenge(q url.Values) (challenge, method string,
 // is refused too: accepting it is the PKCE downgrade of RFC 9700 §4.8.2.
 func (s *Server) checkVerifier(code *authorizationCode, verifier string) *oauthError {
 	if code.CodeChallenge == "" {
-		if verifier != "" && !s.faults[faultPKCEVerifierWithoutChallenge] {
+		if verifier != "" && !s.faults[fault.ASPKCEAcceptVerifierWithoutChallenge] {
 			return oauthErrorf(oauthInvalidGrant, "code_verifier sent but the authorization request had no code_challenge")
 		}
 		return nil
 	}
 	switch {
-	case verifier == "" && s.faults[faultPKCEAcceptMissingVerifier]:
+	case verifier == "" && s.faults[fault.ASPKCEAcceptMissingVerifier]:
 		return nil
 	case verifier == "":
 		return oauthErrorf(oauthInvalidGrant, "code_verifier required: the authorization request had a code_challenge")
-	case !wellFormedPKCEValue(verifier) && !s.faults[faultPKCEAcceptBadVerifierFormat]:
+	case !wellFormedPKCEValue(verifier) && !s.faults[fault.ASPKCEAcceptBadVerifierFormat]:
 		return oauthErrorf(oauthInvalidGrant, "code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~]")
-	case s.faults[faultPKCEAcceptWrongVerifier]:
+	case s.faults[fault.ASPKCEAcceptWrongVerifier]:
 		return nil
-	case verifier == code.CodeChallenge && s.faults[faultPKCEAcceptChallengeAsVerifier]:
+	case verifier == code.CodeChallenge && s.faults[fault.ASPKCEAcceptChallengeAsVerifier]:
 		return nil
 	}
 	expected := verifier

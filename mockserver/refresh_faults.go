@@ -1,13 +1,14 @@
 package mockserver
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
-// faultRefreshWidenResource lets a refresh reach beyond the resources of
+// as.refresh.widen-resource lets a refresh reach beyond the resources of
 // its grant (RFC 8707 §2.2).
-const faultRefreshWidenResource = "as.refresh.widen-resource"
-
 func init() {
 	registerFaults(
-		Fault{faultRefreshWidenResource, "a refresh issues a token for whatever resource it names, beyond the original grant", spec.Rev20250618},
+		Fault{fault.ASRefreshWidenResource, "a refresh issues a token for whatever resource it names, beyond the original grant", spec.Rev20250618},
 	)
 }

@@ -6,13 +6,14 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
 // refreshFaultChecks show, against the reference, what each fault of
 // refresh_faults.go changes.
-var refreshFaultChecks = map[string]func(s *mockserver.Server){
-	"as.refresh.widen-resource": func(s *mockserver.Server) {
+var refreshFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASRefreshWidenResource: func(s *mockserver.Server) {
 		const foreign = "https://unrelated.example/"
 		elsewhere := func(s *mockserver.Server) answer {
 			return postToken(s, with(refreshForm(publicApp, refreshTokenOf(publicTokens(s))), "resource", foreign))

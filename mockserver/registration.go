@@ -15,35 +15,23 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 // Dynamic client registration faults.
-const (
-	faultDCRAcceptJavascriptURI     = "as.dcr.accept-javascript-uri"
-	faultDCRAcceptDataURI           = "as.dcr.accept-data-uri"
-	faultDCRAcceptHTTPNonLoopback   = "as.dcr.accept-http-non-loopback"
-	faultDCRAcceptFragment          = "as.dcr.accept-fragment"
-	faultDCRAcceptUnknownGrantType  = "as.dcr.accept-unknown-grant-type"
-	faultDCRAcceptUnknownAuthMethod = "as.dcr.accept-unknown-auth-method"
-	faultDCROpenDespiteProtection   = "as.dcr.open-despite-protection"
-	faultDCRAcceptAnyInitialToken   = "as.dcr.accept-any-initial-token"
-	faultDCRWrongErrorCode          = "as.dcr.wrong-error-code"
-	faultDCRPublicClientCredentials = "as.dcr.public-client-credentials"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultDCRAcceptJavascriptURI, "registration accepts javascript: redirect URIs", spec.Rev20250326},
-		Fault{faultDCRAcceptDataURI, "registration accepts data: redirect URIs", spec.Rev20250326},
-		Fault{faultDCRAcceptHTTPNonLoopback, "registration accepts http redirect URIs on hosts other than loopback", spec.Rev20250326},
-		Fault{faultDCRAcceptFragment, "registration accepts redirect URIs with a fragment", spec.Rev20250326},
-		Fault{faultDCRAcceptUnknownGrantType, "registration accepts grant types the server does not support, such as password", spec.Rev20250326},
-		Fault{faultDCRAcceptUnknownAuthMethod, "registration accepts token endpoint auth methods the server does not support", spec.Rev20250326},
-		Fault{faultDCROpenDespiteProtection, "registration needs no initial access token although one is configured", spec.Rev20250326},
-		Fault{faultDCRAcceptAnyInitialToken, "registration accepts any Bearer value as the initial access token", spec.Rev20250326},
-		Fault{faultDCRWrongErrorCode, "bad redirect URIs are refused with invalid_client_metadata instead of invalid_redirect_uri", spec.Rev20250326},
-		Fault{faultDCRPublicClientCredentials, "a public client (auth method none) may register the client_credentials grant", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptJavascriptURI, "registration accepts javascript: redirect URIs", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptDataURI, "registration accepts data: redirect URIs", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptHTTPNonLoopback, "registration accepts http redirect URIs on hosts other than loopback", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptFragment, "registration accepts redirect URIs with a fragment", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptUnknownGrantType, "registration accepts grant types the server does not support, such as password", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptUnknownAuthMethod, "registration accepts token endpoint auth methods the server does not support", spec.Rev20250326},
+		Fault{fault.ASDCROpenDespiteProtection, "registration needs no initial access token although one is configured", spec.Rev20250326},
+		Fault{fault.ASDCRAcceptAnyInitialToken, "registration accepts any Bearer value as the initial access token", spec.Rev20250326},
+		Fault{fault.ASDCRWrongErrorCode, "bad redirect URIs are refused with invalid_client_metadata instead of invalid_redirect_uri", spec.Rev20250326},
+		Fault{fault.ASDCRPublicClientCredentials, "a public client (auth method none) may register the client_credentials grant", spec.Rev20250326},
 	)
 }
 
@@ -118,14 +106,14 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 // when one is configured, and says why not when it fails.
 func (s *Server) initialAccessTokenAccepted(r *http.Request) (reason string, ok bool) {
 	want := s.cfg.initialAccessToken
-	if want == "" || s.faults[faultDCROpenDespiteProtection] {
+	if want == "" || s.faults[fault.ASDCROpenDespiteProtection] {
 		return "", true
 	}
 	presented, sent := bearerToken(r)
 	switch {
 	case !sent || presented == "":
 		return "initial access token required", false
-	case s.faults[faultDCRAcceptAnyInitialToken]:
+	case s.faults[fault.ASDCRAcceptAnyInitialToken]:
 		return "", true
 	case subtle.ConstantTimeCompare([]byte(presented), []byte(want)) != 1:
 		return "initial access token not valid", false
@@ -255,7 +243,7 @@ func validateClientMetadata(meta clientMetadata, faults faultSet) (*client, *met
 		return nil, refusal
 	}
 	redirectCode := errInvalidRedirectURI
-	if faults[faultDCRWrongErrorCode] {
+	if faults[fault.ASDCRWrongErrorCode] {
 		redirectCode = errInvalidClientMetadata
 	}
 	if redirects && len(c.RedirectURIs) == 0 {
@@ -289,7 +277,7 @@ func checkGrantTypes(grants []string, faults faultSet) *metadataRefusal {
 		return invalidMetadata("grant_types is empty")
 	}
 	for _, grant := range grants {
-		if !slices.Contains(supportedGrantTypes, grant) && !faults[faultDCRAcceptUnknownGrantType] {
+		if !slices.Contains(supportedGrantTypes, grant) && !faults[fault.ASDCRAcceptUnknownGrantType] {
 			return invalidMetadata("grant type %q is not supported", grant)
 		}
 	}
@@ -323,7 +311,7 @@ func redirectURIProblem(raw string, faults faultSet) string {
 	if err != nil {
 		return "not a URI"
 	}
-	if strings.Contains(raw, "#") && !faults[faultDCRAcceptFragment] {
+	if strings.Contains(raw, "#") && !faults[fault.ASDCRAcceptFragment] {
 		return "a fragment is not allowed (RFC 6749 §3.1.2)"
 	}
 	switch scheme := u.Scheme; {
@@ -336,11 +324,11 @@ func redirectURIProblem(raw string, faults faultSet) string {
 	case loopbackRefused(u, faults):
 		return "http is not allowed"
 	case scheme == "http":
-		if !isLoopbackHost(u.Hostname()) && !faults[faultDCRAcceptHTTPNonLoopback] {
+		if !isLoopbackHost(u.Hostname()) && !faults[fault.ASDCRAcceptHTTPNonLoopback] {
 			return "http is only allowed on loopback hosts"
 		}
-	case scheme == "javascript" && faults[faultDCRAcceptJavascriptURI]:
-	case scheme == "data" && faults[faultDCRAcceptDataURI]:
+	case scheme == "javascript" && faults[fault.ASDCRAcceptJavascriptURI]:
+	case scheme == "data" && faults[fault.ASDCRAcceptDataURI]:
 	case strings.Contains(scheme, "."):
 		// A private-use scheme in reverse-DNS form, for native apps (RFC 8252 §7.1).
 	default:
@@ -357,14 +345,14 @@ func checkAuthMethod(c *client, meta clientMetadata, faults faultSet) (*jose.JSO
 	}
 	switch c.AuthMethod {
 	case authNone:
-		if c.allows(grantClientCredentials) && !faults[faultDCRPublicClientCredentials] {
+		if c.allows(grantClientCredentials) && !faults[fault.ASDCRPublicClientCredentials] {
 			return nil, invalidMetadata("a public client cannot use the client_credentials grant")
 		}
 	case authClientSecretBasic, authClientSecretPost:
 	case authPrivateKeyJWT:
 		return publicKeySet(meta.JWKS)
 	default:
-		if !faults[faultDCRAcceptUnknownAuthMethod] {
+		if !faults[fault.ASDCRAcceptUnknownAuthMethod] {
 			return nil, invalidMetadata("token endpoint auth method %q is not supported", c.AuthMethod)
 		}
 	}

@@ -3,21 +3,17 @@ package mockserver
 import (
 	"net/url"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 // Dynamic client registration faults that break what a conforming client
 // relies on, rather than let hostile metadata through.
-const (
-	faultDCRRejectLoopbackRedirect = "as.dcr.reject-loopback-redirect"
-	faultDCRNoClientSecret         = "as.dcr.no-client-secret"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultDCRRejectLoopbackRedirect,
+		Fault{fault.ASDCRRejectLoopbackRedirect,
 			"registration refuses http redirect URIs on loopback hosts, so native MCP clients cannot register", spec.Rev20250326},
-		Fault{faultDCRNoClientSecret,
+		Fault{fault.ASDCRNoClientSecret,
 			"registration answers a confidential client without the client_secret it assigned", spec.Rev20250326},
 	)
 }
@@ -25,13 +21,13 @@ func init() {
 // loopbackRefused: under as.dcr.reject-loopback-redirect an http redirect
 // URI is refused even on a loopback host, as https-only servers do.
 func loopbackRefused(u *url.URL, faults faultSet) bool {
-	return faults[faultDCRRejectLoopbackRedirect] && u.Scheme == "http" && isLoopbackHost(u.Hostname())
+	return faults[fault.ASDCRRejectLoopbackRedirect] && u.Scheme == "http" && isLoopbackHost(u.Hostname())
 }
 
 // answeredSecret is the client secret the registration answer carries: none
 // under as.dcr.no-client-secret, though the client keeps its secret.
 func (s *Server) answeredSecret(c *client) string {
-	if s.faults[faultDCRNoClientSecret] {
+	if s.faults[fault.ASDCRNoClientSecret] {
 		return ""
 	}
 	return c.Secret

@@ -6,18 +6,19 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
-var registrationInteropFaultChecks = map[string]func(s *mockserver.Server){
-	"as.dcr.reject-loopback-redirect": func(s *mockserver.Server) {
+var registrationInteropFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASDCRRejectLoopbackRedirect: func(s *mockserver.Server) {
 		for _, uri := range []string{loopbackRedirect, "http://localhost:8976/callback", "http://[::1]:8976/callback"} {
 			expectRegistered(register(start(), redirectsTo(uri)))
 			expectRefused(register(s, redirectsTo(uri)), http.StatusBadRequest, "invalid_redirect_uri")
 		}
 		expectRegistered(register(s, redirectsTo("https://client.example/cb")))
 	},
-	"as.dcr.no-client-secret": func(s *mockserver.Server) {
+	fault.ASDCRNoClientSecret: func(s *mockserver.Server) {
 		confidential := `{"redirect_uris":["https://client.example/cb"],"token_endpoint_auth_method":"client_secret_basic"}`
 		Expect(expectRegistered(register(start(), confidential))).To(HaveKey("client_secret"))
 		doc := expectRegistered(register(s, confidential))

@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
@@ -331,39 +332,39 @@ var _ = Describe("dynamic client registration", func() {
 
 // registrationFaultChecks show, for each dcr fault, a request the reference
 // refuses and the faulty server lets through (or refuses differently).
-var registrationFaultChecks = map[string]func(s *mockserver.Server){
-	"as.dcr.accept-javascript-uri": func(s *mockserver.Server) { expectRedirectURIFault(s, "javascript:alert(1)//") },
-	"as.dcr.accept-data-uri":       func(s *mockserver.Server) { expectRedirectURIFault(s, "data:text/html,hi") },
-	"as.dcr.accept-http-non-loopback": func(s *mockserver.Server) {
+var registrationFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASDCRAcceptJavascriptURI: func(s *mockserver.Server) { expectRedirectURIFault(s, "javascript:alert(1)//") },
+	fault.ASDCRAcceptDataURI:       func(s *mockserver.Server) { expectRedirectURIFault(s, "data:text/html,hi") },
+	fault.ASDCRAcceptHTTPNonLoopback: func(s *mockserver.Server) {
 		expectRedirectURIFault(s, "http://client.example/callback")
 	},
-	"as.dcr.accept-fragment": func(s *mockserver.Server) { expectRedirectURIFault(s, "https://client.example/cb#frag") },
-	"as.dcr.accept-unknown-grant-type": func(s *mockserver.Server) {
+	fault.ASDCRAcceptFragment: func(s *mockserver.Server) { expectRedirectURIFault(s, "https://client.example/cb#frag") },
+	fault.ASDCRAcceptUnknownGrantType: func(s *mockserver.Server) {
 		expectMetadataFault(s, `{"grant_types":["password"],"token_endpoint_auth_method":"client_secret_basic"}`)
 	},
-	"as.dcr.accept-unknown-auth-method": func(s *mockserver.Server) {
+	fault.ASDCRAcceptUnknownAuthMethod: func(s *mockserver.Server) {
 		expectMetadataFault(s, `{"redirect_uris":["https://client.example/cb"],"token_endpoint_auth_method":"client_secret_jwt"}`)
 	},
-	"as.dcr.public-client-credentials": func(s *mockserver.Server) {
+	fault.ASDCRPublicClientCredentials: func(s *mockserver.Server) {
 		expectMetadataFault(s, `{"grant_types":["client_credentials"],"token_endpoint_auth_method":"none"}`)
 	},
-	"as.dcr.wrong-error-code": func(s *mockserver.Server) {
+	fault.ASDCRWrongErrorCode: func(s *mockserver.Server) {
 		body := redirectsTo("javascript:alert(1)")
 		expectRefused(register(start(), body), http.StatusBadRequest, "invalid_redirect_uri")
 		expectRefused(register(s, body), http.StatusBadRequest, "invalid_client_metadata")
 		expectRefused(register(s, `{"token_endpoint_auth_method":"none"}`), http.StatusBadRequest, "invalid_client_metadata")
 	},
-	"as.dcr.open-despite-protection": func(*mockserver.Server) {
+	fault.ASDCROpenDespiteProtection: func(*mockserver.Server) {
 		reference := start(mockserver.WithInitialAccessToken(initialAccessToken))
-		faulty := start(mockserver.WithInitialAccessToken(initialAccessToken), mockserver.WithFaults("as.dcr.open-despite-protection"))
+		faulty := start(mockserver.WithInitialAccessToken(initialAccessToken), mockserver.WithFaults(fault.ASDCROpenDespiteProtection))
 		body := redirectsTo(loopbackRedirect)
 		expectTokenRefused(postRegistration(reference, "application/json", body, ""), bareChallenge)
 		expectRegistered(postRegistration(faulty, "application/json", body, ""))
 		expectRegistered(postRegistration(faulty, "application/json", body, "Bearer wrong"))
 	},
-	"as.dcr.accept-any-initial-token": func(*mockserver.Server) {
+	fault.ASDCRAcceptAnyInitialToken: func(*mockserver.Server) {
 		reference := start(mockserver.WithInitialAccessToken(initialAccessToken))
-		faulty := start(mockserver.WithInitialAccessToken(initialAccessToken), mockserver.WithFaults("as.dcr.accept-any-initial-token"))
+		faulty := start(mockserver.WithInitialAccessToken(initialAccessToken), mockserver.WithFaults(fault.ASDCRAcceptAnyInitialToken))
 		body := redirectsTo(loopbackRedirect)
 		expectTokenRefused(postRegistration(reference, "application/json", body, "Bearer wrong"), wrongInitialTokenChallenge)
 		expectRegistered(postRegistration(faulty, "application/json", body, "Bearer wrong"))

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -43,10 +44,10 @@ func (s *Server) resolveURLs() error {
 	return nil
 }
 
-func (s *Server) publishesOAuthMetadata() bool { return !s.faults[faultASOIDCOnly] }
+func (s *Server) publishesOAuthMetadata() bool { return !s.faults[fault.ASMetadataOIDCOnly] }
 
 func (s *Server) publishesOpenIDConfiguration() bool {
-	return s.revision.AllowsOpenIDDiscovery() || s.faults[faultASOIDCOnly]
+	return s.revision.AllowsOpenIDDiscovery() || s.faults[fault.ASMetadataOIDCOnly]
 }
 
 // routes returns one handler per listener: the resource server's, then the
@@ -63,7 +64,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 
 	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.newMCPHandler()))
 
-	if s.revision.UsesProtectedResourceMetadata() && !s.faults[faultPRMMissing] {
+	if s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSPRMMissing] {
 		d, err := s.protectedResourceDelivery()
 		if err != nil {
 			return nil, err
@@ -72,7 +73,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 		switch {
 		case s.cfg.metadataOnlyInChallenge:
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmCustomURL), serve)
-		case s.faults[faultPRMRootOnly]:
+		case s.faults[fault.RSPRMRootOnly]:
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
 		default:
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
@@ -80,7 +81,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 		}
 	}
 
-	if !s.faults[faultASMissing] {
+	if !s.faults[fault.ASMetadataMissing] {
 		if s.publishesOAuthMetadata() {
 			d, err := s.authorizationServerDelivery(false)
 			if err != nil {

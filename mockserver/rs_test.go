@@ -24,6 +24,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -106,53 +107,53 @@ func publicKeyPEM(s *mockserver.Server) []byte {
 // which the resource server accepts it all the same.
 type tokenDefect struct {
 	name       string
-	acceptedBy []string
+	acceptedBy []fault.Name
 	forge      func(s *mockserver.Server) string
 }
 
 var tokenDefects = []tokenDefect{
-	{"unsigned (alg none)", []string{"rs.accept-alg-none"}, func(s *mockserver.Server) string {
+	{"unsigned (alg none)", []fault.Name{fault.RSAcceptAlgNone}, func(s *mockserver.Server) string {
 		return unsigned(issuedClaims(s))
 	}},
-	{"signed by another key", []string{"rs.accept-foreign-key"}, func(s *mockserver.Server) string {
+	{"signed by another key", []fault.Name{fault.RSAcceptForeignKey}, func(s *mockserver.Server) string {
 		return signedWith(jose.ES256, attackerKey(), jose.SignerOptions{}, issuedClaims(s))
 	}},
-	{"signed by the jwk in its own header", []string{"rs.accept-embedded-jwk", "rs.accept-foreign-key"}, func(s *mockserver.Server) string {
+	{"signed by the jwk in its own header", []fault.Name{fault.RSAcceptEmbeddedJWK, fault.RSAcceptForeignKey}, func(s *mockserver.Server) string {
 		return signedWith(jose.ES256, attackerKey(), jose.SignerOptions{EmbedJWK: true}, issuedClaims(s))
 	}},
-	{"HS256 keyed with the public key", []string{"rs.accept-hs256-confusion"}, func(s *mockserver.Server) string {
+	{"HS256 keyed with the public key", []fault.Name{fault.RSAcceptHS256Confusion}, func(s *mockserver.Server) string {
 		return signedWith(jose.HS256, publicKeyPEM(s), jose.SignerOptions{}, issuedClaims(s))
 	}},
-	{"expired", []string{"rs.accept-expired"}, func(s *mockserver.Server) string {
+	{"expired", []fault.Name{fault.RSAcceptExpired}, func(s *mockserver.Server) string {
 		return signedByServer(s, issuedClaimsWith(s, func(c *accessClaims) {
 			c.IssuedAt = jwt.NewNumericDate(time.Now().Add(-time.Hour))
 			c.Expiry = jwt.NewNumericDate(time.Now().Add(-time.Minute))
 		}))
 	}},
-	{"not valid before an hour from now", []string{"rs.accept-not-yet-valid"}, func(s *mockserver.Server) string {
+	{"not valid before an hour from now", []fault.Name{fault.RSAcceptNotYetValid}, func(s *mockserver.Server) string {
 		return signedByServer(s, issuedClaimsWith(s, func(c *accessClaims) {
 			c.NotBefore = jwt.NewNumericDate(time.Now().Add(time.Hour))
 		}))
 	}},
-	{"issued an hour from now", []string{"rs.accept-not-yet-valid"}, func(s *mockserver.Server) string {
+	{"issued an hour from now", []fault.Name{fault.RSAcceptNotYetValid}, func(s *mockserver.Server) string {
 		return signedByServer(s, issuedClaimsWith(s, func(c *accessClaims) {
 			c.IssuedAt = jwt.NewNumericDate(time.Now().Add(time.Hour))
 		}))
 	}},
-	{"from another issuer", []string{"rs.accept-wrong-issuer"}, func(s *mockserver.Server) string {
+	{"from another issuer", []fault.Name{fault.RSAcceptWrongIssuer}, func(s *mockserver.Server) string {
 		return signedByServer(s, issuedClaimsWith(s, func(c *accessClaims) { c.Issuer = "https://as.example.com" }))
 	}},
-	{"for another audience", []string{"rs.accept-any-audience"}, func(s *mockserver.Server) string {
+	{"for another audience", []fault.Name{fault.RSAcceptAnyAudience}, func(s *mockserver.Server) string {
 		token, err := mockserver.IssueAccessToken(s, []string{"https://other.example.com/mcp"}, "mcp:tools")
 		Expect(err).NotTo(HaveOccurred())
 		return token
 	}},
-	{"without an audience", []string{"rs.accept-any-audience"}, func(s *mockserver.Server) string {
+	{"without an audience", []fault.Name{fault.RSAcceptAnyAudience}, func(s *mockserver.Server) string {
 		token, err := mockserver.IssueAccessToken(s, nil, "mcp:tools")
 		Expect(err).NotTo(HaveOccurred())
 		return token
 	}},
-	{"revoked", []string{"rs.accept-revoked"}, func(s *mockserver.Server) string {
+	{"revoked", []fault.Name{fault.RSAcceptRevoked}, func(s *mockserver.Server) string {
 		token := tokenOf(s)
 		Expect(mockserver.RevokeAccessToken(s, token)).To(Succeed())
 		return token
@@ -173,8 +174,8 @@ var tokenDefects = []tokenDefect{
 
 // tokenFaults are the faults that make the resource server accept a
 // defective token.
-func tokenFaults() []string {
-	var faults []string
+func tokenFaults() []fault.Name {
+	var faults []fault.Name
 	for _, d := range tokenDefects {
 		for _, f := range d.acceptedBy {
 			if !slices.Contains(faults, f) {
@@ -185,13 +186,13 @@ func tokenFaults() []string {
 	return faults
 }
 
-// expectTokenFault checks that under fault exactly the defects it names
-// are accepted, and that the reference refuses them.
-func expectTokenFault(s *mockserver.Server, fault string) {
+// expectTokenFault checks that s, under fault name, accepts exactly the
+// defects that list it, and that the reference refuses them.
+func expectTokenFault(s *mockserver.Server, name fault.Name) {
 	GinkgoHelper()
 	reference := start()
 	for _, d := range tokenDefects {
-		if slices.Contains(d.acceptedBy, fault) {
+		if slices.Contains(d.acceptedBy, name) {
 			Expect(postMCP(reference, "Bearer "+d.forge(reference)).status).To(Equal(http.StatusUnauthorized), d.name)
 			Expect(postMCP(s, "Bearer "+d.forge(s)).status).To(Equal(http.StatusOK), d.name)
 		} else {
@@ -306,21 +307,21 @@ func callFetchUpstream(ctx context.Context, s *mockserver.Server, authorization 
 }
 
 func init() {
-	for _, fault := range tokenFaults() {
-		faultChecks[fault] = func(s *mockserver.Server) { expectTokenFault(s, fault) }
+	for _, name := range tokenFaults() {
+		faultChecks[name] = func(s *mockserver.Server) { expectTokenFault(s, name) }
 	}
-	faultChecks["rs.accept-query-token"] = func(s *mockserver.Server) {
+	faultChecks[fault.RSAcceptQueryToken] = func(s *mockserver.Server) {
 		Expect(postWithQueryToken(start()).status).To(Equal(http.StatusUnauthorized))
 		Expect(postWithQueryToken(s).status).To(Equal(http.StatusOK))
 	}
-	faultChecks["rs.no-scope-check"] = func(s *mockserver.Server) {
+	faultChecks[fault.RSNoScopeCheck] = func(s *mockserver.Server) {
 		reference := start()
 		Expect(postMCP(reference, bearer(reference, "other")).status).To(Equal(http.StatusForbidden))
 		Expect(postRPC(reference, bearer(reference), writeNoteCall).status).To(Equal(http.StatusForbidden))
 		Expect(postMCP(s, bearer(s, "other")).status).To(Equal(http.StatusOK))
 		Expect(postRPC(s, bearer(s), writeNoteCall).status).To(Equal(http.StatusOK))
 	}
-	faultChecks["rs.step-up-as-401"] = func(s *mockserver.Server) {
+	faultChecks[fault.RSStepUpAs401] = func(s *mockserver.Server) {
 		reference := start()
 		Expect(postRPC(reference, bearer(reference), writeNoteCall).status).To(Equal(http.StatusForbidden))
 		a := postRPC(s, bearer(s), writeNoteCall)
@@ -331,7 +332,7 @@ func init() {
 		Expect(a.status).To(Equal(http.StatusUnauthorized))
 		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(invalidTokenChallenge(s, spec.Latest)))
 	}
-	faultChecks["rs.step-up-no-scope"] = func(s *mockserver.Server) {
+	faultChecks[fault.RSStepUpNoScope] = func(s *mockserver.Server) {
 		reference := start()
 		Expect(postRPC(reference, bearer(reference), writeNoteCall).header.Values("WWW-Authenticate")).To(ConsistOf(stepUpChallenge(reference)))
 		for _, a := range []answer{postRPC(s, bearer(s), writeNoteCall), postMCP(s, bearer(s, "other"))} {
@@ -340,11 +341,11 @@ func init() {
 		}
 		Expect(postMCP(s, "").header.Values("WWW-Authenticate")).To(ConsistOf(noCredentialsChallenge(s)))
 	}
-	faultChecks["rs.passthrough-token"] = func(*mockserver.Server) {
+	faultChecks[fault.RSPassthroughToken] = func(*mockserver.Server) {
 		ctx, cancel := context.WithTimeout(context.Background(), specTimeout)
 		defer cancel()
 		upstream := startCanary()
-		s := start(mockserver.WithUpstream(upstream.URL), mockserver.WithFaults("rs.passthrough-token"))
+		s := start(mockserver.WithUpstream(upstream.URL), mockserver.WithFaults(fault.RSPassthroughToken))
 		authorization := bearer(s)
 		Expect(callFetchUpstream(ctx, s, authorization)).To(Equal(float64(http.StatusAccepted)))
 		Expect(upstream.authorizations()).To(ConsistOf(authorization))

@@ -3,20 +3,16 @@ package mockserver
 import (
 	"strings"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
-)
-
-const (
-	faultAcceptMalformedHeader   = "rs.accept-malformed-header"
-	faultInvalidTokenNoErrorCode = "rs.invalid-token-no-error-code"
 )
 
 func init() {
 	registerFaults(
-		Fault{faultAcceptMalformedHeader,
+		Fault{fault.RSAcceptMalformedHeader,
 			"a Bearer header carrying more than one word is accepted: the first word after the scheme is taken as the token",
 			spec.Rev20250326},
-		Fault{faultInvalidTokenNoErrorCode,
+		Fault{fault.RSInvalidTokenNoErrorCode,
 			`a refused access token gets a 401 challenge without error="invalid_token"`, spec.Rev20250326},
 	)
 }
@@ -26,7 +22,7 @@ func init() {
 // word, as a lenient parser does.
 func (s *Server) headerToken(credentials string) string {
 	words := strings.Fields(credentials)
-	if !s.faults[faultAcceptMalformedHeader] || len(words) == 0 {
+	if !s.faults[fault.RSAcceptMalformedHeader] || len(words) == 0 {
 		return credentials
 	}
 	return words[0]
@@ -34,7 +30,7 @@ func (s *Server) headerToken(credentials string) string {
 
 // invalidTokenCode is the error code of the challenge to a refused token.
 func (s *Server) invalidTokenCode() string {
-	if s.faults[faultInvalidTokenNoErrorCode] {
+	if s.faults[fault.RSInvalidTokenNoErrorCode] {
 		return ""
 	}
 	return errInvalidToken

@@ -6,12 +6,13 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
-var rsMisuseFaultChecks = map[string]func(s *mockserver.Server){
-	"rs.accept-malformed-header": func(s *mockserver.Server) {
+var rsMisuseFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.RSAcceptMalformedHeader: func(s *mockserver.Server) {
 		reference := start()
 		Expect(postMCP(reference, bearer(reference)+" extra").status).To(Equal(http.StatusUnauthorized))
 		Expect(postMCP(s, bearer(s)+" extra").status).To(Equal(http.StatusOK))
@@ -22,7 +23,7 @@ var rsMisuseFaultChecks = map[string]func(s *mockserver.Server){
 			Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(invalidTokenChallenge(s, spec.Latest)), authorization)
 		}
 	},
-	"rs.invalid-token-no-error-code": func(s *mockserver.Server) {
+	fault.RSInvalidTokenNoErrorCode: func(s *mockserver.Server) {
 		a := postMCP(s, "Bearer not-a-jwt")
 		Expect(a.status).To(Equal(http.StatusUnauthorized))
 		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(noCredentialsChallenge(s)))

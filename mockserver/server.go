@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -27,7 +28,7 @@ const (
 
 type config struct {
 	revision spec.Revision
-	faults   []string
+	faults   []fault.Name
 	log      io.Writer
 	capture  bool // keep whole requests for client mode (capture.go)
 	// Filled by the options of the other areas' files.
@@ -55,7 +56,7 @@ func WithRevision(r spec.Revision) Option {
 }
 
 // WithFaults switches on named faults (see Faults); calls add up.
-func WithFaults(names ...string) Option {
+func WithFaults(names ...fault.Name) Option {
 	return func(c *config) { c.faults = append(c.faults, names...) }
 }
 

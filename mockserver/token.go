@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -14,29 +15,17 @@ import (
 // §2.2): authorization_code, refresh_token and client_credentials grants.
 
 // Token endpoint faults.
-const (
-	faultCodeAllowReplay          = "as.code.allow-replay"
-	faultCodeNoRevokeOnReplay     = "as.code.no-revoke-on-replay"
-	faultRedirectUncheckedAtToken = "as.redirect.unchecked-at-token"
-	faultResourceIgnored          = "as.resource.ignored"
-	faultTokenNoCacheControl      = "as.token.no-cache-control"
-	faultRefreshNoRotation        = "as.refresh.no-rotation"
-	faultRefreshAllowReuse        = "as.refresh.allow-reuse"
-	faultRefreshNotClientBound    = "as.refresh.not-client-bound"
-	faultCCWidenScope             = "as.cc.widen-scope"
-)
-
 func init() {
 	registerFaults(
-		Fault{faultCodeAllowReplay, "an authorization code can be redeemed more than once", spec.Rev20250326},
-		Fault{faultCodeNoRevokeOnReplay, "a replayed authorization code is refused but the tokens issued from it stay valid", spec.Rev20250326},
-		Fault{faultRedirectUncheckedAtToken, "the token request's redirect_uri is not compared with the authorization request's", spec.Rev20250326},
-		Fault{faultResourceIgnored, "access tokens have the issuer as audience instead of the requested resource", spec.Rev20250618},
-		Fault{faultTokenNoCacheControl, "successful token responses carry neither Cache-Control nor Pragma", spec.Rev20250326},
-		Fault{faultRefreshNoRotation, "public clients get no new refresh token when refreshing; the one they have stays valid", spec.Rev20250326},
-		Fault{faultRefreshAllowReuse, "a rotated refresh token still works, so its reuse is never detected", spec.Rev20250326},
-		Fault{faultRefreshNotClientBound, "a refresh token issued to another client is accepted", spec.Rev20250326},
-		Fault{faultCCWidenScope, "client_credentials grants whatever scope is requested, beyond the client's registration", spec.Rev20250326},
+		Fault{fault.ASCodeAllowReplay, "an authorization code can be redeemed more than once", spec.Rev20250326},
+		Fault{fault.ASCodeNoRevokeOnReplay, "a replayed authorization code is refused but the tokens issued from it stay valid", spec.Rev20250326},
+		Fault{fault.ASRedirectUncheckedAtToken, "the token request's redirect_uri is not compared with the authorization request's", spec.Rev20250326},
+		Fault{fault.ASResourceIgnored, "access tokens have the issuer as audience instead of the requested resource", spec.Rev20250618},
+		Fault{fault.ASTokenNoCacheControl, "successful token responses carry neither Cache-Control nor Pragma", spec.Rev20250326},
+		Fault{fault.ASRefreshNoRotation, "public clients get no new refresh token when refreshing; the one they have stays valid", spec.Rev20250326},
+		Fault{fault.ASRefreshAllowReuse, "a rotated refresh token still works, so its reuse is never detected", spec.Rev20250326},
+		Fault{fault.ASRefreshNotClientBound, "a refresh token issued to another client is accepted", spec.Rev20250326},
+		Fault{fault.ASCCWidenScope, "client_credentials grants whatever scope is requested, beyond the client's registration", spec.Rev20250326},
 	)
 }
 
@@ -62,7 +51,7 @@ func (s *Server) mountToken(as *http.ServeMux) {
 			s.writeTokenError(w, r, err)
 			return
 		}
-		writeNoStoreJSON(w, http.StatusOK, resp, s.faults[faultTokenNoCacheControl])
+		writeNoStoreJSON(w, http.StatusOK, resp, s.faults[fault.ASTokenNoCacheControl])
 	})
 }
 
@@ -73,7 +62,7 @@ func (s *Server) writeTokenError(w http.ResponseWriter, r *http.Request, err *oa
 	}
 	status := err.Status()
 	if err.Code == oauthInvalidClient {
-		if s.faults[faultClientInvalidClient400] {
+		if s.faults[fault.ASClientInvalidClient400] {
 			status = http.StatusBadRequest
 		} else {
 			// A 401 names a scheme to use (RFC 9110 §15.5.2); RFC 6749
@@ -148,10 +137,10 @@ func (s *Server) exchangeCode(r *http.Request, c *client) (*tokenResponse, *oaut
 	if err != nil {
 		return nil, err
 	}
-	code, replayed, err := s.store.redeemCode(value, s.faults[faultCodeAllowReplay], func(code *authorizationCode) *oauthError {
+	code, replayed, err := s.store.redeemCode(value, s.faults[fault.ASCodeAllowReplay], func(code *authorizationCode) *oauthError {
 		return s.checkRedemption(r, c, code, requested)
 	})
-	if replayed && !s.faults[faultCodeNoRevokeOnReplay] {
+	if replayed && !s.faults[fault.ASCodeNoRevokeOnReplay] {
 		// RFC 6749 §4.1.2: a code used twice may be stolen; whatever it
 		// gave is revoked.
 		s.store.revoke(s.store.endGrant(value)...)
@@ -174,7 +163,7 @@ func (s *Server) checkRedemption(r *http.Request, c *client, code *authorization
 	if code.ClientID != c.ID {
 		return oauthErrorf(oauthInvalidGrant, "the authorization code was issued to another client")
 	}
-	if r.PostForm.Get("redirect_uri") != code.RedirectURI && !s.faults[faultRedirectUncheckedAtToken] {
+	if r.PostForm.Get("redirect_uri") != code.RedirectURI && !s.faults[fault.ASRedirectUncheckedAtToken] {
 		return oauthErrorf(oauthInvalidGrant, "redirect_uri differs from the authorization request's")
 	}
 	if err := s.checkVerifier(code, r.PostForm.Get("code_verifier")); err != nil {
@@ -199,20 +188,20 @@ func (s *Server) refresh(r *http.Request, c *client) (*tokenResponse, *oauthErro
 		return nil, err
 	}
 	requestedScope := r.PostForm.Get("scope")
-	rotate := c.Public() && !s.faults[faultRefreshNoRotation]
-	old, grant, reused, err := s.store.takeRefreshToken(value, rotate && !s.faults[faultRefreshAllowReuse], func(rt *refreshToken) *oauthError {
-		if rt.ClientID != c.ID && !s.faults[faultRefreshNotClientBound] {
+	rotate := c.Public() && !s.faults[fault.ASRefreshNoRotation]
+	old, grant, reused, err := s.store.takeRefreshToken(value, rotate && !s.faults[fault.ASRefreshAllowReuse], func(rt *refreshToken) *oauthError {
+		if rt.ClientID != c.ID && !s.faults[fault.ASRefreshNotClientBound] {
 			return oauthErrorf(oauthInvalidGrant, "the refresh token was issued to another client")
 		}
-		if !within(requested, rt.Resources) && !s.faults[faultRefreshWidenResource] {
+		if !within(requested, rt.Resources) && !s.faults[fault.ASRefreshWidenResource] {
 			return oauthErrorf(oauthInvalidTarget, "resource was not part of the original grant")
 		}
-		if requestedScope != "" && !within(scopeFields(requestedScope), strings.Fields(rt.Scope)) && !s.faults[faultRefreshWidenScope] {
+		if requestedScope != "" && !within(scopeFields(requestedScope), strings.Fields(rt.Scope)) && !s.faults[fault.ASRefreshWidenScope] {
 			return oauthErrorf(oauthInvalidScope, "scope exceeds the original grant")
 		}
 		return nil
 	})
-	if reused && !s.faults[faultRefreshNoRevokeOnReuse] {
+	if reused && !s.faults[fault.ASRefreshNoRevokeOnReuse] {
 		// RFC 9700 §4.14.2: one of the two users of a rotated refresh token
 		// is an attacker, so the whole grant goes.
 		s.store.revoke(s.store.endGrant(grant)...)
@@ -258,11 +247,11 @@ func (s *Server) issueForGrant(r *http.Request, c *client, grant string, resourc
 // clientCredentials issues a token to a confidential client for itself
 // (OAuth 2.1 §4.2): no user, so no refresh token.
 func (s *Server) clientCredentials(r *http.Request, c *client) (*tokenResponse, *oauthError) {
-	if c.Public() && !s.faults[faultCCPublicClient] {
+	if c.Public() && !s.faults[fault.ASCCPublicClient] {
 		return nil, oauthErrorf(oauthUnauthorizedClient, "client_credentials needs a confidential client")
 	}
 	scope := strings.Join(scopeFields(r.PostForm.Get("scope")), " ")
-	if !s.faults[faultCCWidenScope] {
+	if !s.faults[fault.ASCCWidenScope] {
 		var err *oauthError
 		if scope, err = grantableScope(c, scope); err != nil {
 			return nil, err
@@ -283,7 +272,7 @@ func (s *Server) clientCredentials(r *http.Request, c *client) (*tokenResponse, 
 
 // audience is who an access token for resources is for.
 func (s *Server) audience(resources []string) []string {
-	if s.faults[faultResourceIgnored] {
+	if s.faults[fault.ASResourceIgnored] {
 		return []string{s.issuer}
 	}
 	return resources

@@ -6,13 +6,14 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
 // tokenMoreFaultChecks show, against the reference, what each fault of
 // token_faults.go changes.
-var tokenMoreFaultChecks = map[string]func(s *mockserver.Server){
-	"as.refresh.no-revoke-on-reuse": func(s *mockserver.Server) {
+var tokenMoreFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASRefreshNoRevokeOnReuse: func(s *mockserver.Server) {
 		// Rotates, refuses the reuse, and returns the access token and the
 		// refresh token that must have been revoked.
 		reuse := func(s *mockserver.Server) (accessToken, refreshToken string) {
@@ -30,7 +31,7 @@ var tokenMoreFaultChecks = map[string]func(s *mockserver.Server){
 		expectServed(s, accessToken)
 		expectTokens(postToken(s, refreshForm(publicApp, refreshToken)))
 	},
-	"as.refresh.widen-scope": func(s *mockserver.Server) {
+	fault.ASRefreshWidenScope: func(s *mockserver.Server) {
 		wider := func(s *mockserver.Server) answer {
 			return postToken(s, with(refreshForm(publicApp, refreshTokenOf(publicTokens(s))), "scope", "mcp:tools mcp:write"))
 		}
@@ -39,7 +40,7 @@ var tokenMoreFaultChecks = map[string]func(s *mockserver.Server){
 		Expect(doc).To(HaveKeyWithValue("scope", "mcp:tools mcp:write"))
 		Expect(claimsOf(accessTokenOf(doc)).Scope).To(Equal("mcp:tools mcp:write"))
 	},
-	"as.cc.disabled": func(s *mockserver.Server) {
+	fault.ASCCDisabled: func(s *mockserver.Server) {
 		expectTokens(postToken(startAS(), ccForm(), basicAuth(basicApp, basicSecret)))
 		addOAuthClients(s)
 		Expect(get(asURLs(s)[0]).json()).To(HaveKeyWithValue("grant_types_supported", ContainElement("client_credentials")))
@@ -47,7 +48,7 @@ var tokenMoreFaultChecks = map[string]func(s *mockserver.Server){
 		a := newAuthRequest(basicApp)
 		expectTokens(postToken(s, codeForm(basicApp, a.code(s), a.verifier), basicAuth(basicApp, basicSecret)))
 	},
-	"as.cc.public-client": func(s *mockserver.Server) {
+	fault.ASCCPublicClient: func(s *mockserver.Server) {
 		reference := startAS()
 		expectTokenError(postToken(reference, with(ccForm(), "client_id", publicApp)), http.StatusBadRequest, "unauthorized_client")
 		expectTokenError(postToken(reference, with(ccForm(), "client_id", publicCCApp)), http.StatusBadRequest, "unauthorized_client")
@@ -59,14 +60,14 @@ var tokenMoreFaultChecks = map[string]func(s *mockserver.Server){
 		// Other grants a client did not register stay refused.
 		expectTokenError(postToken(s, refreshForm(codeOnlyApp, "x")), http.StatusBadRequest, "unauthorized_client")
 	},
-	"as.token.unknown-grant-invalid-request": func(s *mockserver.Server) {
+	fault.ASTokenUnknownGrantInvalidRequest: func(s *mockserver.Server) {
 		password := with(ccForm(), "grant_type", "password")
 		expectTokenError(postToken(startAS(), password, basicAuth(basicApp, basicSecret)), http.StatusBadRequest, "unsupported_grant_type")
 		addOAuthClients(s)
 		expectTokenError(postToken(s, password, basicAuth(basicApp, basicSecret)), http.StatusBadRequest, "invalid_request")
 		expectTokens(postToken(s, ccForm(), basicAuth(basicApp, basicSecret)))
 	},
-	"as.token.missing-code-html": func(s *mockserver.Server) {
+	fault.ASTokenMissingCodeHTML: func(s *mockserver.Server) {
 		noCode := with(codeForm(publicApp, "", "v"), "code")
 		expectTokenError(postToken(startAS(), noCode), http.StatusBadRequest, "invalid_request")
 		addOAuthClients(s)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
@@ -552,8 +553,8 @@ var _ = Describe("the token endpoint", func() {
 
 // tokenFaultChecks show, against the reference, what each token endpoint
 // and PKCE fault changes.
-var tokenFaultChecks = map[string]func(s *mockserver.Server){
-	"as.pkce.optional": func(s *mockserver.Server) {
+var tokenFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASPKCEOptional: func(s *mockserver.Server) {
 		noChallenge := newAuthRequest(publicApp).with("code_challenge").with("code_challenge_method")
 		reference := startAS()
 		expectAuthorizationError(reference, noChallenge.callback(reference), "invalid_request")
@@ -563,7 +564,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		// A verifier for that code is still refused: that is another fault.
 		expectTokenError(postToken(s, codeForm(publicApp, noChallenge.code(s), oauth2.GenerateVerifier())), http.StatusBadRequest, "invalid_grant")
 	},
-	"as.pkce.accept-plain": func(s *mockserver.Server) {
+	fault.ASPKCEAcceptPlain: func(s *mockserver.Server) {
 		verifier := oauth2.GenerateVerifier()
 		plain := newAuthRequest(publicApp).with("code_challenge", verifier).with("code_challenge_method", "plain")
 		reference := startAS()
@@ -572,7 +573,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectServed(s, redeem(s, plain.code(s), verifier))
 		expectTokenError(postToken(s, codeForm(publicApp, plain.code(s), oauth2.GenerateVerifier())), http.StatusBadRequest, "invalid_grant")
 	},
-	"as.pkce.accept-missing-verifier": func(s *mockserver.Server) {
+	fault.ASPKCEAcceptMissingVerifier: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(publicApp)
 		expectTokenError(postToken(reference, codeForm(publicApp, a.code(reference), "")), http.StatusBadRequest, "invalid_grant")
@@ -580,19 +581,19 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectServed(s, redeem(s, a.code(s), ""))
 		expectTokenError(postToken(s, codeForm(publicApp, a.code(s), oauth2.GenerateVerifier())), http.StatusBadRequest, "invalid_grant")
 	},
-	"as.pkce.accept-verifier-without-challenge": func(s *mockserver.Server) {
+	fault.ASPKCEAcceptVerifierWithoutChallenge: func(s *mockserver.Server) {
 		// Alone it changes nothing: every request still needs a challenge.
 		noChallenge := newAuthRequest(publicApp).with("code_challenge").with("code_challenge_method")
 		expectAuthorizationError(s, noChallenge.callback(addOAuthClients(s)), "invalid_request")
 		a := newAuthRequest(publicApp)
 		redeem(s, a.code(s), a.verifier)
 
-		optional := startAS(mockserver.WithFaults("as.pkce.optional"))
+		optional := startAS(mockserver.WithFaults(fault.ASPKCEOptional))
 		expectTokenError(postToken(optional, codeForm(publicApp, noChallenge.code(optional), a.verifier)), http.StatusBadRequest, "invalid_grant")
-		downgraded := startAS(mockserver.WithFaults("as.pkce.optional", "as.pkce.accept-verifier-without-challenge"))
+		downgraded := startAS(mockserver.WithFaults(fault.ASPKCEOptional, fault.ASPKCEAcceptVerifierWithoutChallenge))
 		expectServed(downgraded, redeem(downgraded, noChallenge.code(downgraded), a.verifier))
 	},
-	"as.pkce.accept-wrong-verifier": func(s *mockserver.Server) {
+	fault.ASPKCEAcceptWrongVerifier: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(publicApp)
 		wrong := oauth2.GenerateVerifier()
@@ -602,7 +603,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectTokenError(postToken(s, codeForm(publicApp, a.code(s), "short")), http.StatusBadRequest, "invalid_grant")
 		expectTokenError(postToken(s, codeForm(publicApp, a.code(s), "")), http.StatusBadRequest, "invalid_grant")
 	},
-	"as.pkce.accept-challenge-as-verifier": func(s *mockserver.Server) {
+	fault.ASPKCEAcceptChallengeAsVerifier: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(publicApp)
 		challenge := a.params.Get("code_challenge")
@@ -611,7 +612,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectServed(s, redeem(s, a.code(s), challenge))
 		expectTokenError(postToken(s, codeForm(publicApp, a.code(s), oauth2.GenerateVerifier())), http.StatusBadRequest, "invalid_grant")
 	},
-	"as.pkce.accept-bad-verifier-format": func(s *mockserver.Server) {
+	fault.ASPKCEAcceptBadVerifierFormat: func(s *mockserver.Server) {
 		reference := startAS()
 		short := newAuthRequest(publicApp).with("code_challenge", oauth2.S256ChallengeFromVerifier("a"))
 		expectTokenError(postToken(reference, codeForm(publicApp, short.code(reference), "a")), http.StatusBadRequest, "invalid_grant")
@@ -619,7 +620,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectServed(s, redeem(s, short.code(s), "a"))
 		expectTokenError(postToken(s, codeForm(publicApp, short.code(s), "b")), http.StatusBadRequest, "invalid_grant")
 	},
-	"as.code.allow-replay": func(s *mockserver.Server) {
+	fault.ASCodeAllowReplay: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(publicApp)
 		form := codeForm(publicApp, a.code(reference), a.verifier)
@@ -633,7 +634,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectServed(s, accessTokenOf(first))
 		expectServed(s, accessTokenOf(second))
 	},
-	"as.code.no-revoke-on-replay": func(s *mockserver.Server) {
+	fault.ASCodeNoRevokeOnReplay: func(s *mockserver.Server) {
 		replay := func(s *mockserver.Server) string {
 			a := newAuthRequest(publicApp)
 			form := codeForm(publicApp, a.code(s), a.verifier)
@@ -645,7 +646,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectRevoked(reference, replay(reference))
 		expectServed(s, replay(addOAuthClients(s)))
 	},
-	"as.redirect.unchecked-at-token": func(s *mockserver.Server) {
+	fault.ASRedirectUncheckedAtToken: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(twoRedirectsApp)
 		redirected := func(s *mockserver.Server) answer {
@@ -654,7 +655,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectTokenError(redirected(reference), http.StatusBadRequest, "invalid_grant")
 		expectTokens(redirected(addOAuthClients(s)))
 	},
-	"as.resource.ignored": func(s *mockserver.Server) {
+	fault.ASResourceIgnored: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(publicApp).with("resource", reference.MCPURL())
 		Expect(claimsOf(redeem(reference, a.code(reference), a.verifier)).Audience).To(ConsistOf(reference.MCPURL()))
@@ -664,7 +665,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		Expect(claimsOf(token).Audience).To(ConsistOf(s.IssuerURL()))
 		Expect(postMCP(s, "Bearer "+token).status).To(Equal(http.StatusUnauthorized))
 	},
-	"as.token.no-cache-control": func(s *mockserver.Server) {
+	fault.ASTokenNoCacheControl: func(s *mockserver.Server) {
 		expectNoStore(postToken(startAS(), ccForm(), basicAuth(basicApp, basicSecret)))
 		addOAuthClients(s)
 		a := postToken(s, ccForm(), basicAuth(basicApp, basicSecret))
@@ -673,7 +674,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		Expect(a.header.Values("Pragma")).To(BeEmpty())
 		expectTokenError(postToken(s, ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
 	},
-	"as.refresh.no-rotation": func(s *mockserver.Server) {
+	fault.ASRefreshNoRotation: func(s *mockserver.Server) {
 		reference := startAS()
 		refreshToken := refreshTokenOf(publicTokens(reference))
 		refreshTokenOf(expectTokens(postToken(reference, refreshForm(publicApp, refreshToken))))
@@ -685,7 +686,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 			Expect(expectTokens(postToken(s, refreshForm(publicApp, refreshToken)))).NotTo(HaveKey("refresh_token"))
 		}
 	},
-	"as.refresh.allow-reuse": func(s *mockserver.Server) {
+	fault.ASRefreshAllowReuse: func(s *mockserver.Server) {
 		addOAuthClients(s)
 		refreshToken := refreshTokenOf(publicTokens(s))
 		next := refreshTokenOf(expectTokens(postToken(s, refreshForm(publicApp, refreshToken))))
@@ -693,7 +694,7 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectTokens(postToken(s, refreshForm(publicApp, refreshToken)))
 		expectTokens(postToken(s, refreshForm(publicApp, next)))
 	},
-	"as.refresh.not-client-bound": func(s *mockserver.Server) {
+	fault.ASRefreshNotClientBound: func(s *mockserver.Server) {
 		reference := startAS()
 		stolen := func(s *mockserver.Server) answer {
 			return postToken(s, refreshForm(twoRedirectsApp, refreshTokenOf(publicTokens(s))))
@@ -702,14 +703,14 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		doc := expectTokens(stolen(addOAuthClients(s)))
 		Expect(claimsOf(accessTokenOf(doc)).ClientID).To(Equal(twoRedirectsApp))
 	},
-	"as.client.accept-wrong-secret": func(s *mockserver.Server) {
+	fault.ASClientAcceptWrongSecret: func(s *mockserver.Server) {
 		expectTokenError(postToken(startAS(), ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
 		addOAuthClients(s)
 		expectTokens(postToken(s, ccForm(), basicAuth(basicApp, "wrong")))
 		expectTokens(postToken(s, with(with(ccForm(), "client_id", postApp), "client_secret", "wrong")))
 		expectTokenError(postToken(s, with(ccForm(), "client_id", basicApp)), http.StatusUnauthorized, "invalid_client")
 	},
-	"as.client.accept-other-auth-method": func(s *mockserver.Server) {
+	fault.ASClientAcceptOtherAuthMethod: func(s *mockserver.Server) {
 		asPost := with(with(ccForm(), "client_id", basicApp), "client_secret", basicSecret)
 		expectTokenError(postToken(startAS(), asPost), http.StatusUnauthorized, "invalid_client")
 		addOAuthClients(s)
@@ -717,12 +718,12 @@ var tokenFaultChecks = map[string]func(s *mockserver.Server){
 		expectTokens(postToken(s, with(ccForm(), "client_id", basicApp)))
 		expectTokenError(postToken(s, with(asPost, "client_secret", "wrong")), http.StatusUnauthorized, "invalid_client")
 	},
-	"as.client.invalid-client-400": func(s *mockserver.Server) {
+	fault.ASClientInvalidClient400: func(s *mockserver.Server) {
 		expectTokenError(postToken(startAS(), ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
 		addOAuthClients(s)
 		expectTokenError(postToken(s, ccForm(), basicAuth(basicApp, "wrong")), http.StatusBadRequest, "invalid_client")
 	},
-	"as.cc.widen-scope": func(s *mockserver.Server) {
+	fault.ASCCWidenScope: func(s *mockserver.Server) {
 		wide := with(ccForm(), "scope", "mcp:tools mcp:write admin")
 		expectTokenError(postToken(startAS(), wide, basicAuth(basicApp, basicSecret)), http.StatusBadRequest, "invalid_scope")
 		addOAuthClients(s)

@@ -1,11 +1,12 @@
 package mockserver
 
-import "github.com/mcpconform/mcpconform/internal/spec"
-
-const faultPlainHTTP = "as.plain-http"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 func init() {
-	registerFaults(Fault{faultPlainHTTP,
+	registerFaults(Fault{fault.ASPlainHTTP,
 		"with WithTLS, the authorization server serves plain http, and its metadata and the protected resource metadata say so",
 		spec.Rev20250618})
 }
@@ -13,7 +14,7 @@ func init() {
 // listenerTLS is the TLS identity listener i serves with: none for the
 // authorization server's (the second) under as.plain-http.
 func (s *Server) listenerTLS(i int) *tlsIdentity {
-	if i > 0 && s.faults[faultPlainHTTP] {
+	if i > 0 && s.faults[fault.ASPlainHTTP] {
 		return nil
 	}
 	return s.tls

@@ -7,12 +7,13 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
-var transportFaultChecks = map[string]func(s *mockserver.Server){
-	"as.plain-http": func(*mockserver.Server) {
-		s := start(mockserver.WithTLS(), mockserver.WithFaults("as.plain-http"))
+var transportFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.ASPlainHTTP: func(*mockserver.Server) {
+		s := start(mockserver.WithTLS(), mockserver.WithFaults(fault.ASPlainHTTP))
 		Expect(s.MCPURL()).To(HavePrefix("https://"), "the MCP endpoint keeps TLS")
 		Expect(s.IssuerURL()).To(HavePrefix("http://"))
 		metadata := get(strings.Replace(s.IssuerURL(), "/oauth", rfc8414+"/oauth", 1))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -20,8 +21,6 @@ import (
 // suite's test issuer can mint the tokens its checks need.
 
 const (
-	faultRefuseTrustedIssuer = "rs.refuse-trusted-issuer"
-
 	maxTrustedJWKS = 64 << 10
 	// jwksRefetchInterval bounds how often a token with an unknown kid makes
 	// the server fetch the trusted JWKS again (key rotation).
@@ -29,7 +28,7 @@ const (
 )
 
 func init() {
-	registerFaults(Fault{faultRefuseTrustedIssuer,
+	registerFaults(Fault{fault.RSRefuseTrustedIssuer,
 		"tokens of the trusted issuer (WithTrustedIssuer) are refused, as if the trust were not configured", spec.Rev20250326})
 }
 
@@ -89,7 +88,7 @@ func (t *trustedKeys) key(ctx context.Context, kid string) (*jose.JSONWebKey, er
 // the issuer that key speaks for: the server's own, or the trusted
 // issuer's.
 func (s *Server) verificationKey(ctx context.Context, kid string) (key any, issuer string, err error) {
-	if kid == "" || kid == s.key.keyID || s.trusted == nil || s.faults[faultRefuseTrustedIssuer] {
+	if kid == "" || kid == s.key.keyID || s.trusted == nil || s.faults[fault.RSRefuseTrustedIssuer] {
 		return &s.key.private.PublicKey, s.issuer, nil
 	}
 	trusted, err := s.trusted.key(ctx, kid)

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 )
@@ -87,30 +88,30 @@ var _ = Describe("a trusted issuer", func() {
 	}, NodeTimeout(specTimeout))
 
 	DescribeTable("has its bad tokens accepted under",
-		func(fault string, edit func(t *testissuer.Token)) {
-			faulty := start(trustingIssuer(issuer), mockserver.WithFaults(fault))
+		func(name fault.Name, edit func(t *testissuer.Token)) {
+			faulty := start(trustingIssuer(issuer), mockserver.WithFaults(name))
 			t := issuer.Valid(faulty.MCPURL(), "mcp:tools")
 			edit(&t)
 			Expect(postMCP(faulty, minted(issuer, t)).status).To(Equal(http.StatusOK))
 		},
-		Entry(nil, "rs.accept-expired", func(t *testissuer.Token) { t.Expiry = time.Now().Add(-time.Minute) }),
-		Entry(nil, "rs.accept-not-yet-valid", func(t *testissuer.Token) { t.NotBefore = time.Now().Add(time.Hour) }),
-		Entry(nil, "rs.accept-any-audience", func(t *testissuer.Token) { t.Audience = []string{"https://other.example/mcp"} }),
-		Entry(nil, "rs.accept-wrong-issuer", func(t *testissuer.Token) { t.Issuer = "https://other.example" }),
+		Entry(nil, fault.RSAcceptExpired, func(t *testissuer.Token) { t.Expiry = time.Now().Add(-time.Minute) }),
+		Entry(nil, fault.RSAcceptNotYetValid, func(t *testissuer.Token) { t.NotBefore = time.Now().Add(time.Hour) }),
+		Entry(nil, fault.RSAcceptAnyAudience, func(t *testissuer.Token) { t.Audience = []string{"https://other.example/mcp"} }),
+		Entry(nil, fault.RSAcceptWrongIssuer, func(t *testissuer.Token) { t.Issuer = "https://other.example" }),
 	)
 
 	It("has tokens of unpublished keys accepted under rs.accept-foreign-key", func(SpecContext) {
-		faulty := start(trustingIssuer(issuer), mockserver.WithFaults("rs.accept-foreign-key"))
+		faulty := start(trustingIssuer(issuer), mockserver.WithFaults(fault.RSAcceptForeignKey))
 		token, err := issuer.MintWithUnpublishedKey(issuer.Valid(faulty.MCPURL(), "mcp:tools"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(postMCP(faulty, "Bearer "+token).status).To(Equal(http.StatusOK))
 	}, NodeTimeout(specTimeout))
 })
 
-var trustedFaultChecks = map[string]func(s *mockserver.Server){
-	"rs.refuse-trusted-issuer": func(*mockserver.Server) {
+var trustedFaultChecks = map[fault.Name]func(s *mockserver.Server){
+	fault.RSRefuseTrustedIssuer: func(*mockserver.Server) {
 		issuer := startIssuer()
-		faulty := start(trustingIssuer(issuer), mockserver.WithFaults("rs.refuse-trusted-issuer"))
+		faulty := start(trustingIssuer(issuer), mockserver.WithFaults(fault.RSRefuseTrustedIssuer))
 		Expect(postMCP(faulty, minted(issuer, issuer.Valid(faulty.MCPURL(), "mcp:tools"))).status).
 			To(Equal(http.StatusUnauthorized))
 		Expect(postMCP(faulty, bearer(faulty)).status).To(Equal(http.StatusOK), "its own tokens still pass")

@@ -8,12 +8,11 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
 const (
-	faultPassthroughToken = "rs.passthrough-token"
-
 	fetchUpstreamTool = "fetch_upstream"
 	// upstreamCredential is what the reference presents upstream: a fixed,
 	// non-secret marker standing for the MCP server's own credential there,
@@ -23,7 +22,7 @@ const (
 )
 
 func init() {
-	registerFaults(Fault{faultPassthroughToken,
+	registerFaults(Fault{fault.RSPassthroughToken,
 		"fetch_upstream forwards the client's Authorization header upstream instead of the server's own credential",
 		spec.Rev20250326})
 }
@@ -44,7 +43,7 @@ type upstream struct {
 func (s *Server) upstream() *upstream {
 	return &upstream{
 		url:         s.cfg.upstream,
-		passthrough: s.faults[faultPassthroughToken],
+		passthrough: s.faults[fault.RSPassthroughToken],
 		client:      newBackchannelClient(nil),
 	}
 }

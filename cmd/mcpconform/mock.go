@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/mockserver/testissuer"
@@ -52,7 +53,11 @@ func newMockServerCommand() *cobra.Command {
 			if caOut != "" && !useTLS {
 				return &run.UsageError{Err: errors.New("--ca-out needs --tls")}
 			}
-			opts := []mockserver.Option{mockserver.WithRevision(rev), mockserver.WithFaults(faults...)}
+			switchedOn, err := faultNames(faults)
+			if err != nil {
+				return &run.UsageError{Err: err}
+			}
+			opts := []mockserver.Option{mockserver.WithRevision(rev), mockserver.WithFaults(switchedOn...)}
 			if useTLS {
 				opts = append(opts, mockserver.WithTLS())
 			}
@@ -121,4 +126,18 @@ func newMockServerCommand() *cobra.Command {
 	cmd.Flags().StringVar(&trustedIssuer, "trusted-issuer", "", "also accept tokens of this test issuer (see `mcpconform mock as`)")
 	cmd.Flags().StringVar(&caOut, "ca-out", "", "write that CA's certificate (PEM) to this file, for clients to trust (with --tls)")
 	return cmd
+}
+
+// faultNames reads --fault values, refusing names the reference target does
+// not know before anything starts.
+func faultNames(args []string) ([]fault.Name, error) {
+	names := make([]fault.Name, len(args))
+	for i, arg := range args {
+		f, ok := mockserver.LookupFault(fault.Name(arg))
+		if !ok {
+			return nil, fmt.Errorf("--fault: unknown fault %q (mcpconform mock server --list-faults lists them)", arg)
+		}
+		names[i] = f.Name
+	}
+	return names, nil
 }

@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // The authorization code grant at the authorization server, attacked: PKCE
 // downgrades, code replay, redirect URI matching, the authorization
@@ -8,35 +11,35 @@ import "github.com/mcpconform/mcpconform/internal/spec"
 func init() {
 	all := spec.Revisions
 	withResource := spec.From(spec.Rev20250618)
-	const downgrade = "as.pkce.optional+as.pkce.accept-verifier-without-challenge"
+	downgrade := together(fault.ASPKCEOptional, fault.ASPKCEAcceptVerifierWithoutChallenge)
 	register(
 		Check{
 			ID: "AS-PKCE-001", Title: "refuses an authorization request without a code challenge",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(7636, "4.4.1"), rfc(9700, "2.1.1")},
-			Faults:    faults("as.pkce.optional", downgrade),
+			Faults:    append(faults(fault.ASPKCEOptional), downgrade),
 		},
 		Check{
 			ID: "AS-PKCE-002", Title: "refuses the plain code challenge method",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(7636, "7.2"), rfc(9700, "2.1.1")},
-			Faults:    faults("as.pkce.accept-plain"),
+			Faults:    faults(fault.ASPKCEAcceptPlain),
 		},
 		Check{
 			ID: "AS-PKCE-003", Title: "refuses a token request without the code verifier",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(7636, "4.6"), rfc(9700, "2.1.1")},
-			Faults:    faults("as.pkce.accept-missing-verifier"),
+			Faults:    faults(fault.ASPKCEAcceptMissingVerifier),
 		},
 		Check{
 			ID: "AS-PKCE-004", Title: "refuses a code verifier that does not match the code challenge",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(7636, "4.6")},
-			Faults:    faults("as.pkce.accept-wrong-verifier"),
+			Faults:    faults(fault.ASPKCEAcceptWrongVerifier),
 		},
 		Check{
 			ID: "AS-PKCE-005", Title: "refuses the code challenge sent back as the code verifier",
@@ -44,35 +47,35 @@ func init() {
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(7636, "4.6")},
 			// Not comparing at all lets the challenge through as well.
-			Faults: faults("as.pkce.accept-challenge-as-verifier", "as.pkce.accept-wrong-verifier"),
+			Faults: faults(fault.ASPKCEAcceptChallengeAsVerifier, fault.ASPKCEAcceptWrongVerifier),
 		},
 		Check{
 			ID: "AS-PKCE-006", Title: "refuses a code verifier for a code issued without a code challenge",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(9700, "2.1.1"), rfc(9700, "4.8.2")},
-			Faults:    faults(downgrade),
+			Faults:    []Fault{downgrade},
 		},
 		Check{
 			ID: "AS-PKCE-007", Title: "refuses a code verifier that is not 43 to 128 unreserved characters",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(7636, "4.1")},
-			Faults:    faults("as.pkce.accept-bad-verifier-format"),
+			Faults:    faults(fault.ASPKCEAcceptBadVerifierFormat),
 		},
 		Check{
 			ID: "AS-CODE-001", Title: "refuses an authorization code redeemed a second time",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "code",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpPKCE), rfc(6749, "4.1.2"), rfc(9700, "4.5")},
-			Faults:    faults("as.code.allow-replay"),
+			Faults:    faults(fault.ASCodeAllowReplay),
 		},
 		Check{
 			ID: "AS-CODE-002", Title: "revokes the tokens issued from an authorization code that is replayed",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "code",
 			Revisions: all,
 			Refs:      []Ref{rfc(6749, "4.1.2"), rfc(6749, "10.5")},
-			Faults:    faults("as.code.no-revoke-on-replay"),
+			Faults:    faults(fault.ASCodeNoRevokeOnReplay),
 		},
 		Check{
 			ID: "AS-REDIR-001", Title: "refuses a redirect URI that extends a registered one, without redirecting to it",
@@ -80,49 +83,49 @@ func init() {
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpOpenRedirect), rfc(9700, "4.1.3"), rfc(6749, "4.1.2.1")},
 			// Redirecting the error there is as bad as accepting it.
-			Faults: faults("as.redirect.prefix-match", "as.redirect.error-to-unregistered"),
+			Faults: faults(fault.ASRedirectPrefixMatch, fault.ASRedirectErrorToUnregistered),
 		},
 		Check{
 			ID: "AS-REDIR-002", Title: "refuses a token request whose redirect URI differs from the authorization request's",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "redirect",
 			Revisions: all,
 			Refs:      []Ref{rfc(6749, "4.1.3"), rfc(9700, "4.1.3")},
-			Faults:    faults("as.redirect.unchecked-at-token"),
+			Faults:    faults(fault.ASRedirectUncheckedAtToken),
 		},
 		Check{
 			ID: "AS-REDIR-003", Title: "does not redirect an error about an unknown client to the redirect URI it names",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "redirect",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpOpenRedirect), rfc(6749, "4.1.2.1"), rfc(9700, "4.11.2")},
-			Faults:    faults("as.redirect.error-to-unregistered"),
+			Faults:    faults(fault.ASRedirectErrorToUnregistered),
 		},
 		Check{
 			ID: "AS-AUTHZ-001", Title: "returns state unchanged in the authorization response",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "authorization",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpOpenRedirect), rfc(6749, "4.1.2")},
-			Faults:    faults("as.state.not-returned"),
+			Faults:    faults(fault.ASStateNotReturned),
 		},
 		Check{
 			ID: "AS-AUTHZ-002", Title: "returns its issuer as iss in the authorization response when it advertises it",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "authorization",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpResponseValidation), rfc(9207, "2"), rfc(9207, "3")},
-			Faults:    faults("as.iss.omit"),
+			Faults:    faults(fault.ASISSOmit),
 		},
 		Check{
 			ID: "AS-RES-001", Title: "issues access tokens whose audience is the requested resource",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withResource,
 			Refs:      []Ref{mcp(mcpAudienceBinding), rfc(8707, "2.2"), rfc(9068, "3")},
-			Faults:    faults("as.resource.ignored"),
+			Faults:    faults(fault.ASResourceIgnored),
 		},
 		Check{
 			ID: "AS-RES-002", Title: "refuses a resource it does not serve with invalid_target",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withResource,
 			Refs:      []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},
-			Faults:    faults("as.resource.accept-any"),
+			Faults:    faults(fault.ASResourceAcceptAny),
 		},
 	)
 }

@@ -4,12 +4,14 @@
 package catalog
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 )
 
@@ -30,41 +32,63 @@ type Check struct {
 	Scenarios []string `json:"scenarios,omitempty"`
 }
 
-// Fault names a counterpart fault that trips a check, in every revision of
-// the check or only in some: what one revision forbids another may allow.
-// Faults that only break together are joined with "+".
+// Fault is a counterpart fault that trips a check, in every revision of the
+// check or only in some: what one revision forbids another may allow.
 type Fault struct {
-	Name      string          `json:"name"`
-	Revisions []spec.Revision `json:"revisions,omitempty"` // empty: all of the check's
+	// Parts are the faults switched on together: one, or several that only
+	// break the check together.
+	Parts     []fault.Name
+	Revisions []spec.Revision // empty: all of the check's
 }
 
-// Parts are the faults switched on together.
-func (f Fault) Parts() []string { return strings.Split(f.Name, "+") }
+// String names the fault as results, the self-test and people read it: its
+// parts joined with "+".
+func (f Fault) String() string {
+	parts := make([]string, len(f.Parts))
+	for i, p := range f.Parts {
+		parts[i] = string(p)
+	}
+	return strings.Join(parts, "+")
+}
 
-// faults lists faults that trip a check in all its revisions.
-func faults(names ...string) []Fault {
+// MarshalJSON writes the fault under the "+"-joined name the catalogue's
+// JSON has always used.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Name      string          `json:"name"`
+		Revisions []spec.Revision `json:"revisions,omitempty"`
+	}{f.String(), f.Revisions})
+}
+
+// faults lists single faults that trip a check in all its revisions.
+func faults(names ...fault.Name) []Fault {
 	out := make([]Fault, len(names))
 	for i, n := range names {
-		out[i] = Fault{Name: n}
+		out[i] = Fault{Parts: []fault.Name{n}}
 	}
 	return out
 }
 
-// faultIn is a fault that trips a check only in the given revisions.
-func faultIn(name string, revs ...spec.Revision) Fault {
-	return Fault{Name: name, Revisions: revs}
+// faultIn is a single fault that trips a check only in the given revisions.
+func faultIn(name fault.Name, revs ...spec.Revision) Fault {
+	return Fault{Parts: []fault.Name{name}, Revisions: revs}
 }
+
+// together is faults that trip a check, in all its revisions, only when
+// switched on together.
+func together(names ...fault.Name) Fault { return Fault{Parts: names} }
 
 // AppliesTo reports whether the check is part of revision r.
 func (c Check) AppliesTo(r spec.Revision) bool { return slices.Contains(c.Revisions, r) }
 
-// TrippedBy reports whether fault makes the check fail under revision r.
-func (c Check) TrippedBy(fault string, r spec.Revision) bool {
+// TrippedBy reports whether switching on the parts of f makes the check
+// fail under revision r; f's own revisions do not matter.
+func (c Check) TrippedBy(f Fault, r spec.Revision) bool {
 	if !c.AppliesTo(r) {
 		return false
 	}
-	for _, f := range c.Faults {
-		if f.Name == fault && (len(f.Revisions) == 0 || slices.Contains(f.Revisions, r)) {
+	for _, g := range c.Faults {
+		if slices.Equal(g.Parts, f.Parts) && (len(g.Revisions) == 0 || slices.Contains(g.Revisions, r)) {
 			return true
 		}
 	}
@@ -107,7 +131,9 @@ func Lookup(id string) (Check, bool) {
 var (
 	idPattern   = regexp.MustCompile(`^(AS|RS|CL)-[A-Z]+-[0-9]{3}$`)
 	areaPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	faultName   = regexp.MustCompile(`^(as|rs|client)\.[a-z0-9.-]+$`)
+	// faultName is "<role>.<area>.<what>" or "<role>.<what>", lowercase.
+	faultName  = regexp.MustCompile(`^[a-z]+\.[a-z0-9][a-z0-9.-]*$`)
+	faultRoles = []string{"as", "rs", "client"}
 )
 
 // Validate checks the whole catalogue: unique IDs, closed vocabularies, and
@@ -169,14 +195,17 @@ func validate(entries []Check) error {
 			bad("no fault trips it")
 		}
 		for _, f := range c.Faults {
-			for _, part := range f.Parts() {
-				if !faultName.MatchString(part) {
+			if len(f.Parts) == 0 {
+				bad("a fault has no parts")
+			}
+			for _, part := range f.Parts {
+				if !slices.Contains(faultRoles, part.Role()) || !faultName.MatchString(string(part)) {
 					bad("fault %q is not a counterpart fault name", part)
 				}
 			}
 			for _, r := range f.Revisions {
 				if !c.AppliesTo(r) {
-					bad("fault %q trips it in %s, a revision it does not apply to", f.Name, r)
+					bad("fault %q trips it in %s, a revision it does not apply to", f, r)
 				}
 			}
 		}

@@ -1,12 +1,14 @@
 package catalog_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 )
@@ -15,6 +17,9 @@ func TestCatalog(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "catalog")
 }
+
+// single is one fault switched on alone.
+func single(name fault.Name) catalog.Fault { return catalog.Fault{Parts: []fault.Name{name}} }
 
 func valid() catalog.Check {
 	c, ok := catalog.Lookup("RS-PRM-004")
@@ -43,9 +48,11 @@ var _ = Describe("The catalogue", func() {
 		Entry("unknown revision", func(c *catalog.Check) { c.Revisions = []spec.Revision{"2024-11-05"} }, "unknown revision"),
 		Entry("no references", func(c *catalog.Check) { c.Refs = nil }, "no requirement references"),
 		Entry("no fault", func(c *catalog.Check) { c.Faults = nil }, "no fault trips it"),
-		Entry("bad fault name", func(c *catalog.Check) { c.Faults = []catalog.Fault{{Name: "whatever"}} }, "not a counterpart fault"),
+		Entry("bad fault name", func(c *catalog.Check) { c.Faults = []catalog.Fault{single("whatever")} }, "not a counterpart fault"),
+		Entry("fault of no counterpart", func(c *catalog.Check) { c.Faults = []catalog.Fault{single("proxy.x")} }, "not a counterpart fault"),
+		Entry("fault without parts", func(c *catalog.Check) { c.Faults = []catalog.Fault{{}} }, "has no parts"),
 		Entry("fault in a revision the check skips", func(c *catalog.Check) {
-			c.Faults = []catalog.Fault{{Name: "rs.x", Revisions: []spec.Revision{spec.Rev20250326}}}
+			c.Faults = []catalog.Fault{{Parts: []fault.Name{"rs.x"}, Revisions: []spec.Revision{spec.Rev20250326}}}
 		}, "does not apply to"),
 		Entry("empty title", func(c *catalog.Check) { c.Title = " " }, "empty title"),
 	)
@@ -70,9 +77,18 @@ var _ = Describe("The catalogue", func() {
 
 	It("knows which fault trips a check in which revision", func() {
 		c, _ := catalog.Lookup("AS-META-001")
-		Expect(c.TrippedBy("as.metadata.oidc-only", spec.Rev20250618)).To(BeTrue())
-		Expect(c.TrippedBy("as.metadata.oidc-only", spec.Rev20251125)).To(BeFalse())
-		Expect(c.TrippedBy("as.metadata.missing", spec.Rev20250326)).To(BeFalse(), "the check does not apply there")
+		Expect(c.TrippedBy(single(fault.ASMetadataOIDCOnly), spec.Rev20250618)).To(BeTrue())
+		Expect(c.TrippedBy(single(fault.ASMetadataOIDCOnly), spec.Rev20251125)).To(BeFalse())
+		Expect(c.TrippedBy(single(fault.ASMetadataMissing), spec.Rev20250326)).To(BeFalse(), "the check does not apply there")
+	})
+
+	It("names faults switched on together by their parts joined with +", func() {
+		c, _ := catalog.Lookup("AS-PKCE-006")
+		downgrade := catalog.Fault{Parts: []fault.Name{fault.ASPKCEOptional, fault.ASPKCEAcceptVerifierWithoutChallenge}}
+		Expect(c.TrippedBy(downgrade, spec.Latest)).To(BeTrue())
+		Expect(c.TrippedBy(single(fault.ASPKCEOptional), spec.Latest)).To(BeFalse(), "one part alone")
+		Expect(downgrade.String()).To(Equal("as.pkce.optional+as.pkce.accept-verifier-without-challenge"))
+		Expect(json.Marshal(c.Faults)).To(MatchJSON(`[{"name": "as.pkce.optional+as.pkce.accept-verifier-without-challenge"}]`))
 	})
 })
 

@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Client ID metadata documents (from 2025-11-25) at the authorization
 // server: the suite serves the documents itself, on loopback, so these run
@@ -14,14 +17,14 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "cimd",
 			Revisions: withCIMD,
 			Refs:      []Ref{mcp(mcpCIMDRequirements), cimdDraft("4")},
-			Faults:    faults("as.cimd.ignore-documents"),
+			Faults:    faults(fault.ASCIMDIgnoreDocuments),
 		},
 		Check{
 			ID: "AS-CIMD-001", Title: "refuses a client ID metadata document whose client_id is not its own URL",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "cimd",
 			Revisions: withCIMD,
 			Refs:      []Ref{mcp(mcpCIMDRequirements), cimdDraft("4")},
-			Faults:    faults("as.cimd.skip-client-id-check"),
+			Faults:    faults(fault.ASCIMDSkipClientIDCheck),
 		},
 		Check{
 			// 2025-11-25 cites draft -00, which leaves redirects to its SSRF
@@ -31,7 +34,7 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "cimd",
 			Revisions: withCIMD,
 			Refs:      []Ref{mcp(mcpCIMDAbuse), cimdDraft("5"), cimdDraft("8.6")},
-			Faults:    faults("as.cimd.follow-redirects"),
+			Faults:    faults(fault.ASCIMDFollowRedirects),
 		},
 	)
 }

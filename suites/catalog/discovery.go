@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Server-mode discovery: the unauthenticated challenge, protected resource
 // metadata (RFC 9728) and authorization server metadata (RFC 8414, OpenID
@@ -17,14 +20,14 @@ func init() {
 				mcp(mcpErrors),
 				rfc(6750, "3.1"),
 			},
-			Faults: faults("rs.no-auth", "rs.mcp-hang"),
+			Faults: faults(fault.RSNoAuth, fault.RSMCPHang),
 		},
 		Check{
 			ID: "RS-AUTH-002", Title: "challenges with the Bearer scheme on 401",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "challenge",
 			Revisions: all,
 			Refs:      []Ref{rfc(6750, "3"), rfc(9110, "11.6.1")},
-			Faults:    faults("rs.no-www-authenticate"),
+			Faults:    faults(fault.RSNoWWWAuthenticate),
 		},
 		Check{
 			ID: "RS-AUTH-003", Title: "names resource_metadata in the 401 challenge",
@@ -34,14 +37,14 @@ func init() {
 				mcp(mcpASLocation),
 				rfc(9728, "5.1"),
 			},
-			Faults: faults("rs.no-www-authenticate", "rs.challenge-no-resource-metadata"),
+			Faults: faults(fault.RSNoWWWAuthenticate, fault.RSChallengeNoResourceMetadata),
 		},
 		Check{
 			ID: "RS-AUTH-004", Title: "sends no error code when the request had no credentials",
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "challenge",
 			Revisions: all,
 			Refs:      []Ref{rfc(6750, "3.1")},
-			Faults:    faults("rs.error-without-credentials"),
+			Faults:    faults(fault.RSErrorWithoutCredentials),
 		},
 		Check{
 			ID: "RS-AUTH-005", Title: "names the needed scope in the 401 challenge",
@@ -51,7 +54,7 @@ func init() {
 				mcp(mcpScopes),
 				rfc(6750, "3"),
 			},
-			Faults: faults("rs.challenge-no-scope"),
+			Faults: faults(fault.RSChallengeNoScope),
 		},
 		Check{
 			ID: "RS-PRM-001", Title: "publishes protected resource metadata where clients look for it",
@@ -62,8 +65,8 @@ func init() {
 				rfc(9728, "3"),
 			},
 			Faults: faults(
-				"rs.prm-missing", "rs.prm-malformed-json", "rs.prm-huge-body", "rs.prm-hang",
-				"rs.prm-redirect-loop", "rs.prm-redirect-offhost",
+				fault.RSPRMMissing, fault.RSPRMMalformedJSON, fault.RSPRMHugeBody, fault.RSPRMHang,
+				fault.RSPRMRedirectLoop, fault.RSPRMRedirectOffhost,
 			),
 		},
 		Check{
@@ -71,7 +74,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{rfc(9728, "3.2")},
-			Faults:    faults("rs.prm-wrong-content-type"),
+			Faults:    faults(fault.RSPRMWrongContentType),
 		},
 		Check{
 			ID: "RS-PRM-003", Title: "publishes metadata at the path-inserted well-known URL",
@@ -82,8 +85,8 @@ func init() {
 				mcp(mcpPRMDiscovery),
 			},
 			Faults: faults(
-				"rs.prm-root-only", "rs.prm-missing", "rs.prm-malformed-json", "rs.prm-huge-body",
-				"rs.prm-hang", "rs.prm-redirect-loop", "rs.prm-redirect-offhost",
+				fault.RSPRMRootOnly, fault.RSPRMMissing, fault.RSPRMMalformedJSON, fault.RSPRMHugeBody,
+				fault.RSPRMHang, fault.RSPRMRedirectLoop, fault.RSPRMRedirectOffhost,
 			),
 		},
 		Check{
@@ -91,35 +94,35 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{rfc(9728, "3.3"), mcp(mcpASLocation)},
-			Faults:    faults("rs.prm-resource-mismatch"),
+			Faults:    faults(fault.RSPRMResourceMismatch),
 		},
 		Check{
 			ID: "RS-PRM-005", Title: "lists at least one authorization server",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{mcp(mcpASLocation), rfc(9728, "2")},
-			Faults:    faults("rs.prm-no-authorization-servers"),
+			Faults:    faults(fault.RSPRMNoAuthorizationServers),
 		},
 		Check{
 			ID: "RS-PRM-006", Title: "matches the protected resource metadata schema",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{rfc(9728, "2")},
-			Faults:    faults("rs.prm-schema-violation"),
+			Faults:    faults(fault.RSPRMSchemaViolation),
 		},
 		Check{
 			ID: "RS-PRM-007", Title: "advertises the scopes it accepts",
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{rfc(9728, "2"), mcp(mcpScopes)},
-			Faults:    faults("rs.prm-no-scopes"),
+			Faults:    faults(fault.RSPRMNoScopes),
 		},
 		Check{
 			ID: "RS-PRM-008", Title: "does not offer bearer tokens in the query string",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{mcp(mcpTokens), rfc(9728, "2")},
-			Faults:    faults("rs.prm-advertises-query"),
+			Faults:    faults(fault.RSPRMAdvertisesQuery),
 		},
 		Check{
 			ID: "AS-META-001", Title: "publishes authorization server metadata where the revision says",
@@ -129,36 +132,36 @@ func init() {
 				mcp(mcpASMetadata),
 				rfc(8414, "3"), oidcDiscovery("4", "ProviderConfig"),
 			},
-			Faults: append(faults("as.metadata.missing", "as.metadata.malformed-json", "as.metadata.redirect-offhost"),
-				faultIn("as.metadata.oidc-only", spec.Rev20250618)),
+			Faults: append(faults(fault.ASMetadataMissing, fault.ASMetadataMalformedJSON, fault.ASMetadataRedirectOffhost),
+				faultIn(fault.ASMetadataOIDCOnly, spec.Rev20250618)),
 		},
 		Check{
 			ID: "AS-META-002", Title: "publishes the issuer it was discovered under",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: withPRM,
 			Refs:      []Ref{rfc(8414, "3.3"), mcp(mcpASMetadata)},
-			Faults:    faults("as.metadata.issuer-mismatch"),
+			Faults:    faults(fault.ASMetadataIssuerMismatch),
 		},
 		Check{
 			ID: "AS-META-003", Title: "serves authorization server metadata as application/json",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "3.2")},
-			Faults:    faults("as.metadata.wrong-content-type"),
+			Faults:    faults(fault.ASMetadataWrongContentType),
 		},
 		Check{
 			ID: "AS-META-004", Title: "advertises its authorization and token endpoints",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "2")},
-			Faults:    faults("as.metadata.no-token-endpoint"),
+			Faults:    faults(fault.ASMetadataNoTokenEndpoint),
 		},
 		Check{
 			ID: "AS-META-005", Title: "supports the code response type",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "2"), mcp(mcpOverview)},
-			Faults:    faults("as.metadata.no-code-response-type"),
+			Faults:    faults(fault.ASMetadataNoCodeResponseType),
 		},
 		Check{
 			ID: "AS-META-006", Title: "advertises S256 in code_challenge_methods_supported",
@@ -168,21 +171,21 @@ func init() {
 				mcp(mcpPKCE),
 				rfc(8414, "2"), rfc(7636, "4.2"),
 			},
-			Faults: faults("as.metadata.no-s256"),
+			Faults: faults(fault.ASMetadataNoS256),
 		},
 		Check{
 			ID: "AS-META-007", Title: "matches the authorization server metadata schema",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "2"), oidcDiscovery("3", "ProviderMetadata")},
-			Faults:    faults("as.metadata.schema-violation"),
+			Faults:    faults(fault.ASMetadataSchemaViolation),
 		},
 		Check{
 			ID: "AS-META-008", Title: "lists authorization_code among its grant types",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "as-metadata",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "2"), mcp(mcpOverview)},
-			Faults:    faults("as.metadata.no-authorization-code-grant"),
+			Faults:    faults(fault.ASMetadataNoAuthorizationCodeGrant),
 		},
 		Check{
 			ID: "AS-LEG-001", Title: "publishes metadata at the MCP server's origin",
@@ -192,7 +195,7 @@ func init() {
 				mcp(mcpBaseURL),
 				rfc(8414, "3"),
 			},
-			Faults: faults("as.metadata.missing", "as.metadata.malformed-json", "as.metadata.redirect-offhost", "as.metadata.oidc-only"),
+			Faults: faults(fault.ASMetadataMissing, fault.ASMetadataMalformedJSON, fault.ASMetadataRedirectOffhost, fault.ASMetadataOIDCOnly),
 		},
 	)
 }

@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // The standard flow an MCP client runs, end to end: what every attack
 // check starts from.
@@ -11,14 +14,14 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "flow",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "4.1"), rfc(7636, "4"), rfc(8707, "2")},
-			Faults:    []Fault{faultIn("as.resource.rejected", spec.From(spec.Rev20250618)...)},
+			Faults:    []Fault{faultIn(fault.ASResourceRejected, spec.From(spec.Rev20250618)...)},
 		},
 		Check{
 			ID: "RS-TOK-001", Title: "accepts an access token its authorization server issued for it",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokens), rfc(6750, "2.1"), rfc(9068, "4")},
-			Faults:    []Fault{faultIn("rs.expects-origin-audience", spec.From(spec.Rev20250618)...)},
+			Faults:    []Fault{faultIn(fault.RSExpectsOriginAudience, spec.From(spec.Rev20250618)...)},
 		},
 	)
 }

@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Token introspection (RFC 7662) at the authorization server, where its
 // metadata names an introspection endpoint: not every caller may ask, and
@@ -12,14 +15,14 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "introspection",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{rfc(7662, "2.1"), rfc(7662, "4")},
-			Faults:    faults("as.introspection.unauthenticated"),
+			Faults:    faults(fault.ASIntrospectionUnauthenticated),
 		},
 		Check{
 			ID: "AS-INTRO-002", Title: "reports a revoked access token inactive",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "introspection",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{rfc(7662, "2.2"), rfc(7662, "4"), rfc(6749, "4.1.2")},
-			Faults:    faults("as.introspection.revoked-active"),
+			Faults:    faults(fault.ASIntrospectionRevokedActive),
 		},
 	)
 }

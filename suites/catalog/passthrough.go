@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // mcpPrivilegeRestriction is where MCP forbids passing the client's token
 // upstream.
@@ -15,6 +18,6 @@ func init() {
 		Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 		Revisions: spec.From(spec.Rev20250618),
 		Refs:      []Ref{mcp(mcpTokenHandling), mcp(mcpPrivilegeRestriction), rfc(9700, "2.3")},
-		Faults:    faults("rs.passthrough-token"),
+		Faults:    faults(fault.RSPassthroughToken),
 	})
 }

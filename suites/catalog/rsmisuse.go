@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Token misuse at the MCP resource server, black-box: forgeries of a token
 // the authorization server really issued, tokens sent the wrong way, and
@@ -13,21 +16,21 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(7515, "5.2")},
-			Faults:    faults("rs.accept-foreign-key"),
+			Faults:    faults(fault.RSAcceptForeignKey),
 		},
 		Check{
 			ID: "RS-TOK-003", Title: "refuses an unsigned access token (alg none)",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(8725, "3.1")},
-			Faults:    faults("rs.accept-alg-none"),
+			Faults:    faults(fault.RSAcceptAlgNone),
 		},
 		Check{
 			ID: "RS-TOK-004", Title: "refuses an access token whose claims were changed after signing",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(7515, "5.2")},
-			Faults:    faults("rs.accept-foreign-key"),
+			Faults:    faults(fault.RSAcceptForeignKey),
 		},
 		Check{
 			ID: "RS-TOK-005", Title: "refuses an access token signed by a key embedded in its own header",
@@ -35,49 +38,49 @@ func init() {
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(7515, "4.1.3")},
 			// Not checking the signature at all accepts it too.
-			Faults: faults("rs.accept-embedded-jwk", "rs.accept-foreign-key"),
+			Faults: faults(fault.RSAcceptEmbeddedJWK, fault.RSAcceptForeignKey),
 		},
 		Check{
 			ID: "RS-TOK-006", Title: "refuses an access token MACed with its authorization server's public key (HS256 confusion)",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(8725, "3.1")},
-			Faults:    faults("rs.accept-hs256-confusion"),
+			Faults:    faults(fault.RSAcceptHS256Confusion),
 		},
 		Check{
 			ID: "RS-TOK-007", Title: "does not accept an access token in the query string",
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokens), rfc(6750, "2.3"), rfc(9700, "4.3.2")},
-			Faults:    faults("rs.accept-query-token"),
+			Faults:    faults(fault.RSAcceptQueryToken),
 		},
 		Check{
 			ID: "RS-TOK-008", Title: "refuses a malformed Bearer authorization header",
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{rfc(6750, "2.1"), rfc(6750, "3.1")},
-			Faults:    faults("rs.accept-malformed-header"),
+			Faults:    faults(fault.RSAcceptMalformedHeader),
 		},
 		Check{
 			ID: "RS-TOK-009", Title: "answers an invalid access token with 401 invalid_token",
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(6750, "3.1")},
-			Faults:    faults("rs.invalid-token-no-error-code"),
+			Faults:    faults(fault.RSInvalidTokenNoErrorCode),
 		},
 		Check{
 			ID: "RS-TOK-010", Title: "refuses a tool call whose token lacks the scope the tool needs",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), mcp(mcpErrors), rfc(6750, "3.1")},
-			Faults:    faults("rs.no-scope-check"),
+			Faults:    faults(fault.RSNoScopeCheck),
 		},
 		Check{
 			ID: "RS-TOK-011", Title: "answers a token lacking a needed scope with 403 insufficient_scope",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpErrors), mcp(mcpInsufficientScope), rfc(6750, "3.1")},
-			Faults:    faults("rs.step-up-as-401"),
+			Faults:    faults(fault.RSStepUpAs401),
 		},
 		Check{
 			// Before 2025-11-25 naming the scope is only RFC 6750's MAY.
@@ -85,7 +88,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "token",
 			Revisions: spec.From(spec.Rev20251125),
 			Refs:      []Ref{mcp(mcpInsufficientScope), rfc(6750, "3.1")},
-			Faults:    faults("rs.step-up-no-scope"),
+			Faults:    faults(fault.RSStepUpNoScope),
 		},
 		Check{
 			// A resource server that validates JWTs locally can only know of a
@@ -96,7 +99,7 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(7662, "1"), rfc(6749, "4.1.2")},
-			Faults:    faults("rs.accept-revoked"),
+			Faults:    faults(fault.RSAcceptRevoked),
 		},
 	)
 }

@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Transport security. A target given as plain http on loopback is a local
 // test deployment: these checks are then skipped, saying so, rather than
@@ -12,14 +15,14 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "transport",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpCommSecurity), oauth21("1.5"), rfc(8414, "2")},
-			Faults:    faults("as.plain-http"),
+			Faults:    faults(fault.ASPlainHTTP),
 		},
 		Check{
 			ID: "RS-TLS-001", Title: "serves the MCP endpoint and names its authorization servers over HTTPS",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "transport",
 			Revisions: spec.From(spec.Rev20250618),
 			Refs:      []Ref{mcp(mcpCommSecurity), oauth21("1.5"), rfc(9728, "1.2")},
-			Faults:    faults("as.plain-http"),
+			Faults:    faults(fault.ASPlainHTTP),
 		},
 	)
 }

@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Token claims at the MCP resource server, judged with tokens a test issuer
 // mints: the server under test is configured to trust that issuer, since
@@ -14,42 +17,42 @@ func init() {
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4")},
 			// Expecting the origin as audience refuses every valid token.
-			Faults: faults("rs.refuse-trusted-issuer", "rs.expects-origin-audience"),
+			Faults: faults(fault.RSRefuseTrustedIssuer, fault.RSExpectsOriginAudience),
 		},
 		Check{
 			ID: "RS-TRUST-002", Title: "refuses an expired access token",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(7519, "4.1.4")},
-			Faults:    faults("rs.accept-expired"),
+			Faults:    faults(fault.RSAcceptExpired),
 		},
 		Check{
 			ID: "RS-TRUST-003", Title: "refuses an access token that is not valid yet",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{rfc(9068, "4"), rfc(7519, "4.1.5")},
-			Faults:    faults("rs.accept-not-yet-valid"),
+			Faults:    faults(fault.RSAcceptNotYetValid),
 		},
 		Check{
 			ID: "RS-TRUST-004", Title: "refuses an access token issued for another resource",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), mcp(mcpAudienceBinding), rfc(9068, "4"), rfc(8707, "2")},
-			Faults:    faults("rs.accept-any-audience"),
+			Faults:    faults(fault.RSAcceptAnyAudience),
 		},
 		Check{
 			ID: "RS-TRUST-005", Title: "refuses an access token naming another issuer than its signing key's",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(8725, "3.8")},
-			Faults:    faults("rs.accept-wrong-issuer"),
+			Faults:    faults(fault.RSAcceptWrongIssuer),
 		},
 		Check{
 			ID: "RS-TRUST-006", Title: "refuses an access token signed by a key its issuer does not publish",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(7515, "5.2")},
-			Faults:    faults("rs.accept-foreign-key"),
+			Faults:    faults(fault.RSAcceptForeignKey),
 		},
 		Check{
 			// Before 2025-06-18 the 401 challenge names no scope, so a server
@@ -59,21 +62,21 @@ func init() {
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "token",
 			Revisions: spec.From(spec.Rev20250618),
 			Refs:      []Ref{mcp(mcpTokenHandling), mcp(mcpErrors), rfc(6750, "3.1")},
-			Faults:    faults("rs.no-scope-check"),
+			Faults:    faults(fault.RSNoScopeCheck),
 		},
 		Check{
 			ID: "RS-TRUST-008", Title: "refuses an unsigned access token (alg none) naming an issuer it trusts",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(8725, "3.1")},
-			Faults:    faults("rs.accept-alg-none"),
+			Faults:    faults(fault.RSAcceptAlgNone),
 		},
 		Check{
 			ID: "RS-TRUST-009", Title: "refuses an access token MACed with its trusted issuer's public key (HS256 confusion)",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(8725, "3.1")},
-			Faults:    faults("rs.accept-hs256-confusion"),
+			Faults:    faults(fault.RSAcceptHS256Confusion),
 		},
 		Check{
 			ID: "RS-TRUST-010", Title: "refuses an access token naming an issuer it trusts, signed by a key in its own header",
@@ -81,7 +84,7 @@ func init() {
 			Revisions: spec.Revisions,
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(9068, "4"), rfc(7515, "4.1.3")},
 			// Not checking the signature at all accepts it too.
-			Faults: faults("rs.accept-embedded-jwk", "rs.accept-foreign-key"),
+			Faults: faults(fault.RSAcceptEmbeddedJWK, fault.RSAcceptForeignKey),
 		},
 	)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/reports"
@@ -148,7 +149,7 @@ var _ = Describe("The command line", func() {
 	Describe("a baseline of expected failures", func() {
 		var url string
 		BeforeEach(func() {
-			url = reference(spec.Latest, mockserver.WithFaults("as.metadata.no-s256")).MCPURL()
+			url = reference(spec.Latest, mockserver.WithFaults(fault.ASMetadataNoS256)).MCPURL()
 		})
 
 		baseline := func(content string) string {
@@ -181,7 +182,7 @@ var _ = Describe("The command line", func() {
 
 	Describe("a target config file", func() {
 		It("sets the flags the command line leaves alone, paths relative to the file", func() {
-			url := reference(spec.Latest, mockserver.WithFaults("as.metadata.no-s256")).MCPURL()
+			url := reference(spec.Latest, mockserver.WithFaults(fault.ASMetadataNoS256)).MCPURL()
 			dir := GinkgoT().TempDir()
 			Expect(os.WriteFile(filepath.Join(dir, "gaps.txt"), []byte("AS-META-006  S256 lands next release\n"), 0o644)).To(Succeed())
 			config := filepath.Join(dir, "mcpconform.yaml")
@@ -205,7 +206,7 @@ var _ = Describe("The command line", func() {
 	})
 
 	It("writes the reports of an interrupted run", func() {
-		srv := reference(spec.Latest, mockserver.WithFaults("rs.prm-hang"))
+		srv := reference(spec.Latest, mockserver.WithFaults(fault.RSPRMHang))
 		dir := GinkgoT().TempDir()
 		session := start("server", "--url", srv.MCPURL(), "--timeout", "1m", "--report-dir", dir)
 		Eventually(session.Out).WithTimeout(10 * time.Second).Should(gbytes.Say("testing "))
@@ -228,7 +229,13 @@ var _ = Describe("The command line", func() {
 		session := start("mock", "server", "--list-faults")
 		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitOK))
 		for _, f := range mockserver.Faults() {
-			Expect(string(session.Out.Contents())).To(ContainSubstring(f.Name))
+			Expect(string(session.Out.Contents())).To(ContainSubstring(string(f.Name)))
 		}
+	})
+
+	It("refuses an unknown fault and says how to list the known ones", func() {
+		session := start("mock", "server", "--fault", "rs.nope")
+		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitUsage))
+		Expect(session.Err).To(gbytes.Say(`unknown fault "rs.nope" \(mcpconform mock server --list-faults lists them\)`))
 	})
 })

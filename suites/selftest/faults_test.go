@@ -3,11 +3,11 @@ package selftest_test
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/suites/catalog"
@@ -15,13 +15,13 @@ import (
 
 var _ = Describe("Every check can fail", func() {
 	It("names only faults the reference target has", func() {
-		known := map[string]bool{}
+		known := map[fault.Name]bool{}
 		for _, f := range mockserver.Faults() {
 			known[f.Name] = true
 		}
 		for _, c := range catalog.All() {
 			for _, f := range c.Faults {
-				for _, part := range f.Parts() {
+				for _, part := range f.Parts {
 					Expect(known).To(HaveKey(part), "%s names fault %s", c.ID, part)
 				}
 			}
@@ -51,29 +51,29 @@ var _ = Describe("Every check can fail", func() {
 // and that some check names (in any revision, so a fault a revision allows
 // is shown to trip nothing there).
 func faultTrials(rev spec.Revision) []trial {
-	since := map[string]mockserver.Fault{}
+	since := map[fault.Name]mockserver.Fault{}
 	for _, f := range mockserver.Faults() {
 		since[f.Name] = f
 	}
-	named := map[string]bool{}
+	named := map[string]catalog.Fault{}
 	for _, c := range catalog.All() {
 		for _, f := range c.Faults {
-			named[f.Name] = true
+			named[f.String()] = f
 		}
 	}
 	trials := []trial{{name: "clean", revision: rev}}
 	for _, name := range slices.Sorted(maps.Keys(named)) {
-		parts := strings.Split(name, "+")
+		f := named[name]
 		applies := true
-		for _, part := range parts {
+		for _, part := range f.Parts {
 			applies = applies && since[part].AppliesTo(rev)
 		}
 		if !applies {
 			continue
 		}
-		t := trial{name: name, revision: rev, opts: []mockserver.Option{mockserver.WithFaults(parts...)}}
+		t := trial{name: name, revision: rev, opts: []mockserver.Option{mockserver.WithFaults(f.Parts...)}}
 		for _, c := range catalog.All() {
-			if c.TrippedBy(name, rev) {
+			if c.TrippedBy(f, rev) {
 				t.expected = append(t.expected, c.ID)
 			}
 		}
