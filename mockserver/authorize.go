@@ -24,6 +24,8 @@ func init() {
 		Fault{fault.ASRedirectErrorToUnregistered, "errors about client_id or redirect_uri redirect to the unvalidated redirect_uri (an open redirector)", spec.Rev20250326},
 		Fault{fault.ASStateNotReturned, "the authorization response omits state", spec.Rev20250326},
 		Fault{fault.ASISSOmit, "the authorization response omits iss although the metadata advertises it", spec.Rev20250326},
+		Fault{fault.ASStateWrong, "the authorization response carries another state than the request's", spec.Rev20250326},
+		Fault{fault.ASISSWrong, "the authorization response names another issuer (the issuer with /other appended) in iss", spec.Rev20250326},
 	)
 }
 
@@ -107,10 +109,17 @@ func (s *Server) refuseUnvalidated(w http.ResponseWriter, r *http.Request, q url
 // URI's own query.
 func (s *Server) redirectAuthorizationResponse(w http.ResponseWriter, r *http.Request, redirectURI string, q url.Values, params url.Values) {
 	if state := q.Get("state"); state != "" && !s.faults[fault.ASStateNotReturned] {
+		if s.faults[fault.ASStateWrong] {
+			state = "x" + state
+		}
 		params.Set("state", state)
 	}
 	if !s.faults[fault.ASISSOmit] {
-		params.Set("iss", s.issuer)
+		iss := s.issuer
+		if s.faults[fault.ASISSWrong] {
+			iss += "/other"
+		}
+		params.Set("iss", iss)
 	}
 	target, err := url.Parse(redirectURI)
 	if err != nil {

@@ -422,6 +422,20 @@ var authorizationFaultChecks = map[fault.Name]func(s *mockserver.Server){
 			Expect(q).To(HaveKeyWithValue("iss", []string{s.IssuerURL()}))
 		}
 	},
+	fault.ASStateWrong: func(s *mockserver.Server) {
+		addOAuthClients(s)
+		q := newAuthRequest(publicApp).callback(s)
+		Expect(q).To(HaveKey("state"))
+		Expect(q.Get("state")).NotTo(Equal("state-1"))
+		Expect(q).To(HaveKeyWithValue("iss", []string{s.IssuerURL()}))
+	},
+	fault.ASISSWrong: func(s *mockserver.Server) {
+		addOAuthClients(s)
+		q := newAuthRequest(publicApp).callback(s)
+		Expect(q).To(HaveKey("iss"))
+		Expect(q.Get("iss")).NotTo(Equal(s.IssuerURL()))
+		Expect(q).To(HaveKeyWithValue("state", []string{"state-1"}))
+	},
 	fault.ASISSOmit: func(s *mockserver.Server) {
 		Expect(newAuthRequest(publicApp).callback(startAS())).To(HaveKey("iss"))
 		addOAuthClients(s)

@@ -83,7 +83,9 @@ const (
 
 	// The authorization response.
 	ASISSOmit          Name = "as.iss.omit"
+	ASISSWrong         Name = "as.iss.wrong"
 	ASStateNotReturned Name = "as.state.not-returned"
+	ASStateWrong       Name = "as.state.wrong"
 
 	// Resource indicators (RFC 8707).
 	ASResourceAcceptAny Name = "as.resource.accept-any"

@@ -104,14 +104,14 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "authorization",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpOpenRedirect), rfc(6749, "4.1.2")},
-			Faults:    faults(fault.ASStateNotReturned),
+			Faults:    faults(fault.ASStateNotReturned, fault.ASStateWrong),
 		},
 		Check{
 			ID: "AS-AUTHZ-002", Title: "returns its issuer as iss in the authorization response when it advertises it",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "authorization",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpResponseValidation), rfc(9207, "2"), rfc(9207, "3")},
-			Faults:    faults(fault.ASISSOmit),
+			Faults:    faults(fault.ASISSOmit, fault.ASISSWrong),
 		},
 		Check{
 			ID: "AS-RES-001", Title: "issues access tokens whose audience is the requested resource",

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
@@ -41,25 +42,25 @@ var scenarios = []Scenario{
 		Options:     []mockserver.Option{mockserver.WithMetadataOnlyInChallenge()}},
 	{Name: "auth/resource-mismatch", Since: spec.Rev20250618,
 		Description: "the protected resource metadata names another resource than the MCP server",
-		Options:     []mockserver.Option{mockserver.WithFaults("rs.prm-resource-mismatch")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSPRMResourceMismatch)}},
 	{Name: "auth/issuer-mismatch", Since: spec.Rev20250618,
 		Description: "the authorization server metadata names another issuer than the one it was found for",
-		Options:     []mockserver.Option{mockserver.WithFaults("as.metadata.issuer-mismatch")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataIssuerMismatch)}},
 	{Name: "auth/no-s256", Since: spec.Rev20251125,
 		Description: "the authorization server metadata offers only the plain PKCE method",
-		Options:     []mockserver.Option{mockserver.WithFaults("as.metadata.no-s256")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataNoS256)}},
 	{Name: "auth/state-wrong", Since: spec.Rev20250326,
 		Description: "the authorization response carries another state than the request",
-		Options:     []mockserver.Option{mockserver.WithFaults("as.state.wrong")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASStateWrong)}},
 	{Name: "auth/state-missing", Since: spec.Rev20250326,
 		Description: "the authorization response carries no state",
-		Options:     []mockserver.Option{mockserver.WithFaults("as.state.not-returned")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASStateNotReturned)}},
 	{Name: "auth/iss-wrong", Since: spec.Rev20260728,
 		Description: "the authorization response names another issuer in iss",
-		Options:     []mockserver.Option{mockserver.WithFaults("as.iss.wrong")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASISSWrong)}},
 	{Name: "auth/iss-missing", Since: spec.Rev20260728,
 		Description: "the authorization server advertises iss but its authorization response omits it",
-		Options:     []mockserver.Option{mockserver.WithFaults("as.iss.omit")}},
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASISSOmit)}},
 }
 
 // Scenarios lists every scenario, sorted by name.

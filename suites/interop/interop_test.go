@@ -104,7 +104,7 @@ var _ = Describe("zitadel/oidc with the Go MCP SDK", func() {
 			Expect(os.WriteFile(caFile, deployment.CA, 0o600)).To(Succeed())
 			res := runSuite(deployment.MCPURL, rev, append(trustArgs, "--ca-file", caFile)...)
 
-			Expect(res.Checks).To(HaveLen(len(catalog.Filter{Revision: rev}.Select())), "every check reported")
+			Expect(res.Checks).To(HaveLen(len(catalog.Filter{Revision: rev, Roles: []spec.Role{spec.RoleAS, spec.RoleRS}}.Select())), "every check reported")
 			failed, skipped, messages := verdicts(res)
 			Expect(failed).To(ConsistOf(applicable(zitadelFindings, rev)), "failed checks; messages: %v", messages)
 			Expect(skipped).To(ConsistOf(applicable(zitadelSkips, rev)), "skipped checks; messages: %v", messages)

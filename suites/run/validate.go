@@ -8,6 +8,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/client"
 )
 
 // Validate checks the catalogue and that it and the specs agree: every spec
@@ -46,6 +47,11 @@ func Validate() error {
 	for _, c := range catalog.All() {
 		if n := specsPerID[c.ID]; n != 1 {
 			problems = append(problems, fmt.Sprintf("%s has %d specs, want 1", c.ID, n))
+		}
+		for _, name := range c.Scenarios {
+			if _, ok := client.LookupScenario(name); !ok {
+				problems = append(problems, fmt.Sprintf("%s names unknown scenario %s", c.ID, name))
+			}
 		}
 	}
 	if len(problems) > 0 {

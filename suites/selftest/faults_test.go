@@ -14,12 +14,12 @@ import (
 )
 
 var _ = Describe("Every check can fail", func() {
-	It("names only faults the reference target has", func() {
+	It("names only faults the reference target has, in server checks", func() {
 		known := map[fault.Name]bool{}
 		for _, f := range mockserver.Faults() {
 			known[f.Name] = true
 		}
-		for _, c := range catalog.All() {
+		for _, c := range serverChecks() {
 			for _, f := range c.Faults {
 				for _, part := range f.Parts {
 					Expect(known).To(HaveKey(part), "%s names fault %s", c.ID, part)
@@ -56,7 +56,7 @@ func faultTrials(rev spec.Revision) []trial {
 		since[f.Name] = f
 	}
 	named := map[string]catalog.Fault{}
-	for _, c := range catalog.All() {
+	for _, c := range serverChecks() {
 		for _, f := range c.Faults {
 			named[f.String()] = f
 		}
@@ -72,7 +72,7 @@ func faultTrials(rev spec.Revision) []trial {
 			continue
 		}
 		t := trial{name: name, revision: rev, opts: []mockserver.Option{mockserver.WithFaults(f.Parts...)}}
-		for _, c := range catalog.All() {
+		for _, c := range serverChecks() {
 			if c.TrippedBy(f, rev) {
 				t.expected = append(t.expected, c.ID)
 			}

@@ -90,7 +90,7 @@ func expectAllPassed(session *gexec.Session, dir string, rev spec.Revision) *rep
 	Eventually(session).WithTimeout(strategyRunTimeout).Should(gexec.Exit())
 	res := readResults(dir)
 	Expect(problems(res)).To(BeEmpty())
-	Expect(byStatus(res)[reports.StatusPassed]).To(HaveLen(len(catalog.Filter{Revision: rev}.Select())))
+	Expect(byStatus(res)[reports.StatusPassed]).To(HaveLen(len(catalog.Filter{Revision: rev, Roles: []spec.Role{spec.RoleAS, spec.RoleRS}}.Select())))
 	Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 	return res
 }

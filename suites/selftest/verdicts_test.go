@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/reports"
@@ -26,6 +27,9 @@ type trial struct {
 	revision spec.Revision
 	opts     []mockserver.Option
 	expected []string // the checks that must fail; every other passes
+	// client: a client-mode trial of the reference client with clientFaults.
+	client       bool
+	clientFaults []fault.Name
 }
 
 // runTrial starts the reference over HTTPS, trusting the test issuer and
@@ -107,7 +111,7 @@ func judge(t trial, res *reports.Results, code int) []string {
 		detail, _ := json.MarshalIndent(messages, "", "  ")
 		bad("failed %v, want %v; messages: %s", failed, expected, detail)
 	}
-	if want := len(catalog.Filter{Revision: t.revision}.Select()); len(res.Checks) != want {
+	if want := len(catalog.Filter{Revision: t.revision, Roles: t.roles()}.Select()); len(res.Checks) != want {
 		bad("%d checks reported, want %d", len(res.Checks), want)
 	}
 	wantCode := reports.ExitOK
