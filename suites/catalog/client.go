@@ -1,6 +1,9 @@
 package catalog
 
-import "github.com/mcpconform/mcpconform/internal/spec"
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
 
 // Client mode: what an MCP client sends the MCP server and authorization
 // server of each scenario, and what it refuses.
@@ -13,105 +16,105 @@ func init() {
 			ID: "CL-FLOW-001", Title: "completes the authorization code flow and calls the MCP server with the token",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "flow",
 			Revisions: all, Refs: []Ref{mcp(mcpOverview), oauth21("4.1")},
-			Faults:    faults("client.stop-after-token", "client.pkce-plain"),
+			Faults:    faults(fault.ClientStopAfterToken, fault.ClientPKCEPlain),
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{
 			ID: "CL-TOK-001", Title: "sends the access token only in the Authorization header",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "token",
 			Revisions: all, Refs: []Ref{mcp(mcpTokens), rfc(9700, "4.3.2")},
-			Faults:    faults("client.token-in-query"),
+			Faults:    faults(fault.ClientTokenInQuery),
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{
 			ID: "CL-TOK-002", Title: "sends the access token on every MCP request",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "token",
 			Revisions: all, Refs: []Ref{mcp(mcpTokens)},
-			Faults:    faults("client.token-first-request-only"),
+			Faults:    faults(fault.ClientTokenFirstRequestOnly),
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{
 			ID: "CL-DISC-001", Title: "fetches the protected resource metadata the 401 challenge names",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "discovery",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpPRMDiscovery), rfc(9728, "5.1")},
-			Faults:    faults("client.ignore-resource-metadata"),
+			Faults:    faults(fault.ClientIgnoreResourceMetadata),
 			Scenarios: []string{"auth/dcr", "auth/metadata-in-challenge-only"},
 		},
 		Check{
 			ID: "CL-META-001", Title: "refuses protected resource metadata naming another resource",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
 			Revisions: withPRM, Refs: []Ref{rfc(9728, "3.3"), rfc(9728, "7.3")},
-			Faults:    faults("client.skip-resource-check"),
+			Faults:    faults(fault.ClientSkipResourceCheck),
 			Scenarios: []string{"auth/dcr", "auth/resource-mismatch"},
 		},
 		Check{
 			ID: "CL-META-002", Title: "refuses authorization server metadata naming another issuer",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpASMetadata), rfc(8414, "3.3")},
-			Faults:    faults("client.skip-issuer-check"),
+			Faults:    faults(fault.ClientSkipIssuerCheck),
 			Scenarios: []string{"auth/dcr", "auth/issuer-mismatch"},
 		},
 		Check{
 			ID: "CL-PKCE-001", Title: "refuses an authorization server that does not offer S256",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "pkce",
 			Revisions: spec.From(spec.Rev20251125), Refs: []Ref{mcp(mcpPKCE), rfc(7636, "4.2")},
-			Faults:    faults("client.skip-pkce-check"),
+			Faults:    faults(fault.ClientSkipPKCECheck),
 			Scenarios: []string{"auth/dcr", "auth/no-s256"},
 		},
 		Check{
 			ID: "CL-PKCE-002", Title: "sends an S256 code challenge",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "pkce",
 			Revisions: all, Refs: []Ref{mcp(mcpPKCE), oauth21("4.1.1"), rfc(7636, "4.2")},
-			Faults:    faults("client.pkce-plain"),
+			Faults:    faults(fault.ClientPKCEPlain),
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{
 			ID: "CL-PKCE-003", Title: "redeems each code with a fresh verifier matching its challenge",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "pkce",
 			Revisions: all, Refs: []Ref{oauth21("7.5.2"), rfc(7636, "4.1"), rfc(7636, "7.1")},
-			Faults:    faults("client.pkce-fixed-verifier"),
+			Faults:    faults(fault.ClientPKCEFixedVerifier),
 			Scenarios: flows,
 		},
 		Check{
 			ID: "CL-STATE-001", Title: "sends a fresh, unguessable state",
 			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "state",
 			Revisions: all, Refs: []Ref{rfc(9700, "2.1"), rfc(9700, "4.7.1")},
-			Faults:    faults("client.no-state"),
+			Faults:    faults(fault.ClientNoState),
 			Scenarios: flows,
 		},
 		Check{
 			ID: "CL-STATE-002", Title: "rejects an authorization response with another state",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "state",
 			Revisions: all, Refs: []Ref{rfc(6749, "10.12"), rfc(9700, "4.7")},
-			Faults:    faults("client.skip-state-check"),
+			Faults:    faults(fault.ClientSkipStateCheck),
 			Scenarios: []string{"auth/dcr", "auth/state-wrong"},
 		},
 		Check{
 			ID: "CL-STATE-003", Title: "rejects an authorization response without state",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "state",
 			Revisions: all, Refs: []Ref{rfc(6749, "10.12"), rfc(9700, "4.7")},
-			Faults:    faults("client.skip-state-check", "client.accept-missing-state"),
+			Faults:    faults(fault.ClientSkipStateCheck, fault.ClientAcceptMissingState),
 			Scenarios: []string{"auth/dcr", "auth/state-missing"},
 		},
 		Check{
 			ID: "CL-ISS-001", Title: "rejects an authorization response naming another issuer",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
 			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
-			Faults:    faults("client.skip-iss-check"),
+			Faults:    faults(fault.ClientSkipISSCheck),
 			Scenarios: []string{"auth/dcr", "auth/iss-wrong"},
 		},
 		Check{
 			ID: "CL-ISS-002", Title: "rejects an authorization response without iss from a server that advertises it",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
 			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
-			Faults:    faults("client.skip-iss-check", "client.accept-missing-iss"),
+			Faults:    faults(fault.ClientSkipISSCheck, fault.ClientAcceptMissingISS),
 			Scenarios: []string{"auth/dcr", "auth/iss-missing"},
 		},
 		Check{
 			ID: "CL-RES-001", Title: "names the MCP server as resource in its authorization and token requests",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},
-			Faults:    faults("client.no-resource"),
+			Faults:    faults(fault.ClientNoResource),
 			Scenarios: []string{"auth/dcr"},
 		},
 	)

@@ -149,3 +149,19 @@ func runTrials(trials []trial, workers int) []string {
 	}
 	return problems
 }
+
+// clientChecks and serverChecks are the checks of each mode.
+func clientChecks() []catalog.Check { return checksOf(spec.RoleClient) }
+func serverChecks() []catalog.Check { return checksOf(spec.RoleAS, spec.RoleRS) }
+
+func checksOf(roles ...spec.Role) []catalog.Check {
+	return slices.DeleteFunc(catalog.All(), func(c catalog.Check) bool { return !slices.Contains(roles, c.Role) })
+}
+
+// roles are the roles a trial's mode judges.
+func (t trial) roles() []spec.Role {
+	if t.client {
+		return []spec.Role{spec.RoleClient}
+	}
+	return []spec.Role{spec.RoleAS, spec.RoleRS}
+}
