@@ -119,7 +119,7 @@ func ParseBearerChallenge(values []string) (ch *oauthex.Challenge, err error) {
 func (d *Discovery) ProtectedResourceMetadata(ctx context.Context) (*Document, error) {
 	return d.prm.Do(func() (*Document, error) {
 		if ch, err := d.BearerChallenge(ctx); err == nil && ch.Params["resource_metadata"] != "" {
-			return d.fetchDocument(ctx, ch.Params["resource_metadata"])
+			return d.client.GetDocument(ctx, ch.Params["resource_metadata"])
 		}
 		inserted, err := spec.InsertWellKnown(d.MCPURL, spec.SuffixProtectedResource)
 		if err != nil {
@@ -133,7 +133,7 @@ func (d *Discovery) ProtectedResourceMetadata(ctx context.Context) (*Document, e
 		if rootErr != nil || root == inserted {
 			return nil, err
 		}
-		rootDoc, rootErr := d.fetchDocument(ctx, root)
+		rootDoc, rootErr := d.client.GetDocument(ctx, root)
 		if rootErr != nil {
 			return nil, fmt.Errorf("%w; root fallback: %w", err, rootErr)
 		}
@@ -152,7 +152,7 @@ func (d *Discovery) PathInsertedMetadata(ctx context.Context) (*Document, error)
 		if ch, chErr := d.BearerChallenge(ctx); chErr == nil && ch.Params["resource_metadata"] == inserted {
 			return d.ProtectedResourceMetadata(ctx)
 		}
-		return d.fetchDocument(ctx, inserted)
+		return d.client.GetDocument(ctx, inserted)
 	})
 }
 
@@ -167,7 +167,7 @@ func (d *Discovery) AuthorizationServerMetadata(ctx context.Context) (*ServerMet
 		meta := &ServerMetadata{ExpectedIssuer: issuer}
 		var errs []string
 		for _, c := range candidates {
-			doc, err := d.fetchDocument(ctx, c.URL)
+			doc, err := d.client.GetDocument(ctx, c.URL)
 			meta.Attempts = append(meta.Attempts, doc)
 			if err != nil {
 				errs = append(errs, err.Error())
@@ -208,24 +208,6 @@ func (d *Discovery) metadataCandidates(ctx context.Context) (string, []spec.Meta
 	}
 	candidates, err := d.Revision.AuthorizationServerMetadataURLs(issuer)
 	return issuer, candidates, err
-}
-
-// fetchDocument GETs url and requires 200 with one JSON object.
-func (d *Discovery) fetchDocument(ctx context.Context, url string) (*Document, error) {
-	resp, err := d.client.Get(ctx, url, http.Header{"Accept": {"application/json"}})
-	doc := &Document{URL: url, Response: resp}
-	if err != nil {
-		return doc, err
-	}
-	if resp.Status != http.StatusOK {
-		return doc, fmt.Errorf("mockclient: GET %s answered %d, want 200", url, resp.Status)
-	}
-	members, err := ParseDocument(resp.Body)
-	if err != nil {
-		return doc, fmt.Errorf("mockclient: GET %s: %w", url, err)
-	}
-	doc.Raw, doc.Members = resp.Body, members
-	return doc, nil
 }
 
 // InitializeRequest is the MCP initialize message a client of revision r

@@ -2,8 +2,10 @@ package mockclient
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 )
@@ -16,6 +18,25 @@ type Document struct {
 	Response *Response
 	Raw      []byte
 	Members  map[string]json.RawMessage
+}
+
+// GetDocument GETs url and requires 200 with one JSON object. The document
+// is returned with the error too, so a failed fetch still shows as evidence.
+func (c *Client) GetDocument(ctx context.Context, url string) (*Document, error) {
+	resp, err := c.Get(ctx, url, http.Header{"Accept": {"application/json"}})
+	doc := &Document{URL: url, Response: resp}
+	if err != nil {
+		return doc, err
+	}
+	if resp.Status != http.StatusOK {
+		return doc, fmt.Errorf("mockclient: GET %s answered %d, want 200", url, resp.Status)
+	}
+	members, err := ParseDocument(resp.Body)
+	if err != nil {
+		return doc, fmt.Errorf("mockclient: GET %s: %w", url, err)
+	}
+	doc.Raw, doc.Members = resp.Body, members
+	return doc, nil
 }
 
 // ParseDocument reads body as one JSON object.

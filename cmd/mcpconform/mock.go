@@ -19,9 +19,9 @@ import (
 func newMockCommand() *cobra.Command {
 	mock := &cobra.Command{
 		Use:   "mock",
-		Short: "Serve the bundled reference counterparts on loopback",
+		Short: "Serve the bundled reference counterparts on loopback, or run the reference client",
 	}
-	mock.AddCommand(newMockServerCommand(), newMockASCommand())
+	mock.AddCommand(newMockServerCommand(), newMockASCommand(), newMockClientCommand())
 	return mock
 }
 

@@ -17,7 +17,8 @@ func newRootCommand() *cobra.Command {
 
   server   test a real MCP server and the authorization server it names
   list     print the catalogue of checks
-  mock     serve the bundled reference counterparts
+  mock     serve the bundled reference counterparts, or run the reference client
+  browse   open a URL as a headless browser (for clients that run $BROWSER)
   report   re-render reports from an earlier results.json
 
 Exit codes: 0 every selected check passed (or failed as the baseline expects),
@@ -28,7 +29,7 @@ Exit codes: 0 every selected check passed (or failed as the baseline expects),
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errors.Join(errUsage, err)
 	})
-	root.AddCommand(newServerCommand(), newClientCommand(), newListCommand(), newMockCommand(), newReportCommand(), newVersionCommand())
+	root.AddCommand(newServerCommand(), newClientCommand(), newListCommand(), newMockCommand(), newBrowseCommand(), newReportCommand(), newVersionCommand())
 	return root
 }
 

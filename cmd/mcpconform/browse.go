@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/reports"
+)
+
+// browseTimeout bounds one browse, redirects included.
+const browseTimeout = 30 * time.Second
+
+// newBrowseCommand is a headless browser for MCP clients that open the
+// authorization URL with $BROWSER: point $BROWSER at a script running
+// `mcpconform browse "$1"`.
+func newBrowseCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "browse URL",
+		Short: "Open URL as a browser with nobody at it: follow redirects, keep cookies",
+		Long: "GET URL with a cookie jar and follow redirects (at most 10, within " + browseTimeout.String() + ", bodies up to 1 MiB), as a\n" +
+			"browser does for an MCP client's authorization URL. The final status is printed to stderr; exit 0\n" +
+			"when it is 2xx, else 1.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), browseTimeout)
+			defer cancel()
+			c := mockclient.New(mockclient.Options{Run: cmd.Context()})
+			defer c.CloseIdleConnections()
+			resp, err := c.Browse(ctx, args[0])
+			stderr := cmd.ErrOrStderr()
+			if err != nil {
+				fmt.Fprintln(stderr, "mcpconform browse:", c.RedactText(err.Error()))
+				return &exitError{code: reports.ExitFailures}
+			}
+			// The URL may carry a code: it is redacted.
+			fmt.Fprintf(stderr, "mcpconform browse: %d %s at %s\n", resp.Status, http.StatusText(resp.Status), c.RedactText(resp.URL))
+			if resp.Status/100 != 2 {
+				return &exitError{code: reports.ExitFailures}
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,63 @@
+package fault
+
+import "slices"
+
+// The faults of the reference client (package mockclient/refclient): each
+// makes an otherwise correct MCP client break one requirement, so the
+// client-mode checks can be shown to catch it.
+const (
+	// The MCP session after authorization.
+	ClientStopAfterToken        Name = "client.stop-after-token"
+	ClientTokenInQuery          Name = "client.token-in-query"
+	ClientTokenFirstRequestOnly Name = "client.token-first-request-only"
+
+	// Discovery (RFC 9728, RFC 8414).
+	ClientIgnoreResourceMetadata Name = "client.ignore-resource-metadata"
+	ClientSkipResourceCheck      Name = "client.skip-resource-check"
+	ClientSkipIssuerCheck        Name = "client.skip-issuer-check"
+
+	// PKCE (RFC 7636).
+	ClientSkipPKCECheck     Name = "client.skip-pkce-check"
+	ClientPKCEPlain         Name = "client.pkce-plain"
+	ClientPKCEFixedVerifier Name = "client.pkce-fixed-verifier"
+
+	// The authorization response: state and iss (RFC 9207).
+	ClientNoState            Name = "client.no-state"
+	ClientSkipStateCheck     Name = "client.skip-state-check"
+	ClientAcceptMissingState Name = "client.accept-missing-state"
+	ClientSkipISSCheck       Name = "client.skip-iss-check"
+	ClientAcceptMissingISS   Name = "client.accept-missing-iss"
+
+	// Resource indicators (RFC 8707).
+	ClientNoResource Name = "client.no-resource"
+)
+
+// ClientFault is one fault of the reference client and what it changes.
+type ClientFault struct {
+	Name        Name
+	Description string
+}
+
+// ClientFaults lists every fault of the reference client, sorted by name.
+var ClientFaults = []ClientFault{
+	{ClientAcceptMissingISS, "compares iss with the issuer only when the authorization response carries one"},
+	{ClientAcceptMissingState, "compares state only when the authorization response carries one"},
+	{ClientIgnoreResourceMetadata, "ignores the challenge's resource_metadata and probes only the well-known URLs"},
+	{ClientNoResource, "omits resource from the authorization and token requests"},
+	{ClientNoState, "sends no state, and so checks none"},
+	{ClientPKCEFixedVerifier, "uses the same well-formed code_verifier in every run"},
+	{ClientPKCEPlain, "sends code_challenge_method=plain with the verifier as the challenge"},
+	{ClientSkipISSCheck, "ignores iss in the authorization response"},
+	{ClientSkipIssuerCheck, "accepts authorization server metadata whose issuer differs from the one looked up"},
+	{ClientSkipPKCECheck, "proceeds when code_challenge_methods_supported lacks S256 (still sends S256)"},
+	{ClientSkipResourceCheck, "accepts protected resource metadata whose resource differs from the MCP URL"},
+	{ClientSkipStateCheck, "sends state but accepts any state in the response, or none"},
+	{ClientStopAfterToken, "exits successfully right after the token response, without calling the MCP server with the token"},
+	{ClientTokenFirstRequestOnly, "sends the Authorization header only on the first MCP request after authorization"},
+	{ClientTokenInQuery, "also sends the access token in an access_token query parameter of every MCP request"},
+}
+
+// IsClientFault reports whether n is one of ClientFaults.
+func IsClientFault(n Name) bool {
+	return slices.ContainsFunc(ClientFaults, func(f ClientFault) bool { return f.Name == n })
+}

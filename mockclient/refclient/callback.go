@@ -1,0 +1,63 @@
+package refclient
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// callbackPath is the redirect URI's path on the loopback listener.
+const callbackPath = "/callback"
+
+// callbackShutdownGrace bounds how long Close waits for the answer to the
+// callback to reach the user agent.
+const callbackShutdownGrace = 2 * time.Second
+
+// callback is the loopback redirect URI of a native client (RFC 8252 §7.3):
+// it takes the authorization response and hands its parameters over.
+type callback struct {
+	server      *http.Server
+	redirectURI string
+	responses   chan url.Values
+}
+
+// listenForCallback listens on a free port of 127.0.0.1.
+func listenForCallback(ctx context.Context) (*callback, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("refclient: callback: listen: %w", err)
+	}
+	cb := &callback{redirectURI: "http://" + ln.Addr().String() + callbackPath, responses: make(chan url.Values, 1)}
+	mux := http.NewServeMux() // answers 404 for every other path
+	mux.HandleFunc("GET "+callbackPath, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case cb.responses <- r.URL.Query():
+		default: // only the first response counts
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		// The page's URL holds the code: no link may carry it away.
+		h.Set("Referrer-Policy", "no-referrer")
+		io.WriteString(w, "The mcpconform reference client received the authorization response. You can close this window.\n")
+	})
+	cb.server = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go cb.server.Serve(ln)
+	return cb, nil
+}
+
+// Close lets the answer to the callback reach the user agent, then stops
+// listening.
+func (cb *callback) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), callbackShutdownGrace)
+	defer cancel()
+	if err := cb.server.Shutdown(ctx); err != nil {
+		return cb.server.Close()
+	}
+	return nil
+}

@@ -1,0 +1,192 @@
+package refclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
+)
+
+// findResourceMetadata is step b (RFC 9728): the challenge's
+// resource_metadata URL and nothing else when it names one, else the
+// path-inserted then the root well-known URL. It returns nil when no
+// document was found: the MCP server then follows the 2025-03-26 layout.
+func (f *flow) findResourceMetadata(ctx context.Context, challenge map[string]string) (*mockclient.Document, error) {
+	if named := challenge["resource_metadata"]; named != "" {
+		if !f.has(fault.ClientIgnoreResourceMetadata) {
+			doc, err := f.http.GetDocument(ctx, named)
+			if err != nil {
+				return nil, fmt.Errorf("refclient: protected resource metadata the challenge names: %w", err)
+			}
+			return doc, f.checkResource(doc, true)
+		}
+		f.logf("ignoring the challenge's resource_metadata (fault %s)", fault.ClientIgnoreResourceMetadata)
+	}
+	inserted, err := spec.InsertWellKnown(f.cfg.MCPURL, spec.SuffixProtectedResource)
+	if err != nil {
+		return nil, fmt.Errorf("refclient: protected resource metadata: %w", err)
+	}
+	candidates := []string{inserted}
+	if root := f.rootMetadataURL(); root != inserted {
+		candidates = append(candidates, root)
+	}
+	for i, candidate := range candidates {
+		doc, err := f.http.GetDocument(ctx, candidate)
+		if err != nil {
+			f.logf("no protected resource metadata at %s: %v", candidate, err)
+			continue
+		}
+		return doc, f.checkResource(doc, i == 0)
+	}
+	return nil, nil
+}
+
+// rootMetadataURL is the protected resource metadata URL at the MCP
+// server's origin.
+func (f *flow) rootMetadataURL() string {
+	root, _ := spec.RootWellKnown(f.cfg.MCPURL, spec.SuffixProtectedResource) // Run checked the URL
+	return root
+}
+
+// checkResource requires the metadata to be about the MCP URL (RFC 9728
+// §3.3): exactly, except that a document at the root URL may name the
+// origin or a path above the MCP endpoint, which the root serves.
+func (f *flow) checkResource(doc *mockclient.Document, exact bool) error {
+	resource, _ := doc.String("resource")
+	f.logf("protected resource metadata at %s: resource %q", doc.URL, resource)
+	if resource == f.cfg.MCPURL || !exact && containsResource(resource, f.cfg.MCPURL) {
+		return nil
+	}
+	what := fmt.Sprintf("protected resource metadata at %s names resource %q, not %s", doc.URL, resource, f.cfg.MCPURL)
+	if f.has(fault.ClientSkipResourceCheck) {
+		f.skipped(fault.ClientSkipResourceCheck, what)
+		return nil
+	}
+	return refuse("%s", what)
+}
+
+// containsResource reports whether resource is the origin of mcpURL or a
+// path on that origin above it, compared segment by segment.
+func containsResource(resource, mcpURL string) bool {
+	r, err := url.Parse(resource)
+	if err != nil {
+		return false
+	}
+	m, err := url.Parse(mcpURL)
+	if err != nil || r.Scheme != m.Scheme || r.Host != m.Host || r.RawQuery != "" || r.Fragment != "" {
+		return false
+	}
+	prefix := strings.TrimSuffix(r.EscapedPath(), "/")
+	path := m.EscapedPath()
+	return prefix == "" || path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+// authorizationServer is what the client knows of the authorization server
+// after discovery.
+type authorizationServer struct {
+	issuer                string
+	authorizationEndpoint string
+	tokenEndpoint         string
+	registrationEndpoint  string // "" when it offers none
+	issParameterSupported bool   // RFC 9207: the authorization response carries iss
+}
+
+// findAuthorizationServer is step c: the metadata of the first authorization
+// server the protected resource metadata lists, at the RFC 8414 then the
+// OpenID Connect discovery URLs; without protected resource metadata, the
+// 2025-03-26 layout.
+func (f *flow) findAuthorizationServer(ctx context.Context, prm *mockclient.Document) (*authorizationServer, error) {
+	if prm == nil {
+		return f.legacyAuthorizationServer(ctx)
+	}
+	servers, _ := prm.Strings("authorization_servers")
+	if len(servers) == 0 {
+		return nil, fmt.Errorf("refclient: protected resource metadata at %s lists no authorization_servers", prm.URL)
+	}
+	issuer := servers[0]
+	// The newest revision's candidates include every older revision's.
+	candidates, err := spec.Latest.AuthorizationServerMetadataURLs(issuer)
+	if err != nil {
+		return nil, fmt.Errorf("refclient: authorization server %q: %w", issuer, err)
+	}
+	var tried []string
+	for _, candidate := range candidates {
+		doc, err := f.http.GetDocument(ctx, candidate.URL)
+		if err != nil {
+			tried = append(tried, err.Error())
+			continue
+		}
+		return f.fromMetadata(doc, issuer)
+	}
+	return nil, fmt.Errorf("refclient: no authorization server metadata for issuer %s: %s", issuer, strings.Join(tried, "; "))
+}
+
+// legacyAuthorizationServer is the 2025-03-26 layout: the MCP server's
+// origin is the authorization server, its RFC 8414 metadata at the root,
+// and when that answers 404, the default endpoints.
+func (f *flow) legacyAuthorizationServer(ctx context.Context) (*authorizationServer, error) {
+	f.logf("no protected resource metadata: the MCP server's origin is the authorization server (2025-03-26)")
+	origin, err := spec.Origin(f.cfg.MCPURL)
+	if err != nil {
+		return nil, fmt.Errorf("refclient: authorization base url: %w", err)
+	}
+	metadataURL, err := spec.LegacyMetadataURL(f.cfg.MCPURL)
+	if err != nil {
+		return nil, fmt.Errorf("refclient: authorization server metadata: %w", err)
+	}
+	doc, err := f.http.GetDocument(ctx, metadataURL)
+	switch {
+	case err == nil:
+		return f.fromMetadata(doc, origin)
+	case doc.Response != nil && doc.Response.Status == http.StatusNotFound:
+		f.logf("no authorization server metadata at %s: the default endpoints of %s", metadataURL, origin)
+		return &authorizationServer{
+			issuer:                origin,
+			authorizationEndpoint: origin + "/authorize",
+			tokenEndpoint:         origin + "/token",
+			registrationEndpoint:  origin + "/register",
+		}, nil
+	}
+	return nil, fmt.Errorf("refclient: authorization server metadata: %w", err)
+}
+
+// fromMetadata checks the metadata found for issuer: it must be that
+// issuer's (RFC 8414 §3.3) and support S256 PKCE, the one method the
+// client uses.
+func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authorizationServer, error) {
+	got, _ := doc.String("issuer")
+	f.logf("authorization server metadata at %s: issuer %q", doc.URL, got)
+	if got != issuer {
+		what := fmt.Sprintf("authorization server metadata at %s names issuer %q, not %q", doc.URL, got, issuer)
+		if !f.has(fault.ClientSkipIssuerCheck) {
+			return nil, refuse("%s", what)
+		}
+		f.skipped(fault.ClientSkipIssuerCheck, what)
+	}
+	if methods, _ := doc.Strings("code_challenge_methods_supported"); !slices.Contains(methods, "S256") {
+		what := fmt.Sprintf("authorization server metadata at %s does not list S256 in code_challenge_methods_supported", doc.URL)
+		if !f.has(fault.ClientSkipPKCECheck) {
+			return nil, refuse("%s", what)
+		}
+		f.skipped(fault.ClientSkipPKCECheck, what)
+	}
+	as := &authorizationServer{issuer: issuer}
+	as.authorizationEndpoint, _ = doc.String("authorization_endpoint")
+	as.tokenEndpoint, _ = doc.String("token_endpoint")
+	as.registrationEndpoint, _ = doc.String("registration_endpoint")
+	json.Unmarshal(doc.Members["authorization_response_iss_parameter_supported"], &as.issParameterSupported)
+	switch {
+	case as.authorizationEndpoint == "":
+		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no authorization_endpoint", doc.URL)
+	case as.tokenEndpoint == "":
+		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no token_endpoint", doc.URL)
+	}
+	return as, nil
+}

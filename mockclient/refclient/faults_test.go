@@ -1,0 +1,153 @@
+package refclient_test
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient/refclient"
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+// Each client fault changes one behaviour: each spec shows it against what
+// the reference does in the same place (refclient_test.go).
+var _ = Describe("the reference client's faults", func() {
+	It(string(fault.ClientStopAfterToken)+" never calls the MCP server with the token", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientStopAfterToken)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+		Expect(mcpAfterToken(s)).To(BeEmpty())
+	})
+
+	It(string(fault.ClientIgnoreResourceMetadata)+" never fetches the challenge's metadata URL", func() {
+		s := serve(mockserver.WithMetadataOnlyInChallenge())
+		Expect(runClient(s, fault.ClientIgnoreResourceMetadata)).NotTo(Succeed())
+		Expect(requests(s, http.MethodGet, "/mcp-resource-metadata")).To(BeEmpty())
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource/mcp")).To(HaveLen(1))
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource")).To(HaveLen(1))
+	})
+
+	It(string(fault.ClientSkipResourceCheck)+" authorizes with metadata for another resource", func() {
+		s := serve(mockserver.WithFaults("rs.prm-resource-mismatch"))
+		Expect(runClient(s, fault.ClientSkipResourceCheck)).To(Succeed())
+		Expect(authorizationRequest(s).Get("resource")).To(Equal(s.MCPURL()))
+	})
+
+	It(string(fault.ClientSkipIssuerCheck)+" authorizes with metadata of another issuer", func() {
+		s := serve(mockserver.WithFaults("as.metadata.issuer-mismatch"))
+		Expect(runClient(s, fault.ClientSkipIssuerCheck)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+	})
+
+	It(string(fault.ClientSkipPKCECheck)+" authorizes where S256 is not listed, still with S256", func() {
+		s := serve(mockserver.WithRevision(spec.Rev20251125), mockserver.WithFaults("as.metadata.no-s256"))
+		Expect(runClient(s, fault.ClientSkipPKCECheck)).To(Succeed())
+		Expect(authorizationRequest(s).Get("code_challenge_method")).To(Equal("S256"))
+	})
+
+	It(string(fault.ClientPKCEPlain)+" sends the verifier as a plain challenge", func() {
+		s := serve(mockserver.WithFaults("as.pkce.accept-plain"))
+		Expect(runClient(s, fault.ClientPKCEPlain)).To(Succeed())
+		q := authorizationRequest(s)
+		Expect(q.Get("code_challenge_method")).To(Equal("plain"))
+		Expect(q.Get("code_challenge")).To(HaveLen(43))
+	})
+
+	It(string(fault.ClientPKCEFixedVerifier)+" sends the same challenge every run", func() {
+		challenges := func(faults ...fault.Name) []string {
+			var out []string
+			for range 2 {
+				s := serve()
+				Expect(runClient(s, faults...)).To(Succeed())
+				out = append(out, authorizationRequest(s).Get("code_challenge"))
+			}
+			return out
+		}
+		reference := challenges()
+		Expect(reference[0]).NotTo(Equal(reference[1]))
+		fixed := challenges(fault.ClientPKCEFixedVerifier)
+		Expect(fixed[0]).To(Equal(fixed[1]))
+		Expect(len(fixed[0])).To(BeNumerically(">=", 43))
+	})
+
+	It(string(fault.ClientNoState)+" sends no state and needs none back", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientNoState)).To(Succeed())
+		Expect(authorizationRequest(s).Has("state")).To(BeFalse())
+	})
+
+	DescribeTable(string(fault.ClientSkipStateCheck)+" redeems the code whatever the state",
+		func(change string) {
+			s := serve()
+			tamper(change)
+			Expect(runClient(s, fault.ClientSkipStateCheck)).To(Succeed())
+			Expect(authorizationRequest(s).Get("state")).To(HaveLen(43))
+			Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+		},
+		Entry("another state", "state=forged-state"),
+		Entry("no state", "state"),
+	)
+
+	It(string(fault.ClientAcceptMissingState)+" redeems the code without state, but not with another", func() {
+		s := serve(mockserver.WithFaults("as.state.not-returned"))
+		Expect(runClient(s, fault.ClientAcceptMissingState)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+
+		s = serve()
+		tamper("state=forged-state")
+		Expect(runClient(s, fault.ClientAcceptMissingState)).To(MatchError(refclient.ErrRefused))
+	})
+
+	DescribeTable(string(fault.ClientSkipISSCheck)+" redeems the code whatever the iss",
+		func(change string) {
+			s := serve()
+			tamper(change)
+			Expect(runClient(s, fault.ClientSkipISSCheck)).To(Succeed())
+			Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+		},
+		Entry("another iss", "iss=https://attacker.example"),
+		Entry("no iss", "iss"),
+	)
+
+	It(string(fault.ClientAcceptMissingISS)+" redeems the code without iss, but not with another", func() {
+		s := serve(mockserver.WithRevision(spec.Rev20260728), mockserver.WithFaults("as.iss.omit"))
+		Expect(runClient(s, fault.ClientAcceptMissingISS)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+
+		s = serve()
+		tamper("iss=https://attacker.example")
+		Expect(runClient(s, fault.ClientAcceptMissingISS)).To(MatchError(refclient.ErrRefused))
+	})
+
+	It(string(fault.ClientNoResource)+" sends no resource indicator", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientNoResource)).To(Succeed())
+		Expect(authorizationRequest(s).Has("resource")).To(BeFalse())
+	})
+
+	It(string(fault.ClientTokenInQuery)+" puts the token in the query of every MCP request", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientTokenInQuery)).To(Succeed())
+		after := mcpAfterToken(s)
+		Expect(after).NotTo(BeEmpty())
+		for _, ev := range after {
+			Expect(query(ev).Get("access_token")).NotTo(BeEmpty(), "redacted, but there")
+		}
+	})
+
+	It(string(fault.ClientTokenFirstRequestOnly)+" authorizes only the first MCP request", func() {
+		s := serve()
+		err := runClient(s, fault.ClientTokenFirstRequestOnly)
+		Expect(err).To(MatchError(ContainSubstring("refclient: mcp")))
+		Expect(err).NotTo(MatchError(refclient.ErrRefused))
+		var statuses []int
+		for _, ev := range mcpAfterToken(s) {
+			statuses = append(statuses, ev.Status)
+		}
+		Expect(statuses[0]).To(Equal(http.StatusOK))
+		Expect(statuses[1:]).To(ContainElement(http.StatusUnauthorized))
+	})
+})

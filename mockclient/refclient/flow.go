@@ -1,0 +1,271 @@
+package refclient
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
+)
+
+// flow is one run of the client, step by step.
+type flow struct {
+	cfg  Config
+	http *mockclient.Client
+}
+
+func (f *flow) has(name fault.Name) bool { return slices.Contains(f.cfg.Faults, name) }
+
+// logf writes one step to the log.
+func (f *flow) logf(format string, args ...any) {
+	fmt.Fprintf(f.cfg.Log, "refclient: "+format+"\n", args...)
+}
+
+// skipped logs a check a fault switched off, so the log says why the run
+// went on.
+func (f *flow) skipped(name fault.Name, what string) {
+	f.logf("%s; going on anyway (fault %s)", what, name)
+}
+
+func (f *flow) run(ctx context.Context) error {
+	challenge, unauthorized, err := f.initialize(ctx)
+	if err != nil {
+		return err
+	}
+	if !unauthorized {
+		return f.session(ctx, "")
+	}
+	prm, err := f.findResourceMetadata(ctx, challenge)
+	if err != nil {
+		return err
+	}
+	as, err := f.findAuthorizationServer(ctx, prm)
+	if err != nil {
+		return err
+	}
+	// The callback listens before registration, which names it.
+	cb, err := listenForCallback(ctx)
+	if err != nil {
+		return err
+	}
+	defer cb.Close()
+	f.logf("callback: listening at %s", cb.redirectURI)
+	auth, err := f.clientIdentity(ctx, as, cb.redirectURI)
+	if err != nil {
+		return err
+	}
+	req, err := f.newAuthorizationRequest(as, prm, challenge, auth.ID, cb.redirectURI)
+	if err != nil {
+		return err
+	}
+	response, err := f.userAgent(ctx, req.url, cb)
+	if err != nil {
+		return err
+	}
+	code, err := f.checkAuthorizationResponse(as, req, response)
+	if err != nil {
+		return err
+	}
+	granted, err := f.tokenRequest(ctx, as, req, auth, code)
+	if err != nil {
+		return err
+	}
+	if f.has(fault.ClientStopAfterToken) {
+		f.logf("stopping before the MCP session (fault %s)", fault.ClientStopAfterToken)
+		return nil
+	}
+	return f.session(ctx, granted.access)
+}
+
+// initialize is step a: an MCP initialize without a token. It reports
+// whether the server asked for authorization and the parameters of its
+// Bearer challenge (none when the challenge does not parse: discovery goes
+// on at the well-known URLs).
+func (f *flow) initialize(ctx context.Context) (challenge map[string]string, unauthorized bool, err error) {
+	header := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json, text/event-stream"}}
+	resp, err := f.http.Do(ctx, http.MethodPost, f.cfg.MCPURL, header, mockclient.InitializeRequest(spec.Latest))
+	if err != nil {
+		return nil, false, fmt.Errorf("refclient: initialize without a token: %w", err)
+	}
+	f.logf("initialize without a token: %d", resp.Status)
+	if resp.Status != http.StatusUnauthorized {
+		return nil, false, nil
+	}
+	bearer, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		f.logf("no usable Bearer challenge: %v", err)
+		return map[string]string{}, true, nil
+	}
+	f.logf("bearer challenge: resource_metadata=%q scope=%q", bearer.Params["resource_metadata"], bearer.Params["scope"])
+	return bearer.Params, true, nil
+}
+
+// randomValue is 32 random bytes, base64url without padding: 43 characters.
+func randomValue() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// fixedVerifier is the code_verifier of client.pkce-fixed-verifier:
+// well-formed (RFC 7636 §4.1), and the same in every run.
+const fixedVerifier = "mcpconform-reference-client-fixed-code-verifier"
+
+// authorizationRequest is what the client sent and must hold the answer to.
+type authorizationRequest struct {
+	url         string
+	redirectURI string
+	state       string // "" under client.no-state
+	verifier    string
+	resource    string // "" in the 2025-03-26 layout and under client.no-resource
+}
+
+// newAuthorizationRequest is step f: the authorization code request with
+// PKCE, state, the resource indicator and the scope to ask for.
+func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.Document, challenge map[string]string, clientID, redirectURI string) (*authorizationRequest, error) {
+	req := &authorizationRequest{redirectURI: redirectURI, verifier: mockclient.NewVerifier()}
+	if f.has(fault.ClientPKCEFixedVerifier) {
+		req.verifier = fixedVerifier
+	}
+	f.http.Redact(req.verifier)
+	params := url.Values{
+		"response_type":         {"code"},
+		"client_id":             {clientID},
+		"redirect_uri":          {redirectURI},
+		"code_challenge":        {mockclient.S256(req.verifier)},
+		"code_challenge_method": {"S256"},
+	}
+	if f.has(fault.ClientPKCEPlain) {
+		params.Set("code_challenge", req.verifier)
+		params.Set("code_challenge_method", "plain")
+	}
+	if !f.has(fault.ClientNoState) {
+		req.state = randomValue()
+		params.Set("state", req.state)
+	}
+	if prm != nil && !f.has(fault.ClientNoResource) {
+		req.resource = f.cfg.MCPURL
+		params.Set("resource", req.resource)
+	}
+	if scope := requestedScope(prm, challenge); scope != "" {
+		params.Set("scope", scope)
+	}
+	var err error
+	if req.url, err = mockclient.AuthorizationURL(as.authorizationEndpoint, params); err != nil {
+		return nil, fmt.Errorf("refclient: authorization request: %w", err)
+	}
+	f.logf("authorization request to %s: scope %q, resource %q, state sent: %t, PKCE %s",
+		as.authorizationEndpoint, params.Get("scope"), req.resource, req.state != "", params.Get("code_challenge_method"))
+	return req, nil
+}
+
+// requestedScope is the challenge's scope, else every scope the protected
+// resource metadata lists, else none (the server's default).
+func requestedScope(prm *mockclient.Document, challenge map[string]string) string {
+	if scope := challenge["scope"]; scope != "" {
+		return scope
+	}
+	if prm != nil {
+		if scopes, ok := prm.Strings("scopes_supported"); ok {
+			return strings.Join(scopes, " ")
+		}
+	}
+	return ""
+}
+
+// checkAuthorizationResponse is step h: the callback must answer this
+// request (state) from this authorization server (iss, RFC 9207) before
+// its code is redeemed.
+func (f *flow) checkAuthorizationResponse(as *authorizationServer, req *authorizationRequest, response url.Values) (string, error) {
+	if err := f.checkState(req, response); err != nil {
+		return "", err
+	}
+	if err := f.checkIss(as, response); err != nil {
+		return "", err
+	}
+	if code := response.Get("error"); code != "" {
+		return "", fmt.Errorf("refclient: authorization response: error %q: %s", code, response.Get("error_description"))
+	}
+	code := response.Get("code")
+	if code == "" {
+		return "", fmt.Errorf("refclient: authorization response carries no code")
+	}
+	f.http.Redact(code)
+	f.logf("authorization response: code received")
+	return code, nil
+}
+
+func (f *flow) checkState(req *authorizationRequest, response url.Values) error {
+	state, present := response.Get("state"), response.Has("state")
+	switch {
+	case req.state == "": // client.no-state: nothing to compare
+	case f.has(fault.ClientSkipStateCheck):
+		f.skipped(fault.ClientSkipStateCheck, "state not compared")
+	case !present && f.has(fault.ClientAcceptMissingState):
+		f.skipped(fault.ClientAcceptMissingState, "the authorization response carries no state")
+	case !present:
+		return refuse("the authorization response carries no state")
+	case state != req.state:
+		return refuse("the authorization response's state is not the one sent")
+	}
+	return nil
+}
+
+func (f *flow) checkIss(as *authorizationServer, response url.Values) error {
+	iss, present := response.Get("iss"), response.Has("iss")
+	switch {
+	case f.has(fault.ClientSkipISSCheck):
+		f.skipped(fault.ClientSkipISSCheck, "iss not compared")
+	case !present && as.issParameterSupported && f.has(fault.ClientAcceptMissingISS):
+		f.skipped(fault.ClientAcceptMissingISS, "the authorization response carries no iss although the metadata promises it")
+	case !present && as.issParameterSupported:
+		return refuse("the authorization response carries no iss although the metadata sets authorization_response_iss_parameter_supported")
+	case present && iss != as.issuer:
+		return refuse("the authorization response's iss is %q, not the issuer %q", iss, as.issuer)
+	}
+	return nil
+}
+
+// tokens are what the token endpoint granted.
+type tokens struct {
+	access  string
+	refresh string // kept for refreshing, which nothing asks for yet
+}
+
+// tokenRequest is step i: the code exchange (with PKCE's verifier and the
+// same resource), which must give a Bearer access token.
+func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *authorizationRequest, auth mockclient.ClientAuth, code string) (*tokens, error) {
+	form := url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"redirect_uri":  {req.redirectURI},
+		"code_verifier": {req.verifier},
+	}
+	if req.resource != "" {
+		form.Set("resource", req.resource)
+	}
+	answer, err := f.http.TokenRequest(ctx, as.tokenEndpoint, form, auth)
+	if err != nil {
+		return nil, fmt.Errorf("refclient: token request: %w", err)
+	}
+	switch {
+	case answer.Status != http.StatusOK:
+		return nil, fmt.Errorf("refclient: token request: %s answered %d %s", as.tokenEndpoint, answer.Status, answer.Error())
+	case answer.Members == nil:
+		return nil, fmt.Errorf("refclient: token request: the answer is not a JSON object")
+	case answer.String("access_token") == "":
+		return nil, fmt.Errorf("refclient: token request: the answer has no access_token")
+	case !strings.EqualFold(answer.String("token_type"), "bearer"):
+		return nil, fmt.Errorf("refclient: token request: token_type is %q, not Bearer", answer.String("token_type"))
+	}
+	granted := &tokens{access: answer.String("access_token"), refresh: answer.String("refresh_token")}
+	f.logf("token response: a Bearer access token, refresh token: %t", granted.refresh != "")
+	return granted, nil
+}

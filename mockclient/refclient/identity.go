@@ -1,0 +1,54 @@
+package refclient
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/mcpconform/mcpconform/mockclient"
+)
+
+// clientIdentity is step d: the client the context names (pre-registered,
+// with a secret for a confidential client), else one registered now by
+// dynamic client registration (RFC 7591) as a native public client.
+func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redirectURI string) (mockclient.ClientAuth, error) {
+	if id, _ := f.cfg.Context["client_id"].(string); id != "" {
+		secret, _ := f.cfg.Context["client_secret"].(string)
+		auth := clientAuth(id, secret)
+		f.logf("client: pre-registered in the context, token endpoint auth %s", auth.Method)
+		return auth, nil
+	}
+	if as.registrationEndpoint == "" {
+		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: the authorization server has no registration_endpoint and the context no client_id")
+	}
+	answer, err := f.http.Register(ctx, as.registrationEndpoint, map[string]any{
+		"client_name":                "mcpconform reference client",
+		"redirect_uris":              []string{redirectURI},
+		"grant_types":                []string{"authorization_code", "refresh_token"},
+		"response_types":             []string{"code"},
+		"token_endpoint_auth_method": "none",
+		"application_type":           "native",
+	}, "")
+	if err != nil {
+		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: %w", err)
+	}
+	if answer.Status != http.StatusCreated && answer.Status != http.StatusOK {
+		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: %s answered %d %s", as.registrationEndpoint, answer.Status, answer.Error())
+	}
+	id := answer.String("client_id")
+	if id == "" {
+		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: the answer has no client_id")
+	}
+	auth := clientAuth(id, answer.String("client_secret"))
+	f.logf("client: registered at %s, token endpoint auth %s", as.registrationEndpoint, auth.Method)
+	return auth, nil
+}
+
+// clientAuth authenticates with HTTP Basic when there is a secret, else as
+// a public client.
+func clientAuth(id, secret string) mockclient.ClientAuth {
+	if secret != "" {
+		return mockclient.ClientAuth{Method: "client_secret_basic", ID: id, Secret: secret}
+	}
+	return mockclient.ClientAuth{Method: "none", ID: id}
+}
