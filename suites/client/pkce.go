@@ -20,7 +20,7 @@ var (
 func describePKCE(s *Session) {
 	Describe("PKCE", func() {
 		It("sends an S256 code challenge", check.ID("CL-PKCE-002"), func() {
-			o := check.Need(s.completedFlow())
+			o := check.Need(s.authorizing("auth/dcr"))
 			for _, r := range o.AuthorizationRequests() {
 				q := r.URL.Query()
 				if method := q.Get("code_challenge_method"); method != "S256" {

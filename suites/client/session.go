@@ -55,6 +55,16 @@ func Specs(s *Session) {
 	})
 }
 
+// authorizing is what scenario name observed when the client sent an
+// authorization request there, whatever came of it.
+func (s *Session) authorizing(name string) (*Observation, error) {
+	o, err := s.Observe(name)
+	if err == nil && len(o.AuthorizationRequests()) == 0 {
+		err = fmt.Errorf("client: in %s the client sent no authorization request (%s)", name, o.Ending())
+	}
+	return o, err
+}
+
 // completedFlow is the happy scenario when the client got through it: an
 // MCP request with its token was served. Refusals elsewhere mean something
 // only from a client that can complete the flow.
