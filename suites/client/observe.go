@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
@@ -159,13 +160,28 @@ func (o *Observation) Evidence() []evidence.Exchange {
 	return out
 }
 
-// Ending says in one line how the client ended, for messages.
+// Ending says in one line how the client ended, and its last words, for
+// messages.
 func (o *Observation) Ending() string {
+	ending := fmt.Sprintf("the client exited with status %d", o.Outcome.ExitCode)
 	switch {
 	case o.Outcome.Err != "":
 		return o.Outcome.Err
 	case o.Outcome.TimedOut:
-		return fmt.Sprintf("the client was killed at the time limit after %s", o.Outcome.Duration.Round(1e6))
+		ending = fmt.Sprintf("the client was killed at the time limit after %s", o.Outcome.Duration.Round(time.Millisecond))
 	}
-	return fmt.Sprintf("the client exited with status %d", o.Outcome.ExitCode)
+	if last := lastLine(o.Outcome.Output); last != "" && o.redactor != nil {
+		ending += "; its last output: " + o.redactor.Text(last)
+	}
+	return ending
+}
+
+// lastLine is the last non-blank line of output, cut to a readable length.
+func lastLine(output string) string {
+	lines := strings.Split(strings.TrimSpace(output), "\n")
+	last := strings.TrimSpace(lines[len(lines)-1])
+	if len(last) > 200 {
+		last = last[:200] + "..."
+	}
+	return last
 }

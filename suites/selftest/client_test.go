@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 )
 
@@ -31,6 +34,19 @@ var _ = Describe("Every client check can fail", func() {
 				}
 			}
 		}
+	})
+
+	It("kills a hung client with its process group at the time limit and reports it", func() {
+		marker := "mcpconform-hung-client-" + strconv.Itoa(os.Getpid())
+		session, dir := mcpconform("client", "--command", "sh -c 'sleep 30 # "+marker+"' & sleep 30", "--url-env", "MCP_URL",
+			"--time-limit", "1s", "--focus", "CL-FLOW-001")
+		Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+		res := readResults(dir)
+		Expect(res.Checks).To(HaveLen(1))
+		Expect(res.Checks[0].Status).To(Equal(reports.StatusFailed))
+		Expect(res.Checks[0].Message).To(ContainSubstring("killed at the time limit"))
+		survivors, _ := exec.Command("pgrep", "-f", marker).Output()
+		Expect(strings.TrimSpace(string(survivors))).To(BeEmpty(), "processes the client started outlived it")
 	})
 
 	for _, rev := range spec.Revisions {
