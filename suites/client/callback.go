@@ -15,11 +15,7 @@ const minStateLength = 16
 func describeCallback(s *Session) {
 	Describe("The authorization response", func() {
 		It("sends a fresh, unguessable state", check.ID("CL-STATE-001"), func() {
-			check.Need(s.completedFlow())
-			flows := s.flows()
-			if len(flows) < 2 {
-				Skip(check.NotRunPrefix + "fewer than two flows of the client were observed: freshness needs two")
-			}
+			flows := s.severalFlows()
 			seen := map[string]string{}
 			for _, o := range flows {
 				check.Attach(o)
@@ -29,10 +25,7 @@ func describeCallback(s *Session) {
 						Fail(fmt.Sprintf("in %s the authorization request's state has %d characters: it should be an unguessable value of at least %d",
 							o.Scenario.Name, len(state), minStateLength))
 					}
-					if other, ok := seen[state]; ok && other != o.Scenario.Name {
-						Fail(fmt.Sprintf("the client used the same state in %s and %s: each flow needs a fresh one", other, o.Scenario.Name))
-					}
-					seen[state] = o.Scenario.Name
+					expectFresh(seen, state, o.Scenario.Name, "state")
 				}
 			}
 		})

@@ -60,14 +60,28 @@ func codeExchanges(o *Observation) []mockserver.CapturedRequest {
 	return out
 }
 
-// flows are the observations, among those made, whose client sent an
-// authorization request: each is one flow of the client's.
-func (s *Session) flows() []*Observation {
+// severalFlows are the observations whose client sent an authorization
+// request, each one flow of the client's; freshness needs two of them, and
+// a client that completes the normal flow.
+func (s *Session) severalFlows() []*Observation {
+	check.Need(s.completedFlow())
 	var out []*Observation
 	for _, sc := range Scenarios() {
 		if o, err := s.Observe(sc.Name); err == nil && len(o.AuthorizationRequests()) > 0 {
 			out = append(out, o)
 		}
 	}
+	if len(out) < 2 {
+		Skip(check.NotRunPrefix + "fewer than two flows of the client were observed: freshness needs two")
+	}
 	return out
+}
+
+// expectFresh notes value as used in scenario, failing when another flow
+// used it already.
+func expectFresh(seen map[string]string, value, scenario, what string) {
+	if other, ok := seen[value]; ok && other != scenario {
+		Fail(fmt.Sprintf("the client used the same %s in %s and %s: each flow needs a fresh one", what, other, scenario), 1)
+	}
+	seen[value] = scenario
 }

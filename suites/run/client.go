@@ -2,7 +2,6 @@ package run
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -29,25 +28,15 @@ type ClientConfig struct {
 // judge runs the client once against its own counterparts, then the checks
 // judge what the counterparts saw.
 func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
-	selected := cfg.Filter.Select()
-	if len(selected) == 0 {
-		return nil, &UsageError{fmt.Errorf("run: the filters select no checks (spec %s)", cfg.Filter.Revision)}
-	}
-	if err := Validate(); err != nil {
+	selected, err := selectChecks(cfg.Filter)
+	if err != nil {
 		return nil, err
 	}
 	redactor := cfg.Redactor
 	if redactor == nil {
 		redactor = &evidence.Redactor{}
 	}
-	res := &reports.Results{
-		SchemaVersion: reports.SchemaVersion,
-		Tool:          reports.Tool{Name: "mcpconform", Version: cfg.Version},
-		Mode:          "client",
-		Target:        cfg.Launcher.Command,
-		SpecVersion:   string(cfg.Filter.Revision),
-		StartedAt:     time.Now().UTC(),
-	}
+	res := newResults("client", cfg.Launcher.Command, cfg.Filter, cfg.Version)
 	defer func() {
 		res.FinishedAt = time.Now().UTC()
 		res.Summarize()

@@ -63,15 +63,34 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // ErrUnreachable: the target could not be reached at all.
 var ErrUnreachable = mockclient.ErrUnreachable
 
+// selectChecks is what filter selects, once the catalogue and the specs are
+// known to agree; selecting nothing is a usage error.
+func selectChecks(filter catalog.Filter) ([]catalog.Check, error) {
+	selected := filter.Select()
+	if len(selected) == 0 {
+		return nil, &UsageError{fmt.Errorf("run: the filters select no checks (spec %s)", filter.Revision)}
+	}
+	return selected, Validate()
+}
+
+// newResults starts the results of a run of mode against target.
+func newResults(mode, target string, filter catalog.Filter, version string) *reports.Results {
+	return &reports.Results{
+		SchemaVersion: reports.SchemaVersion,
+		Tool:          reports.Tool{Name: "mcpconform", Version: version},
+		Mode:          mode,
+		Target:        target,
+		SpecVersion:   string(filter.Revision),
+		StartedAt:     time.Now().UTC(),
+	}
+}
+
 // Server runs the server-mode checks the filter selects against the MCP
 // server at cfg.MCPURL. The results are returned with the error, so reports
 // are written even for an unreachable target.
 func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
-	selected := cfg.Filter.Select()
-	if len(selected) == 0 {
-		return nil, &UsageError{fmt.Errorf("run: the filters select no checks (spec %s)", cfg.Filter.Revision)}
-	}
-	if err := Validate(); err != nil {
+	selected, err := selectChecks(cfg.Filter)
+	if err != nil {
 		return nil, err
 	}
 	redactor := cfg.Redactor
@@ -90,14 +109,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		Upstream: cfg.Upstream, StepUp: cfg.StepUp, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
 	defer session.Close() // what the checks started, such as the client ID metadata document host
 
-	res := &reports.Results{
-		SchemaVersion: reports.SchemaVersion,
-		Tool:          reports.Tool{Name: "mcpconform", Version: cfg.Version},
-		Mode:          "server",
-		Target:        cfg.MCPURL,
-		SpecVersion:   string(cfg.Filter.Revision),
-		StartedAt:     time.Now().UTC(),
-	}
+	res := newResults("server", cfg.MCPURL, cfg.Filter, cfg.Version)
 	defer func() {
 		res.FinishedAt = time.Now().UTC()
 		res.Summarize()

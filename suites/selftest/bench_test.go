@@ -14,7 +14,16 @@ import (
 // at an in-run canary) and running every check against it:
 //
 //	go test ./suites/selftest -run '^$' -bench ServerRun
-func BenchmarkServerRun(b *testing.B) {
+func BenchmarkServerRun(b *testing.B) { benchmarkMode(b, "server") }
+
+// BenchmarkClientRun measures the client battery per revision, process
+// start to reports written: `mcpconform client` running the bundled
+// reference client once per scenario, scenarios side by side:
+//
+//	go test ./suites/selftest -run '^$' -bench ClientRun
+func BenchmarkClientRun(b *testing.B) { benchmarkMode(b, "client") }
+
+func benchmarkMode(b *testing.B, mode string) {
 	bin := filepath.Join(b.TempDir(), "mcpconform")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/mcpconform/mcpconform/cmd/mcpconform").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
@@ -23,7 +32,7 @@ func BenchmarkServerRun(b *testing.B) {
 		b.Run(string(rev), func(b *testing.B) {
 			reportDir := b.TempDir()
 			for b.Loop() {
-				if out, err := exec.Command(bin, "server", "--spec-version", string(rev), "--report-dir", reportDir).CombinedOutput(); err != nil {
+				if out, err := exec.Command(bin, mode, "--spec-version", string(rev), "--report-dir", reportDir).CombinedOutput(); err != nil {
 					b.Fatalf("run: %v\n%s", err, out)
 				}
 			}

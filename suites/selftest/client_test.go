@@ -1,8 +1,6 @@
 package selftest_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -10,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -100,21 +97,9 @@ func runClientTrial(t trial) []string {
 	for _, f := range t.clientFaults {
 		command += " --fault " + string(f)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "client", "--command", command, "--spec-version", string(t.revision),
-		"--time-limit", "20s", "--report-dir", dir)
-	output, runErr := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	code := 0
-	if errors.As(runErr, &exit) {
-		code = exit.ExitCode()
-	} else if runErr != nil {
-		return []string{fmt.Sprintf("%s: run: %v", t.name, runErr)}
-	}
-	res, err := readResultsFile(dir)
+	res, code, err := runAndRead(dir, "client", "--command", command, "--spec-version", string(t.revision), "--time-limit", "20s")
 	if err != nil {
-		return []string{fmt.Sprintf("%s: %v\n%s", t.name, err, output)}
+		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}
 	return judge(t, res, code)
 }

@@ -46,11 +46,21 @@ func runTrial(t trial) []string {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}
 	defer srv.Close()
+	args := append([]string{"server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
+		"--timeout", hostileTimeout, "--ca-file", caFile}, counterparts...)
+	res, code, err := runAndRead(dir, args...)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", t.name, err)}
+	}
+	return judge(t, res, code)
+}
+
+// runAndRead runs the binary with args to completion (a minute at most),
+// its reports going to dir, and reads the results with the exit code.
+func runAndRead(dir string, args ...string) (*reports.Results, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	args := append([]string{"server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
-		"--timeout", hostileTimeout, "--report-dir", dir, "--ca-file", caFile}, counterparts...)
-	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd := exec.CommandContext(ctx, binary, append(args, "--report-dir", dir)...)
 	cmd.Env = append(os.Environ(), "MCPCONFORM_INITIAL_ACCESS_TOKEN="+initialAccessToken)
 	output, runErr := cmd.CombinedOutput()
 	var exit *exec.ExitError
@@ -58,13 +68,13 @@ func runTrial(t trial) []string {
 	if errors.As(runErr, &exit) {
 		code = exit.ExitCode()
 	} else if runErr != nil {
-		return []string{fmt.Sprintf("%s: run: %v", t.name, runErr)}
+		return nil, 0, fmt.Errorf("run: %w", runErr)
 	}
 	res, err := readResultsFile(dir)
 	if err != nil {
-		return []string{fmt.Sprintf("%s: %v\n%s", t.name, err, output)}
+		return nil, code, fmt.Errorf("%w\n%s", err, output)
 	}
-	return judge(t, res, code)
+	return res, code, nil
 }
 
 func readResultsFile(dir string) (*reports.Results, error) {
