@@ -34,7 +34,7 @@ const (
 	strategyPassword = "selftest password"
 	// suiteRedirectURI is where the suite's clients are sent back, and where
 	// the command and manual strategies listen.
-	suiteRedirectURI = "http://127.0.0.1:33418/mcpconform/callback"
+	suiteRedirectURI = "http://127.0.0.1:28418/mcpconform/callback"
 	// strategyRunTimeout bounds one run; the browser takes a second or two
 	// per authorization on a busy machine.
 	strategyRunTimeout = 5 * time.Minute

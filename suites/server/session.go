@@ -16,9 +16,10 @@ import (
 )
 
 // redirectURI is where the suite's clients are redirected after
-// authorization. Nothing listens there: the auto strategy reads the
-// redirect itself.
-const redirectURI = "http://127.0.0.1:33418/mcpconform/callback"
+// authorization. Only the command and manual strategies listen there; its
+// port lies below Linux's ephemeral range (32768-60999), so no outgoing
+// connection holds it.
+const redirectURI = "http://127.0.0.1:28418/mcpconform/callback"
 
 // Session is one server-mode run as the specs see it: the target, how to
 // reach it, and what the OAuth steps found (the endpoints, registered
