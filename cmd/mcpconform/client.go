@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -75,11 +76,16 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 		}
 		fmt.Fprintf(out, "no --command given: testing the bundled reference client (spec %s)\n", filter.Revision)
 	}
+	browser, err := browserScript()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(browser))
 	fmt.Fprintf(out, "testing client %q against MCP spec %s: %d checks\n", command, filter.Revision, len(filter.Select()))
 	started := time.Now()
 	res, runErr := run.Client(cmd.Context(), run.ClientConfig{
 		Filter:   filter,
-		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit},
+		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit, Env: []string{"BROWSER=" + browser}},
 		Parallel: flags.parallel,
 		Progress: out,
 		Verbose:  flags.verbose,
@@ -96,6 +102,27 @@ func referenceClientCommand() (string, error) {
 		return "", fmt.Errorf("client: find the bundled reference client: %w", err)
 	}
 	return shellQuote(self) + " mock client", nil
+}
+
+// browserScript writes an executable that runs `mcpconform browse`, for
+// $BROWSER: clients that open a browser for the authorization URL get a
+// headless one (a one-word path, as BROWSER users expect).
+func browserScript() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("client: find this binary for BROWSER: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "mcpconform-browser-")
+	if err != nil {
+		return "", fmt.Errorf("client: BROWSER script: %w", err)
+	}
+	path := filepath.Join(dir, "browse")
+	script := "#!/bin/sh\nexec " + shellQuote(self) + ` browse "$@"` + "\n"
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("client: BROWSER script: %w", err)
+	}
+	return path, nil
 }
 
 // shellQuote makes s one word of a POSIX shell command line.
