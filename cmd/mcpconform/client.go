@@ -19,13 +19,11 @@ import (
 
 type clientFlags struct {
 	filterFlags
+	runFlags
 	command   string
 	urlEnv    string
-	reportDir string
-	baseline  string
 	parallel  int
 	timeLimit time.Duration
-	verbose   bool
 }
 
 func newClientCommand() *cobra.Command {
@@ -43,15 +41,13 @@ conformance suite does; then judges what the client sent them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runClient(cmd, flags) },
 	}
-	flags.register(cmd, string(spec.Latest))
+	flags.filterFlags.register(cmd, string(spec.Latest))
+	flags.runFlags.register(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&flags.command, "command", "", "the client's command line; the MCP server URL is appended (default: the bundled reference client)")
 	fs.StringVar(&flags.urlEnv, "url-env", "", "pass the MCP server URL in this environment variable instead of as the last argument")
-	fs.StringVar(&flags.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml and report.html")
-	fs.StringVar(&flags.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
 	fs.IntVar(&flags.parallel, "parallel", runtime.NumCPU(), "how many scenarios run at once")
 	fs.DurationVar(&flags.timeLimit, "time-limit", 30*time.Second, "limit for one run of the client; a client still running is killed with its process group")
-	fs.BoolVarP(&flags.verbose, "verbose", "v", false, "also print Ginkgo's own output")
 	return cmd
 }
 

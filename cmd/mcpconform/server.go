@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"time"
@@ -16,8 +15,6 @@ import (
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/mockserver"
-	"github.com/mcpconform/mcpconform/reports"
-	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/run"
 )
 
@@ -28,11 +25,9 @@ const initialAccessTokenEnv = "MCPCONFORM_INITIAL_ACCESS_TOKEN"
 
 type serverFlags struct {
 	filterFlags
+	runFlags
 	url       string
-	reportDir string
-	baseline  string
 	timeout   time.Duration
-	verbose   bool
 	caFile    string
 	insecure  bool
 	config    string
@@ -60,13 +55,11 @@ func newServerCommand() *cobra.Command {
 			return runServer(cmd, flags)
 		},
 	}
-	flags.register(cmd, string(spec.Latest))
+	flags.filterFlags.register(cmd, string(spec.Latest))
+	flags.runFlags.register(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&flags.url, "url", "", "the MCP endpoint URL to test (default: start the bundled reference target)")
-	fs.StringVar(&flags.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml and report.html")
-	fs.StringVar(&flags.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
 	fs.DurationVar(&flags.timeout, "timeout", mockclient.DefaultTimeout, "limit for each HTTP request")
-	fs.BoolVarP(&flags.verbose, "verbose", "v", false, "also print Ginkgo's own output")
 	fs.StringVar(&flags.caFile, "ca-file", "", "PEM file of CA certificates to trust for https, on top of the system's")
 	fs.BoolVar(&flags.insecure, "insecure-skip-tls-verify", false, "accept any TLS certificate: the target is then not authenticated")
 	fs.StringVar(&flags.config, "config", "", "YAML target config: the flags' names as keys; flags given on the command line win")
@@ -182,43 +175,6 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
 }
 
-// finish gates a run's results with the baseline, writes the reports and
-// prints the verdict; the error carries the exit code.
-func finish(cmd *cobra.Command, res *reports.Results, runErr error, baseline reports.Baseline, reportDir string, started time.Time) error {
-	if res == nil {
-		return runErr
-	}
-	if runErr == nil && baseline != nil {
-		if err := baseline.Apply(res, catalogIDs()); err != nil {
-			return &run.UsageError{Err: err}
-		}
-	}
-	paths, writeErr := reports.WriteAll(reportDir, res)
-	if writeErr != nil {
-		return fmt.Errorf("write reports: %w", writeErr)
-	}
-	code := summarize(cmd.OutOrStdout(), res, paths, time.Since(started))
-	if res.Error != "" {
-		fmt.Fprintln(cmd.ErrOrStderr(), "mcpconform:", res.Error)
-	}
-	if code != reports.ExitOK {
-		return &exitError{code: code}
-	}
-	return nil
-}
-
-// loadBaseline reads the expected failures of --baseline, if given.
-func loadBaseline(path string) (reports.Baseline, error) {
-	if path == "" {
-		return nil, nil
-	}
-	baseline, err := reports.LoadBaseline(path)
-	if err != nil {
-		return nil, &run.UsageError{Err: err}
-	}
-	return baseline, nil
-}
-
 // rootCAs is the system pool plus the CAs in caFile; nil, which means the
 // system pool, without a file.
 func rootCAs(caFile string) (*x509.CertPool, error) {
@@ -237,39 +193,4 @@ func rootCAs(caFile string) (*x509.CertPool, error) {
 		return nil, fmt.Errorf("--ca-file %s holds no PEM certificate", caFile)
 	}
 	return pool, nil
-}
-
-// summarize prints the verdict and returns the run's exit code.
-func summarize(out io.Writer, res *reports.Results, paths []string, took time.Duration) int {
-	s := res.Summary
-	fmt.Fprintf(out, "\n%d checks: %d passed, %d failed, %d skipped", s.Total, s.Passed, s.Failed, s.Skipped)
-	if s.ExpectedFailure+s.UnexpectedPass > 0 {
-		fmt.Fprintf(out, ", %d expected failures, %d unexpected passes", s.ExpectedFailure, s.UnexpectedPass)
-	}
-	fmt.Fprintf(out, " (%s)\n", took.Round(time.Millisecond))
-	for _, p := range paths {
-		fmt.Fprintln(out, "report:", p)
-	}
-	code := res.ExitCode()
-	switch {
-	case res.Error != "":
-		fmt.Fprintln(out, "verdict: NOT RUN:", res.Error)
-		return reports.ExitUnreachable
-	case res.Interrupted:
-		fmt.Fprintln(out, "verdict: INCOMPLETE (interrupted)")
-		return reports.ExitFailures
-	case code == reports.ExitOK:
-		fmt.Fprintln(out, "verdict: PASS")
-	default:
-		fmt.Fprintln(out, "verdict: FAIL")
-	}
-	return code
-}
-
-func catalogIDs() []string {
-	var ids []string
-	for _, c := range catalog.All() {
-		ids = append(ids, c.ID)
-	}
-	return ids
 }

@@ -64,12 +64,8 @@ func (f *flow) checkResource(doc *mockclient.Document, exact bool) error {
 	if resource == f.cfg.MCPURL || !exact && containsResource(resource, f.cfg.MCPURL) {
 		return nil
 	}
-	what := fmt.Sprintf("protected resource metadata at %s names resource %q, not %s", doc.URL, resource, f.cfg.MCPURL)
-	if f.has(fault.ClientSkipResourceCheck) {
-		f.skipped(fault.ClientSkipResourceCheck, what)
-		return nil
-	}
-	return refuse("%s", what)
+	return f.refuseUnless(fault.ClientSkipResourceCheck,
+		fmt.Sprintf("protected resource metadata at %s names resource %q, not %s", doc.URL, resource, f.cfg.MCPURL))
 }
 
 // containsResource reports whether resource is the origin of mcpURL or a
@@ -164,18 +160,16 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 	got, _ := doc.String("issuer")
 	f.logf("authorization server metadata at %s: issuer %q", doc.URL, got)
 	if got != issuer {
-		what := fmt.Sprintf("authorization server metadata at %s names issuer %q, not %q", doc.URL, got, issuer)
-		if !f.has(fault.ClientSkipIssuerCheck) {
-			return nil, refuse("%s", what)
+		if err := f.refuseUnless(fault.ClientSkipIssuerCheck,
+			fmt.Sprintf("authorization server metadata at %s names issuer %q, not %q", doc.URL, got, issuer)); err != nil {
+			return nil, err
 		}
-		f.skipped(fault.ClientSkipIssuerCheck, what)
 	}
 	if methods, _ := doc.Strings("code_challenge_methods_supported"); !slices.Contains(methods, "S256") {
-		what := fmt.Sprintf("authorization server metadata at %s does not list S256 in code_challenge_methods_supported", doc.URL)
-		if !f.has(fault.ClientSkipPKCECheck) {
-			return nil, refuse("%s", what)
+		if err := f.refuseUnless(fault.ClientSkipPKCECheck,
+			fmt.Sprintf("authorization server metadata at %s does not list S256 in code_challenge_methods_supported", doc.URL)); err != nil {
+			return nil, err
 		}
-		f.skipped(fault.ClientSkipPKCECheck, what)
 	}
 	as := &authorizationServer{issuer: issuer}
 	as.authorizationEndpoint, _ = doc.String("authorization_endpoint")

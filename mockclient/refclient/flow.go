@@ -34,6 +34,16 @@ func (f *flow) skipped(name fault.Name, what string) {
 	f.logf("%s; going on anyway (fault %s)", what, name)
 }
 
+// refuseUnless refuses for what, unless the fault that skips this check is
+// switched on: then it notes the skip and goes on.
+func (f *flow) refuseUnless(skip fault.Name, what string) error {
+	if f.has(skip) {
+		f.skipped(skip, what)
+		return nil
+	}
+	return refuse("%s", what)
+}
+
 func (f *flow) run(ctx context.Context) error {
 	challenge, unauthorized, err := f.initialize(ctx)
 	if err != nil {
