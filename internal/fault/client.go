@@ -1,6 +1,9 @@
 package fault
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // The faults of the reference client (package mockclient/refclient): each
 // makes an otherwise correct MCP client break one requirement, so the
@@ -38,8 +41,19 @@ type ClientFault struct {
 	Description string
 }
 
-// ClientFaults lists every fault of the reference client, sorted by name.
-var ClientFaults = []ClientFault{
+// ClientFaults lists every fault of the reference client, sorted by name;
+// each area's file adds its list here.
+var ClientFaults = sortedClientFaults(clientAuthorizationFaults)
+
+func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
+	out := slices.Concat(areas...)
+	slices.SortFunc(out, func(a, b ClientFault) int { return strings.Compare(string(a.Name), string(b.Name)) })
+	return out
+}
+
+// clientAuthorizationFaults break discovery, the authorization code flow
+// and the use of its token.
+var clientAuthorizationFaults = []ClientFault{
 	{ClientAcceptMissingISS, "compares iss with the issuer only when the authorization response carries one"},
 	{ClientAcceptMissingState, "compares state only when the authorization response carries one"},
 	{ClientIgnoreResourceMetadata, "ignores the challenge's resource_metadata and probes only the well-known URLs"},

@@ -29,7 +29,11 @@ func (s Scenario) AppliesTo(r spec.Revision) bool { return r.AtLeast(s.Since) }
 // authorization server knows; any loopback port may follow the host.
 const preregisteredClientID = "mcpconform-preregistered-client"
 
-var scenarios = []Scenario{
+// scenarios are every scenario; each area's file adds its list here.
+var scenarios = slices.Concat(authorizationScenarios)
+
+// authorizationScenarios vary discovery and the authorization response.
+var authorizationScenarios = []Scenario{
 	{Name: "auth/dcr", Since: spec.Rev20250326,
 		Description: "the reference servers: the client registers dynamically, authorizes and calls the MCP server"},
 	{Name: "auth/pre-registered", Since: spec.Rev20250326,
