@@ -26,6 +26,7 @@ func init() {
 		Fault{fault.ASISSOmit, "the authorization response omits iss although the metadata advertises it", spec.Rev20250326},
 		Fault{fault.ASStateWrong, "the authorization response carries another state than the request's", spec.Rev20250326},
 		Fault{fault.ASISSWrong, "the authorization response names another issuer (the issuer with /other appended) in iss", spec.Rev20250326},
+		Fault{fault.ASTokenInResponse, "a successful authorization response also carries an access_token (front-channel token)", spec.Rev20250326},
 	)
 }
 
@@ -67,6 +68,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	} else {
 		decide(r, "authorization code issued to client %s", c.ID)
 		response.Set("code", code)
+		if s.faults[fault.ASTokenInResponse] {
+			response.Set("access_token", FrontChannelToken)
+			response.Set("token_type", "Bearer")
+		}
+		s.injectCallback(r, redirectURI, q)
 	}
 	s.redirectAuthorizationResponse(w, r, redirectURI, q, response)
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"time"
@@ -226,6 +227,21 @@ var _ = Describe("the authorization endpoint", func() {
 	var s *mockserver.Server
 	BeforeEach(func() { s = startAS() })
 
+	It("delivers an attacker's authorization response to a loopback redirect URI first with WithInjectedCallback", func() {
+		received := make(chan url.Values, 2)
+		client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received <- r.URL.Query() }))
+		DeferCleanup(client.Close)
+		injecting := startAS(mockserver.WithInjectedCallback())
+		q := newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").callback(injecting)
+		Expect(q).To(HaveKey("code"))
+		var injected url.Values
+		Eventually(received).Should(Receive(&injected))
+		Expect(injected.Get("code")).To(Equal(mockserver.InjectedCode))
+		Expect(injected.Get("state")).NotTo(Equal("state-1"))
+		Expect(newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").callback(s)).To(HaveKey("code"))
+		Consistently(received, "100ms").ShouldNot(Receive(), "without the option nothing is injected")
+	})
+
 	It("lets golang.org/x/oauth2 through the code flow with PKCE and a resource indicator", func(ctx SpecContext) {
 		cfg := oauthConfig(s, publicApp, "", oauth2.AuthStyleInParams)
 		verifier := oauth2.GenerateVerifier()
@@ -435,6 +451,13 @@ var authorizationFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		Expect(q).To(HaveKey("iss"))
 		Expect(q.Get("iss")).NotTo(Equal(s.IssuerURL()))
 		Expect(q).To(HaveKeyWithValue("state", []string{"state-1"}))
+	},
+	fault.ASTokenInResponse: func(s *mockserver.Server) {
+		Expect(newAuthRequest(publicApp).callback(startAS())).NotTo(HaveKey("access_token"))
+		addOAuthClients(s)
+		q := newAuthRequest(publicApp).callback(s)
+		Expect(q).To(HaveKey("code"))
+		Expect(q).To(HaveKeyWithValue("access_token", []string{mockserver.FrontChannelToken}))
 	},
 	fault.ASISSOmit: func(s *mockserver.Server) {
 		Expect(newAuthRequest(publicApp).callback(startAS())).To(HaveKey("iss"))

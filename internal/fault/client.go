@@ -31,6 +31,9 @@ const (
 	ClientSkipISSCheck       Name = "client.skip-iss-check"
 	ClientAcceptMissingISS   Name = "client.accept-missing-iss"
 
+	// The callback.
+	ClientAcceptFrontChannelToken Name = "client.accept-front-channel-token"
+
 	// Resource indicators (RFC 8707).
 	ClientNoResource Name = "client.no-resource"
 )
@@ -54,6 +57,7 @@ func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 // clientAuthorizationFaults break discovery, the authorization code flow
 // and the use of its token.
 var clientAuthorizationFaults = []ClientFault{
+	{ClientAcceptFrontChannelToken, "uses an access token the authorization response carries instead of redeeming the code"},
 	{ClientAcceptMissingISS, "compares iss with the issuer only when the authorization response carries one"},
 	{ClientAcceptMissingState, "compares state only when the authorization response carries one"},
 	{ClientIgnoreResourceMetadata, "ignores the challenge's resource_metadata and probes only the well-known URLs"},

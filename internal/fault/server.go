@@ -84,6 +84,7 @@ const (
 	// The authorization response.
 	ASISSOmit          Name = "as.iss.omit"
 	ASISSWrong         Name = "as.iss.wrong"
+	ASTokenInResponse  Name = "as.authorization.token-in-response"
 	ASStateNotReturned Name = "as.state.not-returned"
 	ASStateWrong       Name = "as.state.wrong"
 

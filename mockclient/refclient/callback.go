@@ -13,12 +13,17 @@ import (
 // callbackPath is the redirect URI's path on the loopback listener.
 const callbackPath = "/callback"
 
+// maxCallbacks bounds the authorization responses a flow takes: a real one,
+// and any an attacker slips in before it.
+const maxCallbacks = 8
+
 // callbackShutdownGrace bounds how long Close waits for the answer to the
 // callback to reach the user agent.
 const callbackShutdownGrace = 2 * time.Second
 
 // callback is the loopback redirect URI of a native client (RFC 8252 §7.3):
-// it takes the authorization response and hands its parameters over.
+// it hands every authorization response it receives over, in order; the
+// flow decides which one answers its request.
 type callback struct {
 	server      *http.Server
 	redirectURI string
@@ -32,12 +37,12 @@ func listenForCallback(ctx context.Context) (*callback, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refclient: callback: listen: %w", err)
 	}
-	cb := &callback{redirectURI: "http://" + ln.Addr().String() + callbackPath, responses: make(chan url.Values, 1)}
+	cb := &callback{redirectURI: "http://" + ln.Addr().String() + callbackPath, responses: make(chan url.Values, maxCallbacks)}
 	mux := http.NewServeMux() // answers 404 for every other path
 	mux.HandleFunc("GET "+callbackPath, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case cb.responses <- r.URL.Query():
-		default: // only the first response counts
+		default: // a flood: the flow has more than it will look at
 		}
 		h := w.Header()
 		h.Set("Content-Type", "text/plain; charset=utf-8")

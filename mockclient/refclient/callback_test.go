@@ -12,7 +12,7 @@ import (
 )
 
 var _ = Describe("the callback listener", func() {
-	It("hands the first response over and answers a page that leaks no code", func(ctx SpecContext) {
+	It("hands every response over and answers a page that leaks no code", func(ctx SpecContext) {
 		redirectURI, responses, closeListener, err := refclient.ListenForCallback(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(closeListener)
@@ -29,6 +29,7 @@ var _ = Describe("the callback listener", func() {
 			Expect(string(body)).NotTo(ContainSubstring(code))
 		}
 		Expect(responses).To(Receive(HaveKeyWithValue("code", []string{"first"})))
+		Expect(responses).To(Receive(HaveKeyWithValue("code", []string{"second"})))
 		Expect(responses).NotTo(Receive())
 
 		resp, err := http.Get(strings.TrimSuffix(redirectURI, "/callback") + "/other")

@@ -22,6 +22,16 @@ var _ = Describe("the reference client's faults", func() {
 		Expect(mcpAfterToken(s)).To(BeEmpty())
 	})
 
+	It(string(fault.ClientAcceptFrontChannelToken)+" uses a token of the authorization response instead of the code", func() {
+		s := serve(mockserver.WithFaults(fault.ASTokenInResponse))
+		Expect(runClient(s)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+
+		s = serve(mockserver.WithFaults(fault.ASTokenInResponse))
+		Expect(runClient(s, fault.ClientAcceptFrontChannelToken)).NotTo(Succeed(), "the MCP server refuses the front-channel token")
+		Expect(requests(s, http.MethodPost, "/token")).To(BeEmpty())
+	})
+
 	It(string(fault.ClientIgnoreResourceMetadata)+" never fetches the challenge's metadata URL", func() {
 		s := serve(mockserver.WithMetadataOnlyInChallenge())
 		Expect(runClient(s, fault.ClientIgnoreResourceMetadata)).NotTo(Succeed())

@@ -75,16 +75,19 @@ func (f *flow) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	response, err := f.userAgent(ctx, req.url, cb)
+	var frontChannel string // a token the authorization response carried
+	code, err := f.userAgent(ctx, req.url, cb, func(response url.Values) (string, error) {
+		frontChannel = response.Get("access_token")
+		return f.checkAuthorizationResponse(as, req, response)
+	})
 	if err != nil {
 		return err
 	}
-	code, err := f.checkAuthorizationResponse(as, req, response)
-	if err != nil {
-		return err
-	}
-	granted, err := f.tokenRequest(ctx, as, req, auth, code)
-	if err != nil {
+	var granted *tokens
+	if frontChannel != "" && f.has(fault.ClientAcceptFrontChannelToken) {
+		f.logf("using the access token of the authorization response (fault %s)", fault.ClientAcceptFrontChannelToken)
+		granted = &tokens{access: frontChannel}
+	} else if granted, err = f.tokenRequest(ctx, as, req, auth, code); err != nil {
 		return err
 	}
 	if f.has(fault.ClientStopAfterToken) {

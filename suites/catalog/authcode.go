@@ -114,6 +114,13 @@ func init() {
 			Faults:    faults(fault.ASISSOmit, fault.ASISSWrong),
 		},
 		Check{
+			ID: "AS-AUTHZ-003", Title: "returns no access token in the authorization response",
+			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "authorization",
+			Revisions: all,
+			Refs:      []Ref{oauth21("4.1.2"), rfc(9700, "2.1.2")},
+			Faults:    faults(fault.ASTokenInResponse),
+		},
+		Check{
 			ID: "AS-RES-001", Title: "issues access tokens whose audience is the requested resource",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withResource,

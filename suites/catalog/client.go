@@ -97,6 +97,20 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/state-missing"},
 		},
 		Check{
+			ID: "CL-CB-001", Title: "passes over an authorization response injected at its callback",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "callback",
+			Revisions: all, Refs: []Ref{rfc(9700, "4.7"), rfc(6749, "10.12")},
+			Faults:    faults(fault.ClientSkipStateCheck, fault.ClientNoState),
+			Scenarios: []string{"auth/dcr", "auth/injected-callback"},
+		},
+		Check{
+			ID: "CL-CB-002", Title: "redeems the code of the authorization response, never a token in it",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "callback",
+			Revisions: all, Refs: []Ref{oauth21("4.1.2"), rfc(9700, "2.1.2")},
+			Faults:    faults(fault.ClientAcceptFrontChannelToken),
+			Scenarios: []string{"auth/dcr", "auth/front-channel-token"},
+		},
+		Check{
 			ID: "CL-ISS-001", Title: "rejects an authorization response naming another issuer",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
 			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},

@@ -2,9 +2,11 @@ package client
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
 
@@ -38,6 +40,26 @@ func describeCallback(s *Session) {
 		It("rejects an authorization response without state", check.ID("CL-STATE-003"), func() {
 			s.expectNoRedemptionWithState("auth/state-missing",
 				"an authorization response without the state the request sent must be rejected before any token request")
+		})
+
+		It("passes over an authorization response injected at its callback", check.ID("CL-CB-001"), func() {
+			o := s.expectAnswered("auth/injected-callback")
+			for _, r := range o.TokenRequests() {
+				if r.Form().Get("code") == mockserver.InjectedCode {
+					Fail("the client redeemed the code of an authorization response an attacker delivered at its callback: " +
+						"a response that does not answer the pending request (its state) must be passed over")
+				}
+			}
+		})
+
+		It("redeems the code of the authorization response, never a token in it", check.ID("CL-CB-002"), func() {
+			o := s.expectAnswered("auth/front-channel-token")
+			for _, r := range o.MCPRequests() {
+				if strings.Contains(r.Header.Get("Authorization"), mockserver.FrontChannelToken) {
+					Fail("the client used the access token the authorization response carried: " +
+						"tokens come from the token endpoint, in exchange for the code")
+				}
+			}
 		})
 
 		It("rejects an authorization response naming another issuer", check.ID("CL-ISS-001"), func() {

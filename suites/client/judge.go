@@ -33,13 +33,20 @@ func (s *Session) expectStoppedAfter(name string, documents []string, requiremen
 // name the client sent an authorization request, got the response the
 // scenario spoils, and must not redeem it.
 func (s *Session) expectNoRedemption(name, requirement string) *Observation {
+	o := s.expectAnswered(name)
+	expectNone(o.TokenRequests(), "token", requirement)
+	return o
+}
+
+// expectAnswered is scenario name's observation once its client got an
+// authorization response there, from a client that completes the normal flow.
+func (s *Session) expectAnswered(name string) *Observation {
 	check.Need(s.completedFlow())
 	o := check.Need(s.Observe(name))
 	if len(o.AuthorizationRequests()) == 0 {
 		Skip(fmt.Sprintf("%sin %s the client sent no authorization request (%s)", check.NotRunPrefix, name, o.Ending()))
 	}
 	check.Attach(o)
-	expectNone(o.TokenRequests(), "token", requirement)
 	return o
 }
 

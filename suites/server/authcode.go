@@ -144,6 +144,12 @@ func describeAuthorizationCode(s *Session) {
 				"an authorization server advertising authorization_response_iss_parameter_supported must return its issuer as iss (RFC 9207 §2)")
 		})
 
+		It("returns no access token in the authorization response", check.ID("AS-AUTHZ-003"), func(ctx SpecContext) {
+			g := check.Need(s.CodeGrant(ctx))
+			Expect(g.AuthorizationResult.Params()).NotTo(HaveKey("access_token"),
+				"the authorization response of the code flow should carry a code, never a token: the front channel leaks it (RFC 9700 §2.1.2)")
+		})
+
 		It("issues access tokens whose audience is the requested resource", check.ID("AS-RES-001"), func(ctx SpecContext) {
 			tokens := check.Need(s.Tokens(ctx))
 			audience, visible := jwtAudience(tokens.AccessToken())

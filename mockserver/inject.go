@@ -1,0 +1,61 @@
+package mockserver
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+// What an attacker slips into a client's flow. Client-mode checks look for
+// them in what the client sends next.
+const (
+	// InjectedCode is the code of the authorization response an attacker
+	// delivers to the client's redirect URI (WithInjectedCallback).
+	InjectedCode = "mcpconform-injected-code"
+	// FrontChannelToken is the access token a faulty authorization server
+	// puts in the authorization response (as.authorization.token-in-response).
+	FrontChannelToken = "mcpconform-front-channel-token"
+)
+
+// injectTimeout bounds the attacker's request to the client's callback.
+const injectTimeout = 2 * time.Second
+
+// WithInjectedCallback plays an attacker on the client's machine: before
+// the authorization server answers an authorization request, an
+// authorization response of the attacker's own (InjectedCode, a forged
+// state, the real issuer) reaches the client's redirect URI, while the real one is pending.
+// Only loopback redirect URIs are hit.
+func WithInjectedCallback() Option {
+	return func(c *config) { c.injectCallback = true }
+}
+
+// injectCallback delivers the attacker's authorization response to
+// redirectURI, when WithInjectedCallback asks for it.
+func (s *Server) injectCallback(r *http.Request, redirectURI string, q url.Values) {
+	target, err := url.Parse(redirectURI)
+	if !s.cfg.injectCallback || err != nil || target.Scheme != "http" || !spec.IsLoopbackHost(target.Hostname()) {
+		return
+	}
+	// The issuer is public: the attacker names it as the real response does.
+	params := url.Values{"code": {InjectedCode}, "state": {"forged-" + q.Get("state")}, "iss": {s.issuer}}
+	if target.RawQuery != "" {
+		target.RawQuery += "&"
+	}
+	target.RawQuery += params.Encode()
+	ctx, cancel := context.WithTimeout(context.Background(), injectTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
+	if err != nil {
+		return
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		decide(r, "injected callback not delivered: %v", err)
+		return
+	}
+	resp.Body.Close()
+	decide(r, "injected an authorization response at the client's redirect URI (%d)", resp.StatusCode)
+}
