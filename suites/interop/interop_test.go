@@ -138,7 +138,13 @@ func runSuite(mcpURL string, rev spec.Revision, args ...string) *reports.Results
 	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	Eventually(session).WithTimeout(time.Minute).Should(gexec.Exit())
-	f, err := os.Open(filepath.Join(dir, reports.ResultsFile))
+	return readResults(filepath.Join(dir, reports.ResultsFile))
+}
+
+// readResults reads a run's results.json.
+func readResults(path string) *reports.Results {
+	GinkgoHelper()
+	f, err := os.Open(path)
 	Expect(err).NotTo(HaveOccurred())
 	defer f.Close()
 	res, err := reports.ReadJSON(f)
