@@ -17,31 +17,57 @@ import (
 	"github.com/mcpconform/mcpconform/suites/catalog"
 )
 
-// goSDKClientFindings are what client mode finds in the Go MCP SDK's client
-// authorization (auth.AuthorizationCodeHandler, v1.8.0), and why each is a
-// true finding.
-var goSDKClientFindings = map[string]string{
-	"CL-META-002": "authutil.IssuersEqual ignores a trailing slash: metadata naming https://as/oauth/ is taken for " +
-		"issuer https://as/oauth, where RFC 8414 §3.3 requires the identical string",
-	"CL-PKCE-001": "oauthex.GetAuthServerMeta only requires code_challenge_methods_supported to be non-empty: a " +
-		"server listing only plain is used (with S256), where MCP asks the client to refuse it",
+// independentClients are MCP clients built on libraries from the module
+// proxy, each with what client mode finds in it and why each finding is
+// true.
+var independentClients = []struct {
+	name     string
+	pkg      string // the client program, wired for the conformance contract
+	findings map[string]string
+}{
+	{
+		name: "the Go MCP SDK's client authorization (auth.AuthorizationCodeHandler, v1.8.0)",
+		pkg:  "github.com/mcpconform/mcpconform/suites/interop/clients/gosdk",
+		findings: map[string]string{
+			"CL-META-002": "authutil.IssuersEqual ignores a trailing slash: metadata naming https://as/oauth/ is taken for " +
+				"issuer https://as/oauth, where RFC 8414 §3.3 requires the identical string",
+			"CL-PKCE-001": "oauthex.GetAuthServerMeta only requires code_challenge_methods_supported to be non-empty: a " +
+				"server listing only plain is used (with S256), where MCP asks the client to refuse it",
+		},
+	},
+	{
+		name: "mark3labs/mcp-go's OAuth client (v1.2.1, wired as its oauth_client example)",
+		pkg:  "github.com/mcpconform/mcpconform/suites/interop/clients/mcpgo",
+		findings: map[string]string{
+			"CL-DISC-001": "the OAuth transport reports authorization required before sending any request, so discovery " +
+				"starts at the well-known URL without having seen the 401 challenge; its resource_metadata is used only after",
+			"CL-META-002": "fetchServerMetadata compares issuers with a trailing slash trimmed (RFC 8414 §3.3: identical)",
+			"CL-PKCE-001": "code_challenge_methods_supported is never consulted: S256 is sent to a server listing only plain",
+			"CL-ISS-001":  "ProcessAuthorizationResponse takes no iss: RFC 9207 is not implemented",
+			"CL-ISS-002":  "no RFC 9207 iss validation (CL-ISS-001)",
+		},
+	},
 }
 
-var _ = Describe("the Go MCP SDK's client authorization", Ordered, func() {
-	var client string
-	BeforeAll(func() {
-		var err error
-		client, err = gexec.Build("github.com/mcpconform/mcpconform/suites/interop/clients/gosdk")
-		Expect(err).NotTo(HaveOccurred())
-	})
+var _ = Describe("independent MCP clients", func() {
+	for _, client := range independentClients {
+		Describe(client.name, Ordered, func() {
+			var command string
+			BeforeAll(func() {
+				var err error
+				command, err = gexec.Build(client.pkg)
+				Expect(err).NotTo(HaveOccurred())
+			})
 
-	for _, rev := range spec.Revisions {
-		It("finds exactly the documented findings at "+string(rev), func() {
-			res := runClientSuite(client, rev)
-			Expect(res.Checks).To(HaveLen(len(catalog.Filter{Revision: rev, Roles: []spec.Role{spec.RoleClient}}.Select())), "every check reported")
-			failed, skipped, messages := verdicts(res)
-			Expect(failed).To(ConsistOf(applicable(goSDKClientFindings, rev)), "failed checks; messages: %v", messages)
-			Expect(skipped).To(BeEmpty(), "skipped checks; messages: %v", messages)
+			for _, rev := range spec.Revisions {
+				It("finds exactly the documented findings at "+string(rev), func() {
+					res := runClientSuite(command, rev)
+					Expect(res.Checks).To(HaveLen(len(catalog.Filter{Revision: rev, Roles: []spec.Role{spec.RoleClient}}.Select())), "every check reported")
+					failed, skipped, messages := verdicts(res)
+					Expect(failed).To(ConsistOf(applicable(client.findings, rev)), "failed checks; messages: %v", messages)
+					Expect(skipped).To(BeEmpty(), "skipped checks; messages: %v", messages)
+				})
+			}
 		})
 	}
 })
