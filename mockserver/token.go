@@ -22,6 +22,7 @@ func init() {
 		Fault{fault.ASRedirectUncheckedAtToken, "the token request's redirect_uri is not compared with the authorization request's", spec.Rev20250326},
 		Fault{fault.ASResourceIgnored, "access tokens have the issuer as audience instead of the requested resource", spec.Rev20250618},
 		Fault{fault.ASTokenNoCacheControl, "successful token responses carry neither Cache-Control nor Pragma", spec.Rev20250326},
+		Fault{fault.ASTokenRefuseCodes, "the token endpoint refuses every authorization code with invalid_grant", spec.Rev20250326},
 		Fault{fault.ASRefreshNoRotation, "public clients get no new refresh token when refreshing; the one they have stays valid", spec.Rev20250326},
 		Fault{fault.ASRefreshAllowReuse, "a rotated refresh token still works, so its reuse is never detected", spec.Rev20250326},
 		Fault{fault.ASRefreshNotClientBound, "a refresh token issued to another client is accepted", spec.Rev20250326},
@@ -132,6 +133,10 @@ func (s *Server) exchangeCode(r *http.Request, c *client) (*tokenResponse, *oaut
 	value := r.PostForm.Get("code")
 	if value == "" {
 		return nil, oauthErrorf(oauthInvalidRequest, "code required")
+	}
+	if s.faults[fault.ASTokenRefuseCodes] {
+		// The code stays unused: a client that retries gets the same answer.
+		return nil, oauthErrorf(oauthInvalidGrant, "the authorization code is not valid")
 	}
 	requested, err := canonicalResources(r.PostForm["resource"])
 	if err != nil {

@@ -674,6 +674,17 @@ var tokenFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		Expect(a.header.Values("Pragma")).To(BeEmpty())
 		expectTokenError(postToken(s, ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
 	},
+	fault.ASTokenRefuseCodes: func(s *mockserver.Server) {
+		reference := startAS()
+		a := newAuthRequest(publicApp)
+		expectTokens(postToken(reference, codeForm(publicApp, a.code(reference), a.verifier)))
+		addOAuthClients(s)
+		form := codeForm(publicApp, a.code(s), a.verifier)
+		for range 2 { // the same answer each time
+			expectTokenError(postToken(s, form), http.StatusBadRequest, "invalid_grant")
+		}
+		expectTokens(postToken(s, ccForm(), basicAuth(basicApp, basicSecret)))
+	},
 	fault.ASRefreshNoRotation: func(s *mockserver.Server) {
 		reference := startAS()
 		refreshToken := refreshTokenOf(publicTokens(reference))

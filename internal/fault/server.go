@@ -96,6 +96,7 @@ const (
 	// Token endpoint answers.
 	ASTokenMissingCodeHTML            Name = "as.token.missing-code-html"
 	ASTokenNoCacheControl             Name = "as.token.no-cache-control"
+	ASTokenRefuseCodes                Name = "as.token.refuse-codes"
 	ASTokenUnknownGrantInvalidRequest Name = "as.token.unknown-grant-invalid-request"
 
 	// Refresh tokens.

@@ -30,14 +30,20 @@ type callback struct {
 	responses   chan url.Values
 }
 
-// listenForCallback listens on a free port of 127.0.0.1.
-func listenForCallback(ctx context.Context) (*callback, error) {
+// loopbackIP is where the callback listens, and how a correct redirect URI
+// names it (RFC 8252 §8.3: the IP literal, not localhost).
+const loopbackIP = "127.0.0.1"
+
+// listenForCallback listens on a free port of loopbackIP; the redirect URI
+// names the listener by host (loopbackIP, or a name that resolves to it).
+func listenForCallback(ctx context.Context, host string) (*callback, error) {
 	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(loopbackIP, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("refclient: callback: listen: %w", err)
 	}
-	cb := &callback{redirectURI: "http://" + ln.Addr().String() + callbackPath, responses: make(chan url.Values, maxCallbacks)}
+	_, port, _ := net.SplitHostPort(ln.Addr().String()) // a listener's address always splits
+	cb := &callback{redirectURI: "http://" + net.JoinHostPort(host, port) + callbackPath, responses: make(chan url.Values, maxCallbacks)}
 	mux := http.NewServeMux() // answers 404 for every other path
 	mux.HandleFunc("GET "+callbackPath, func(w http.ResponseWriter, r *http.Request) {
 		select {

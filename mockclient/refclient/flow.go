@@ -44,6 +44,23 @@ func (f *flow) refuseUnless(skip fault.Name, what string) error {
 	return refuse("%s", what)
 }
 
+// faultyRetries is how often a retry fault repeats a refused request.
+const faultyRetries = 10
+
+// send sends an OAuth request once. Under the retry fault it sends a
+// refused one (any answer but 2xx) again, up to faultyRetries times.
+func (f *flow) send(retry fault.Name, what string, request func() (*mockclient.OAuthAnswer, error)) (*mockclient.OAuthAnswer, error) {
+	answer, err := request()
+	for range faultyRetries {
+		if err != nil || answer.Status/100 == 2 || !f.has(retry) {
+			break
+		}
+		f.logf("%s refused with %d; sending it again (fault %s)", what, answer.Status, retry)
+		answer, err = request()
+	}
+	return answer, err
+}
+
 func (f *flow) run(ctx context.Context) error {
 	challenge, unauthorized, err := f.initialize(ctx)
 	if err != nil {
@@ -61,7 +78,7 @@ func (f *flow) run(ctx context.Context) error {
 		return err
 	}
 	// The callback listens before registration, which names it.
-	cb, err := listenForCallback(ctx)
+	cb, err := listenForCallback(ctx, f.callbackHost())
 	if err != nil {
 		return err
 	}
@@ -95,6 +112,16 @@ func (f *flow) run(ctx context.Context) error {
 		return nil
 	}
 	return f.session(ctx, granted.access)
+}
+
+// callbackHost names the callback in the redirect URI: its IP literal, or
+// under client.redirect-localhost the name localhost, which reaches the same
+// listener.
+func (f *flow) callbackHost() string {
+	if f.has(fault.ClientRedirectLocalhost) {
+		return "localhost"
+	}
+	return loopbackIP
 }
 
 // initialize is step a: an MCP initialize without a token. It reports
@@ -246,6 +273,11 @@ func (f *flow) checkIss(as *authorizationServer, response url.Values) error {
 	return nil
 }
 
+// noTokenIssued is the Bearer value of client.ignore-token-error. Not the
+// error code: reports hide every Bearer value wherever it appears, and
+// would hide invalid_grant in their own messages too.
+const noTokenIssued = "no-token-was-issued"
+
 // tokens are what the token endpoint granted.
 type tokens struct {
 	access  string
@@ -264,9 +296,15 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 	if req.resource != "" {
 		form.Set("resource", req.resource)
 	}
-	answer, err := f.http.TokenRequest(ctx, as.tokenEndpoint, form, auth)
+	answer, err := f.send(fault.ClientRetryToken, "token request", func() (*mockclient.OAuthAnswer, error) {
+		return f.http.TokenRequest(ctx, as.tokenEndpoint, form, auth)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("refclient: token request: %w", err)
+	}
+	if answer.Status != http.StatusOK && f.has(fault.ClientIgnoreTokenError) {
+		f.skipped(fault.ClientIgnoreTokenError, fmt.Sprintf("the token request was refused: %d %s", answer.Status, answer.Error()))
+		return &tokens{access: noTokenIssued}, nil
 	}
 	switch {
 	case answer.Status != http.StatusOK:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockclient"
 )
 
@@ -21,18 +22,29 @@ func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redi
 	if as.registrationEndpoint == "" {
 		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: the authorization server has no registration_endpoint and the context no client_id")
 	}
-	answer, err := f.http.Register(ctx, as.registrationEndpoint, map[string]any{
+	metadata := map[string]any{
 		"client_name":                "mcpconform reference client",
 		"redirect_uris":              []string{redirectURI},
 		"grant_types":                []string{"authorization_code", "refresh_token"},
 		"response_types":             []string{"code"},
 		"token_endpoint_auth_method": "none",
 		"application_type":           "native",
-	}, "")
+	}
+	if f.has(fault.ClientNoApplicationType) {
+		delete(metadata, "application_type")
+	}
+	answer, err := f.send(fault.ClientRetryRegistration, "client registration", func() (*mockclient.OAuthAnswer, error) {
+		return f.http.Register(ctx, as.registrationEndpoint, metadata, "")
+	})
 	if err != nil {
 		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: %w", err)
 	}
-	if answer.Status != http.StatusCreated && answer.Status != http.StatusOK {
+	refused := answer.Status != http.StatusCreated && answer.Status != http.StatusOK
+	if refused && f.has(fault.ClientIgnoreRegistrationError) {
+		f.skipped(fault.ClientIgnoreRegistrationError, fmt.Sprintf("the registration was refused: %d %s", answer.Status, answer.Error()))
+		return clientAuth(unregisteredClientID, ""), nil
+	}
+	if refused {
 		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: %s answered %d %s", as.registrationEndpoint, answer.Status, answer.Error())
 	}
 	id := answer.String("client_id")
@@ -43,6 +55,10 @@ func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redi
 	f.logf("client: registered at %s, token endpoint auth %s", as.registrationEndpoint, auth.Method)
 	return auth, nil
 }
+
+// unregisteredClientID is the client_id client.ignore-registration-error
+// authorizes with: one no authorization server issued.
+const unregisteredClientID = "mcpconform-unregistered-client"
 
 // clientAuth authenticates with HTTP Basic when there is a secret, else as
 // a public client.

@@ -78,6 +78,8 @@ var (
 		anchorIn: map[spec.Revision]string{spec.Rev20250618: "server-metadata-discovery", spec.Rev20250326: "2-3-server-metadata-discovery"}}
 	mcpDCR = &mcpSection{title: "Dynamic client registration", page: "client-registration",
 		anchor: "dynamic-client-registration", anchorIn: map[spec.Revision]string{spec.Rev20250326: "2-4-dynamic-client-registration"}}
+	mcpApplicationType = &mcpSection{title: "Application type and redirect URI constraints", since: spec.Rev20260728,
+		page: "client-registration", anchor: "application-type-and-redirect-uri-constraints"}
 	mcpCommSecurity = &mcpSection{title: "Communication security", page: "security-considerations",
 		anchor: "communication-security", anchorIn: map[spec.Revision]string{spec.Rev20250326: "2-7-security-considerations"}}
 	mcpTokenHandling = &mcpSection{title: "Token handling", page: "index", anchor: "token-handling",

@@ -128,6 +128,12 @@ func (o *Observation) AuthorizationRequests() []mockserver.CapturedRequest {
 // TokenRequests are the requests that reached the token endpoint.
 func (o *Observation) TokenRequests() []mockserver.CapturedRequest { return o.To(o.Endpoints.Token) }
 
+// RegistrationRequests are the requests that reached the registration
+// endpoint.
+func (o *Observation) RegistrationRequests() []mockserver.CapturedRequest {
+	return o.To(o.Endpoints.Registration)
+}
+
 // MCPRequests are the requests that reached the MCP endpoint.
 func (o *Observation) MCPRequests() []mockserver.CapturedRequest { return o.To(o.MCPURL) }
 

@@ -30,7 +30,7 @@ func (s Scenario) AppliesTo(r spec.Revision) bool { return r.AtLeast(s.Since) }
 const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
-var scenarios = slices.Concat(authorizationScenarios)
+var scenarios = slices.Concat(authorizationScenarios, registrationScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

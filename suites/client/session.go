@@ -52,6 +52,7 @@ func Specs(s *Session) {
 		describePKCE(s)
 		describeCallback(s)
 		describeResource(s)
+		describeRegistration(s)
 	})
 }
 

@@ -1,0 +1,26 @@
+package fault
+
+// The reference client's faults in dynamic client registration and at the
+// token endpoint.
+const (
+	// Dynamic client registration (RFC 7591, RFC 8252).
+	ClientNoApplicationType       Name = "client.no-application-type"
+	ClientRedirectLocalhost       Name = "client.redirect-localhost"
+	ClientRetryRegistration       Name = "client.retry-registration"
+	ClientIgnoreRegistrationError Name = "client.ignore-registration-error"
+
+	// A refused token request (RFC 6749 §5.2).
+	ClientIgnoreTokenError Name = "client.ignore-token-error"
+	ClientRetryToken       Name = "client.retry-token"
+)
+
+// clientRegistrationFaults break how the client registers and how it takes
+// a refusal from the registration or token endpoint.
+var clientRegistrationFaults = []ClientFault{
+	{ClientIgnoreRegistrationError, "on a refused registration, authorizes anyway with a client_id of its own making"},
+	{ClientIgnoreTokenError, "on a refused code exchange, calls the MCP server anyway with a made-up Bearer value"},
+	{ClientNoApplicationType, "registers without application_type"},
+	{ClientRedirectLocalhost, "registers and uses the redirect URI http://localhost:PORT/callback (the same loopback listener)"},
+	{ClientRetryRegistration, "repeats a refused registration request 10 times before giving up"},
+	{ClientRetryToken, "repeats a refused code exchange 10 times before giving up"},
+}

@@ -1,0 +1,49 @@
+package catalog
+
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+)
+
+// Client mode: what an MCP client registers, and how it takes a refusal
+// from the registration and token endpoints.
+func init() {
+	all := spec.Revisions
+	register(
+		Check{
+			ID: "CL-REG-001", Title: "registers with an application_type that fits its redirect URIs",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "registration",
+			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpApplicationType), rfc(7591, "2")},
+			Faults:    faults(fault.ClientNoApplicationType),
+			Scenarios: []string{"auth/dcr"},
+		},
+		Check{
+			ID: "CL-REG-002", Title: "registers http redirect URIs only on a loopback IP literal",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "registration",
+			Revisions: all, Refs: []Ref{rfc(8252, "7.3"), rfc(8252, "8.3")},
+			Faults:    faults(fault.ClientRedirectLocalhost),
+			Scenarios: []string{"auth/dcr"},
+		},
+		Check{
+			ID: "CL-REG-003", Title: "stops after a refused registration",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "registration",
+			Revisions: all, Refs: []Ref{mcp(mcpDCR), rfc(7591, "3")},
+			Faults:    faults(fault.ClientRetryRegistration, fault.ClientIgnoreRegistrationError),
+			Scenarios: []string{"auth/dcr", "auth/registration-refused"},
+		},
+		Check{
+			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint refused the code",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
+			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), rfc(6749, "5.2")},
+			Faults:    faults(fault.ClientIgnoreTokenError),
+			Scenarios: []string{"auth/dcr", "auth/token-refused"},
+		},
+		Check{
+			ID: "CL-TOK-004", Title: "does not retry a refused token request in a loop",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "token",
+			Revisions: all, Refs: []Ref{rfc(6749, "5.2")},
+			Faults:    faults(fault.ClientRetryToken),
+			Scenarios: []string{"auth/dcr", "auth/token-refused"},
+		},
+	)
+}

@@ -1,0 +1,170 @@
+package client
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/suites/check"
+)
+
+// registrationScenarios refuse what the client asks of the registration
+// and token endpoints.
+var registrationScenarios = []Scenario{
+	{Name: "auth/registration-refused", Since: spec.Rev20250326,
+		Description: "registration needs an initial access token the client was never given, and answers 401",
+		Options:     []mockserver.Option{mockserver.WithInitialAccessToken(rand.Text())}},
+	{Name: "auth/token-refused", Since: spec.Rev20250326,
+		Description: "the token endpoint refuses the authorization code with invalid_grant",
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASTokenRefuseCodes)}},
+}
+
+// maxRefusedAttempts bounds how often a client may send a request its
+// server refuses: a second try can be a fix, more is a loop.
+const maxRefusedAttempts = 2
+
+func describeRegistration(s *Session) {
+	Describe("Client registration and refusals", func() {
+		It("registers with an application_type that fits its redirect URIs", check.ID("CL-REG-001"), func() {
+			for _, m := range s.registrations("auth/dcr") {
+				switch m.ApplicationType {
+				case "native":
+				case "web":
+					for _, uri := range m.RedirectURIs {
+						if !remoteHTTPS(uri) {
+							Fail(fmt.Sprintf("the client registered as a web application with the redirect URI %s: "+
+								"loopback and custom-scheme redirect URIs need application_type native", uri))
+						}
+					}
+				case "":
+					Fail("the registration request carries no application_type: clients must state native or web " +
+						"(authorization servers default to web, which refuses loopback redirect URIs)")
+				default:
+					Fail(fmt.Sprintf("the registration request's application_type is %q, neither native nor web", m.ApplicationType))
+				}
+			}
+		})
+
+		It("registers http redirect URIs only on a loopback IP literal", check.ID("CL-REG-002"), func() {
+			for _, m := range s.registrations("auth/dcr") {
+				for _, uri := range m.RedirectURIs {
+					if problem := httpRedirectProblem(uri); problem != "" {
+						Fail(fmt.Sprintf("the client registered the redirect URI %s: %s", uri, problem))
+					}
+				}
+			}
+		})
+
+		It("stops after a refused registration", check.ID("CL-REG-003"), func() {
+			check.Need(s.completedFlow())
+			o := check.Need(s.Observe("auth/registration-refused"))
+			registrations := o.RegistrationRequests()
+			if len(registrations) == 0 {
+				Skip(fmt.Sprintf("%sin auth/registration-refused the client sent no registration request (%s)", check.NotRunPrefix, o.Ending()))
+			}
+			if len(registrations) > maxRefusedAttempts {
+				Fail(fmt.Sprintf("the client sent %d registration requests to an endpoint that refused them with 401: "+
+					"a refused registration must end in an error, not a loop", len(registrations)))
+			}
+			for _, r := range o.AuthorizationRequests() {
+				// A client ID metadata document is a client_id of the
+				// client's own, which needs no registration.
+				if !strings.HasPrefix(r.URL.Query().Get("client_id"), "https://") {
+					Fail("the client sent an authorization request after its registration was refused: " +
+						"it has no client_id the authorization server issued")
+				}
+			}
+		})
+
+		It("makes no MCP request with a token after the token endpoint refused the code", check.ID("CL-TOK-003"), func() {
+			o := s.refusedCodeExchanges()
+			if sent := o.AuthenticatedMCPRequests(); len(sent) > 0 {
+				Fail(fmt.Sprintf("the token endpoint refused the code with invalid_grant and issued no token, "+
+					"yet the client sent %d MCP request(s) with an Authorization header", len(sent)))
+			}
+		})
+
+		It("does not retry a refused token request in a loop", check.ID("CL-TOK-004"), func() {
+			o := s.refusedCodeExchanges()
+			if sent := codeExchanges(o); len(sent) > maxRefusedAttempts {
+				Fail(fmt.Sprintf("the client sent %d code exchanges although the token endpoint refused the code with invalid_grant: "+
+					"a refused grant must end in an error, not a loop", len(sent)))
+			}
+		})
+	})
+}
+
+// clientMetadata is the part of a registration request's client metadata
+// (RFC 7591 §2) the checks judge.
+type clientMetadata struct {
+	ApplicationType string   `json:"application_type"`
+	RedirectURIs    []string `json:"redirect_uris"`
+}
+
+// registrations are the client metadata the client registered in scenario
+// name. A client that registered otherwise (pre-registered, a client ID
+// metadata document) shows nothing here.
+func (s *Session) registrations(name string) []clientMetadata {
+	o := check.Need(s.Observe(name))
+	requests := o.RegistrationRequests()
+	if len(requests) == 0 {
+		Skip(fmt.Sprintf("%sin %s the client sent no registration request (%s)", check.NotRunPrefix, name, o.Ending()))
+	}
+	var out []clientMetadata
+	for _, r := range requests {
+		var m clientMetadata
+		if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+			Fail(fmt.Sprintf("a registration request's body is not client metadata in JSON (RFC 7591 §3.1): %v", err), 1)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// refusedCodeExchanges is the token-refused scenario, from a client that
+// completes the normal flow and sent a code exchange there.
+func (s *Session) refusedCodeExchanges() *Observation {
+	check.Need(s.completedFlow())
+	o := check.Need(s.Observe("auth/token-refused"))
+	if len(codeExchanges(o)) == 0 {
+		Skip(fmt.Sprintf("%sin auth/token-refused the client sent no code exchange (%s)", check.NotRunPrefix, o.Ending()))
+	}
+	return o
+}
+
+// remoteHTTPS reports whether a redirect URI is an https URL off the
+// loopback interface: what a web application redirects to.
+func remoteHTTPS(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "https" && !strings.EqualFold(u.Hostname(), "localhost") && !isLoopbackIP(u.Hostname())
+}
+
+// httpRedirectProblem says what is wrong with a plain http redirect URI,
+// or "": http is for the loopback interface, named by its IP literal
+// (RFC 8252 §7.3, §8.3).
+func httpRedirectProblem(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Scheme != "http":
+		return ""
+	case strings.EqualFold(u.Hostname(), "localhost"):
+		return "a loopback redirect URI should name the IP literal (127.0.0.1 or [::1]), not localhost, " +
+			"which may resolve elsewhere or lead the client to listen on other interfaces"
+	case !isLoopbackIP(u.Hostname()):
+		return "plain http is only for loopback redirect URIs on a loopback IP literal"
+	}
+	return ""
+}
+
+func isLoopbackIP(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
