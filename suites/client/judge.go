@@ -24,7 +24,6 @@ func (s *Session) expectStoppedAfter(name string, documents []string, requiremen
 	if !read {
 		Skip(fmt.Sprintf("%sin %s the client never fetched the %s (%s)", check.NotRunPrefix, name, strings.Join(documents, " or "), o.Ending()))
 	}
-	check.Attach(o)
 	expectNone(o.AuthorizationRequests(), "authorization", requirement)
 	expectNone(o.TokenRequests(), "token", requirement)
 }
@@ -46,7 +45,6 @@ func (s *Session) expectAnswered(name string) *Observation {
 	if len(o.AuthorizationRequests()) == 0 {
 		Skip(fmt.Sprintf("%sin %s the client sent no authorization request (%s)", check.NotRunPrefix, name, o.Ending()))
 	}
-	check.Attach(o)
 	return o
 }
 
