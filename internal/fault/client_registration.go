@@ -8,6 +8,7 @@ const (
 	ClientRedirectLocalhost       Name = "client.redirect-localhost"
 	ClientRetryRegistration       Name = "client.retry-registration"
 	ClientIgnoreRegistrationError Name = "client.ignore-registration-error"
+	ClientIgnorePreregistered     Name = "client.ignore-preregistered"
 
 	// A refused token request (RFC 6749 §5.2).
 	ClientIgnoreTokenError Name = "client.ignore-token-error"
@@ -17,6 +18,7 @@ const (
 // clientRegistrationFaults break how the client registers and how it takes
 // a refusal from the registration or token endpoint.
 var clientRegistrationFaults = []ClientFault{
+	{ClientIgnorePreregistered, "registers dynamically although the context names its pre-registered client_id"},
 	{ClientIgnoreRegistrationError, "on a refused registration, authorizes anyway with a client_id of its own making"},
 	{ClientIgnoreTokenError, "on a refused code exchange, calls the MCP server anyway with a made-up Bearer value"},
 	{ClientNoApplicationType, "registers without application_type"},

@@ -26,6 +26,20 @@ var _ = Describe("the reference client's registration and token endpoint faults"
 		Expect(registrationMetadata(s)).NotTo(HaveKey("application_type"))
 	})
 
+	It(string(fault.ClientIgnorePreregistered)+" registers although the context names its client", func() {
+		preregistered := mockserver.WithClient(mockserver.Client{ID: "pre-registered", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+		context := map[string]any{"client_id": "pre-registered"}
+		s := serve(preregistered)
+		Expect(runWith(s, refclient.Config{Context: context})).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/register")).To(BeEmpty())
+		Expect(authorizationRequest(s).Get("client_id")).To(Equal("pre-registered"))
+
+		s = serve(preregistered)
+		Expect(runWith(s, refclient.Config{Context: context, Faults: []fault.Name{fault.ClientIgnorePreregistered}})).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/register")).To(HaveLen(1))
+		Expect(authorizationRequest(s).Get("client_id")).NotTo(Equal("pre-registered"))
+	})
+
 	It(string(fault.ClientRedirectLocalhost)+" registers and uses a localhost redirect URI, and gets the response there", func() {
 		s := serve(mockserver.WithRequestCapture())
 		Expect(runClient(s, fault.ClientRedirectLocalhost)).To(Succeed())

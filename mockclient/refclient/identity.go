@@ -13,7 +13,7 @@ import (
 // with a secret for a confidential client), else one registered now by
 // dynamic client registration (RFC 7591) as a native public client.
 func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redirectURI string) (mockclient.ClientAuth, error) {
-	if id, _ := f.cfg.Context["client_id"].(string); id != "" {
+	if id, _ := f.cfg.Context["client_id"].(string); id != "" && !f.has(fault.ClientIgnorePreregistered) {
 		secret, _ := f.cfg.Context["client_secret"].(string)
 		auth := clientAuth(id, secret)
 		f.logf("client: pre-registered in the context, token endpoint auth %s", auth.Method)

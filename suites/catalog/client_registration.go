@@ -32,6 +32,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/registration-refused"},
 		},
 		Check{
+			ID: "CL-REG-004", Title: "authorizes as its pre-registered client without registering",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "registration",
+			Revisions: spec.From(spec.Rev20251125), Refs: []Ref{mcp(mcpDCR), rfc(7591, "1")},
+			Faults:    faults(fault.ClientIgnorePreregistered),
+			Scenarios: []string{"auth/dcr", "auth/pre-registered"},
+		},
+		Check{
 			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint refused the code",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), rfc(6749, "5.2")},

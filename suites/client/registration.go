@@ -53,6 +53,20 @@ func describeRegistration(s *Session) {
 			}
 		})
 
+		It("authorizes as its pre-registered client without registering", check.ID("CL-REG-004"), func() {
+			check.Need(s.completedFlow())
+			o := check.Need(s.authorizing("auth/pre-registered"))
+			if n := len(o.RegistrationRequests()); n > 0 {
+				Fail(fmt.Sprintf("the client registered dynamically (%d request(s)) although it has a pre-registered client "+
+					"(client_id in MCP_CONFORMANCE_CONTEXT): a pre-registered client comes first", n))
+			}
+			for _, r := range o.AuthorizationRequests() {
+				if id := r.URL.Query().Get("client_id"); id != preregisteredClientID {
+					Fail(fmt.Sprintf("the client authorized as %q, not as its pre-registered client %s", id, preregisteredClientID))
+				}
+			}
+		})
+
 		It("registers http redirect URIs only on a loopback IP literal", check.ID("CL-REG-002"), func() {
 			for _, m := range s.registrations("auth/dcr") {
 				for _, uri := range m.RedirectURIs {
