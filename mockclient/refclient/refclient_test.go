@@ -225,7 +225,7 @@ var _ = Describe("the reference client", func() {
 			Expect(fault.IsClientFault(f.Name)).To(BeTrue())
 			names = append(names, f.Name)
 		}
-		Expect(names).To(HaveLen(15))
+		Expect(names).To(HaveLen(22))
 		Expect(slices.IsSorted(names)).To(BeTrue())
 		Expect(slices.Compact(slices.Clone(names))).To(HaveLen(len(names)))
 		Expect(fault.IsClientFault("rs.no-auth")).To(BeFalse())
