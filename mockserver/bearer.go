@@ -361,13 +361,19 @@ func (s *Server) challenge(code string, status int, scope string) string {
 	}
 	// The scope to ask for is named on every 403, and from 2025-06-18 on a
 	// 401 too.
-	if scope != "" && (!unauthorized || (s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSChallengeNoScope])) {
+	if scope != "" && (!unauthorized || s.unauthorizedNamesScope()) {
 		add("scope", scope)
 	}
 	if len(params) == 0 {
 		return "Bearer"
 	}
 	return "Bearer " + strings.Join(params, ", ")
+}
+
+// unauthorizedNamesScope reports whether a 401 challenge names the scope to
+// ask for.
+func (s *Server) unauthorizedNamesScope() bool {
+	return s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSChallengeNoScope]
 }
 
 // challengeMetadataURL is the protected resource metadata URL the challenge

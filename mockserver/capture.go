@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/fault"
 )
 
 // Bounds of what a capture keeps: a client under test may be hostile too.
@@ -96,4 +97,26 @@ type Endpoints struct {
 // OAuthEndpoints names the endpoints a client is judged at.
 func (s *Server) OAuthEndpoints() Endpoints {
 	return Endpoints{Authorization: s.authorizationEndpoint(), Token: s.tokenEndpoint(), Registration: s.registrationEndpoint()}
+}
+
+// Scopes are what the MCP server tells a client to ask for, each empty
+// where the revision or a fault leaves it out.
+type Scopes struct {
+	// Challenged is the scope the 401 challenge to a request without a
+	// token names.
+	Challenged []string
+	// Supported is the protected resource metadata's scopes_supported.
+	Supported []string
+}
+
+// AdvertisedScopes names the scopes a client is judged to ask for.
+func (s *Server) AdvertisedScopes() Scopes {
+	var out Scopes
+	if s.unauthorizedNamesScope() && !s.faults[fault.RSNoWWWAuthenticate] {
+		out.Challenged = []string{requiredScope}
+	}
+	if s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSPRMMissing] {
+		out.Supported, _ = s.protectedResourceMetadata()["scopes_supported"].([]string)
+	}
+	return out
 }

@@ -46,7 +46,7 @@ type ClientFault struct {
 
 // ClientFaults lists every fault of the reference client, sorted by name;
 // each area's file adds its list here.
-var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientRegistrationFaults)
+var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)

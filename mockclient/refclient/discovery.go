@@ -29,6 +29,10 @@ func (f *flow) findResourceMetadata(ctx context.Context, challenge map[string]st
 		}
 		f.logf("ignoring the challenge's resource_metadata (fault %s)", fault.ClientIgnoreResourceMetadata)
 	}
+	if challenge["resource_metadata"] == "" && f.has(fault.ClientNoWellKnownFallback) {
+		f.logf("the challenge names no resource_metadata: taking the MCP server for a 2025-03-26 one (fault %s)", fault.ClientNoWellKnownFallback)
+		return nil, nil
+	}
 	inserted, err := spec.InsertWellKnown(f.cfg.MCPURL, spec.SuffixProtectedResource)
 	if err != nil {
 		return nil, fmt.Errorf("refclient: protected resource metadata: %w", err)
@@ -107,8 +111,7 @@ func (f *flow) findAuthorizationServer(ctx context.Context, prm *mockclient.Docu
 		return nil, fmt.Errorf("refclient: protected resource metadata at %s lists no authorization_servers", prm.URL)
 	}
 	issuer := servers[0]
-	// The newest revision's candidates include every older revision's.
-	candidates, err := spec.Latest.AuthorizationServerMetadataURLs(issuer)
+	candidates, err := f.metadataCandidates(issuer)
 	if err != nil {
 		return nil, fmt.Errorf("refclient: authorization server %q: %w", issuer, err)
 	}
@@ -122,6 +125,36 @@ func (f *flow) findAuthorizationServer(ctx context.Context, prm *mockclient.Docu
 		return f.fromMetadata(doc, issuer)
 	}
 	return nil, fmt.Errorf("refclient: no authorization server metadata for issuer %s: %s", issuer, strings.Join(tried, "; "))
+}
+
+// metadataCandidates are the URLs where the metadata of issuer may be, in
+// the order to try them: the newest revision's, which include every older
+// revision's.
+func (f *flow) metadataCandidates(issuer string) ([]spec.MetadataCandidate, error) {
+	candidates, err := spec.Latest.AuthorizationServerMetadataURLs(issuer)
+	if err != nil {
+		return nil, err
+	}
+	if f.has(fault.ClientNoOIDCDiscovery) {
+		f.logf("not looking for OpenID Connect discovery metadata (fault %s)", fault.ClientNoOIDCDiscovery)
+		candidates = slices.DeleteFunc(candidates, func(c spec.MetadataCandidate) bool { return c.OpenID })
+	}
+	if f.has(fault.ClientRootIssuerTrailingSlash) && !spec.HasPath(issuer) {
+		// The bug: an issuer without a path taken to have the path "/".
+		f.logf("inserting the issuer's path as \"/\" (fault %s)", fault.ClientRootIssuerTrailingSlash)
+		for i := range candidates {
+			candidates[i].URL += "/"
+		}
+	}
+	if f.has(fault.ClientAppendWellKnown) {
+		appended, err := spec.AppendWellKnown(issuer, spec.SuffixAuthorizationServer)
+		if err != nil {
+			return nil, err
+		}
+		f.logf("looking at %s first (fault %s)", appended, fault.ClientAppendWellKnown)
+		candidates = append([]spec.MetadataCandidate{{URL: appended}}, candidates...)
+	}
+	return candidates, nil
 }
 
 // legacyAuthorizationServer is the 2025-03-26 layout: the MCP server's
@@ -141,6 +174,9 @@ func (f *flow) legacyAuthorizationServer(ctx context.Context) (*authorizationSer
 	switch {
 	case err == nil:
 		return f.fromMetadata(doc, origin)
+	case doc.Response != nil && doc.Response.Status == http.StatusNotFound && f.has(fault.ClientNoDefaultEndpoints):
+		return nil, fmt.Errorf("refclient: no authorization server metadata at %s, and the default endpoints not tried (fault %s)",
+			metadataURL, fault.ClientNoDefaultEndpoints)
 	case doc.Response != nil && doc.Response.Status == http.StatusNotFound:
 		f.logf("no authorization server metadata at %s: the default endpoints of %s", metadataURL, origin)
 		return &authorizationServer{

@@ -138,6 +138,70 @@ var _ = Describe("the reference client's faults", func() {
 		Expect(authorizationRequest(s).Has("resource")).To(BeFalse())
 	})
 
+	It(string(fault.ClientNoWellKnownFallback)+" looks for no well-known metadata when the challenge names none", func() {
+		s := serve(mockserver.WithFaults("rs.challenge-no-resource-metadata"))
+		err := runClient(s, fault.ClientNoWellKnownFallback)
+		Expect(err).To(HaveOccurred())
+		Expect(err).NotTo(MatchError(refclient.ErrRefused))
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource/mcp")).To(BeEmpty())
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource")).To(BeEmpty())
+		expectNoAuthorizationRequest(s)
+
+		Expect(runClient(serve(), fault.ClientNoWellKnownFallback)).To(Succeed(), "the challenge's resource_metadata still serves")
+	})
+
+	It(string(fault.ClientNoOIDCDiscovery)+" never looks for OpenID Connect discovery metadata", func() {
+		s := serve(mockserver.WithFaults("as.metadata.oidc-only"))
+		Expect(runClient(s, fault.ClientNoOIDCDiscovery)).NotTo(Succeed())
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-authorization-server/oauth")).To(HaveLen(1))
+		Expect(requests(s, http.MethodGet, "/openid-configuration")).To(BeEmpty())
+		Expect(requests(s, http.MethodGet, "/openid-configuration/oauth")).To(BeEmpty())
+	})
+
+	It(string(fault.ClientAppendWellKnown)+" looks after the issuer's path first, then before it", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientAppendWellKnown)).To(Succeed())
+		appended := requests(s, http.MethodGet, "/oauth/.well-known/oauth-authorization-server")
+		inserted := requests(s, http.MethodGet, "/.well-known/oauth-authorization-server/oauth")
+		Expect(appended).To(HaveLen(1))
+		Expect(inserted).To(HaveLen(1))
+		Expect(appended[0].Status).To(Equal(http.StatusNotFound))
+		Expect(appended[0].Time).To(BeTemporally("<=", inserted[0].Time))
+	})
+
+	It(string(fault.ClientRootIssuerTrailingSlash)+" misses the metadata of an issuer without a path", func() {
+		s := serve(mockserver.WithRootIssuer())
+		Expect(runClient(s, fault.ClientRootIssuerTrailingSlash)).NotTo(Succeed())
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-authorization-server/")).To(HaveLen(1))
+		Expect(requests(s, http.MethodGet, "/.well-known/openid-configuration/")).To(HaveLen(1))
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-authorization-server")).To(BeEmpty())
+
+		Expect(runClient(serve(), fault.ClientRootIssuerTrailingSlash)).To(Succeed(), "an issuer with a path")
+	})
+
+	It(string(fault.ClientNoDefaultEndpoints)+" gives up when 2025-03-26 metadata is missing", func() {
+		s := serve(mockserver.WithRevision(spec.Rev20250326), mockserver.WithFaults("as.metadata.missing"))
+		err := runClient(s, fault.ClientNoDefaultEndpoints)
+		Expect(err).To(MatchError(ContainSubstring("default endpoints not tried")))
+		Expect(err).NotTo(MatchError(refclient.ErrRefused))
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-authorization-server")).To(HaveLen(1))
+		Expect(requests(s, http.MethodPost, "/register")).To(BeEmpty())
+		expectNoAuthorizationRequest(s)
+	})
+
+	It(string(fault.ClientScopeAllSupported)+" asks for every supported scope, not the challenge's", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientScopeAllSupported)).To(Succeed())
+		Expect(authorizationRequest(s).Get("scope")).To(Equal("mcp:tools mcp:write"))
+	})
+
+	It(string(fault.ClientNoScope)+" asks for no scope and gets the server's default", func() {
+		s := serve()
+		Expect(runClient(s, fault.ClientNoScope)).To(Succeed())
+		Expect(authorizationRequest(s).Has("scope")).To(BeFalse())
+		Expect(mcpAfterToken(s)).NotTo(BeEmpty())
+	})
+
 	It(string(fault.ClientTokenInQuery)+" puts the token in the query of every MCP request", func() {
 		s := serve()
 		Expect(runClient(s, fault.ClientTokenInQuery)).To(Succeed())

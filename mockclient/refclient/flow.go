@@ -194,7 +194,7 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 		req.resource = f.cfg.MCPURL
 		params.Set("resource", req.resource)
 	}
-	if scope := requestedScope(prm, challenge); scope != "" {
+	if scope := f.requestedScope(prm, challenge); scope != "" {
 		params.Set("scope", scope)
 	}
 	var err error
@@ -206,18 +206,27 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 	return req, nil
 }
 
-// requestedScope is the challenge's scope, else every scope the protected
-// resource metadata lists, else none (the server's default).
-func requestedScope(prm *mockclient.Document, challenge map[string]string) string {
-	if scope := challenge["scope"]; scope != "" {
-		return scope
+// requestedScope follows MCP's scope selection strategy: the challenge's
+// scope, else every scope the protected resource metadata lists, else none
+// (the server's default).
+func (f *flow) requestedScope(prm *mockclient.Document, challenge map[string]string) string {
+	if f.has(fault.ClientNoScope) {
+		f.logf("asking for no scope (fault %s)", fault.ClientNoScope)
+		return ""
 	}
+	var supported string
 	if prm != nil {
 		if scopes, ok := prm.Strings("scopes_supported"); ok {
-			return strings.Join(scopes, " ")
+			supported = strings.Join(scopes, " ")
 		}
 	}
-	return ""
+	if scope := challenge["scope"]; scope != "" {
+		if supported == "" || !f.has(fault.ClientScopeAllSupported) {
+			return scope
+		}
+		f.logf("asking for every supported scope, not the challenge's %q (fault %s)", scope, fault.ClientScopeAllSupported)
+	}
+	return supported
 }
 
 // checkAuthorizationResponse is step h: the callback must answer this

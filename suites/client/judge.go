@@ -17,15 +17,22 @@ import (
 func (s *Session) expectStoppedAfter(name string, documents []string, requirement string) {
 	check.Need(s.completedFlow())
 	o := check.Need(s.Observe(name))
-	read := false
-	for _, doc := range documents {
-		read = read || len(o.To(o.URLs[doc])) > 0
-	}
-	if !read {
+	if !fetchedAny(o, documents) {
 		Skip(fmt.Sprintf("%sin %s the client never fetched the %s (%s)", check.NotRunPrefix, name, strings.Join(documents, " or "), o.Ending()))
 	}
 	expectNone(o.AuthorizationRequests(), "authorization", requirement)
 	expectNone(o.TokenRequests(), "token", requirement)
+}
+
+// fetchedAny reports whether the client fetched one of documents (named as
+// mockserver.URLs names them).
+func fetchedAny(o *Observation, documents []string) bool {
+	for _, doc := range documents {
+		if url, ok := o.URLs[doc]; ok && len(o.To(url)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // expectNoRedemption judges a refused authorization response: in scenario

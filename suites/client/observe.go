@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -21,7 +22,9 @@ type Observation struct {
 	Endpoints mockserver.Endpoints
 	// URLs are the counterparts' documents, named as mockserver.URLs names
 	// them.
-	URLs     map[string]string
+	URLs map[string]string
+	// Scopes are what the MCP server told the client to ask for.
+	Scopes   mockserver.Scopes
 	Requests []mockserver.CapturedRequest
 	Outcome  Outcome
 	// Err: the counterparts could not be started; nothing was observed.
@@ -73,6 +76,7 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		return o
 	}
 	o.MCPURL, o.Issuer, o.Endpoints, o.URLs = srv.MCPURL(), srv.IssuerURL(), srv.OAuthEndpoints(), srv.URLs()
+	o.Scopes = srv.AdvertisedScopes()
 	o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
 	srv.Close() // requests still in flight finish and are captured
 	o.Requests = srv.Requests()
@@ -147,6 +151,17 @@ func (o *Observation) AuthenticatedMCPRequests() []mockserver.CapturedRequest {
 		}
 	}
 	return out
+}
+
+// servedWithToken reports whether an MCP request carrying an access token
+// was served: the client got through the flow.
+func (o *Observation) servedWithToken() bool {
+	for _, r := range o.AuthenticatedMCPRequests() {
+		if r.Status == http.StatusOK {
+			return true
+		}
+	}
+	return false
 }
 
 // Evidence is every request the scenario's counterparts received, redacted,

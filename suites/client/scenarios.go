@@ -15,7 +15,9 @@ type Scenario struct {
 	Name        string
 	Description string
 	// Since is the first revision the scenario exists in.
-	Since   spec.Revision
+	Since spec.Revision
+	// Until is the last revision it exists in; empty: every one after Since.
+	Until   spec.Revision
 	Options []mockserver.Option
 	// Context is what MCP_CONFORMANCE_CONTEXT tells the client besides the
 	// scenario's name (a pre-registered client's ID, say).
@@ -23,14 +25,16 @@ type Scenario struct {
 }
 
 // AppliesTo reports whether the scenario is part of revision r.
-func (s Scenario) AppliesTo(r spec.Revision) bool { return r.AtLeast(s.Since) }
+func (s Scenario) AppliesTo(r spec.Revision) bool {
+	return r.AtLeast(s.Since) && (s.Until == "" || s.Until.AtLeast(r))
+}
 
 // preregisteredClientID is the client the pre-registered scenario's
 // authorization server knows; any loopback port may follow the host.
 const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
-var scenarios = slices.Concat(authorizationScenarios, registrationScenarios)
+var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

@@ -5,7 +5,6 @@ package client
 
 import (
 	"fmt"
-	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -53,6 +52,8 @@ func Specs(s *Session) {
 		describeCallback(s)
 		describeResource(s)
 		describeRegistration(s)
+		describeDiscoveryVariants(s)
+		describeScope(s)
 	})
 }
 
@@ -71,13 +72,8 @@ func (s *Session) authorizing(name string) (*Observation, error) {
 // only from a client that can complete the flow.
 func (s *Session) completedFlow() (*Observation, error) {
 	o, err := s.Observe("auth/dcr")
-	if err != nil {
+	if err != nil || o.servedWithToken() {
 		return o, err
-	}
-	for _, r := range o.AuthenticatedMCPRequests() {
-		if r.Status == http.StatusOK {
-			return o, nil
-		}
 	}
 	return o, fmt.Errorf("client: in auth/dcr no MCP request with an access token was served (%s)", o.Ending())
 }

@@ -1,0 +1,27 @@
+package client
+
+import (
+	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+// discoveryScenarios are the other layouts a compliant client must find its
+// way through, and the scope it is told to ask for.
+var discoveryScenarios = []Scenario{
+	{Name: "auth/challenge-without-metadata", Since: spec.Rev20251125,
+		Description: "the 401 challenge names no resource_metadata; the metadata is at the well-known URLs",
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSChallengeNoResourceMetadata)}},
+	{Name: "auth/oidc-only", Since: spec.Rev20251125,
+		Description: "the authorization server publishes OpenID Connect discovery metadata only",
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataOIDCOnly)}},
+	{Name: "auth/root-issuer", Since: spec.Rev20250618,
+		Description: "the authorization server's issuer has no path: its metadata is at the root well-known URLs",
+		Options:     []mockserver.Option{mockserver.WithRootIssuer()}},
+	{Name: "auth/legacy-default-endpoints", Since: spec.Rev20250326, Until: spec.Rev20250326,
+		Description: "the MCP server's origin publishes no authorization server metadata; the default endpoints serve",
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataMissing)}},
+	{Name: "auth/scope-from-metadata", Since: spec.Rev20251125,
+		Description: "the 401 challenge names no scope; the protected resource metadata lists scopes_supported",
+		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSChallengeNoScope)}},
+}
