@@ -10,7 +10,7 @@ import (
 func init() {
 	all := spec.Revisions
 	withPRM := spec.From(spec.Rev20250618)
-	flows := []string{"auth/dcr", "auth/pre-registered", "auth/metadata-in-challenge-only"}
+	flows := []string{"auth/dcr", "auth/pre-registration", "auth/metadata-in-challenge-only"}
 	register(
 		Check{
 			ID: "CL-FLOW-001", Title: "completes the authorization code flow and calls the MCP server with the token",
@@ -52,7 +52,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpASMetadata), rfc(8414, "3.3")},
 			Faults:    faults(fault.ClientSkipIssuerCheck),
-			Scenarios: []string{"auth/dcr", "auth/issuer-mismatch"},
+			Scenarios: []string{"auth/dcr", "auth/metadata-issuer-mismatch"},
 		},
 		Check{
 			ID: "CL-PKCE-001", Title: "refuses an authorization server that does not offer S256",
@@ -115,14 +115,14 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
 			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
 			Faults:    faults(fault.ClientSkipISSCheck),
-			Scenarios: []string{"auth/dcr", "auth/iss-wrong"},
+			Scenarios: []string{"auth/dcr", "auth/iss-wrong-issuer"},
 		},
 		Check{
 			ID: "CL-ISS-002", Title: "rejects an authorization response without iss from a server that advertises it",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
 			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
 			Faults:    faults(fault.ClientSkipISSCheck, fault.ClientAcceptMissingISS),
-			Scenarios: []string{"auth/dcr", "auth/iss-missing"},
+			Scenarios: []string{"auth/dcr", "auth/iss-supported-missing"},
 		},
 		Check{
 			ID: "CL-RES-001", Title: "names the MCP server as resource in its authorization and token requests",

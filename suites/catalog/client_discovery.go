@@ -48,7 +48,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "discovery",
 			Revisions: spec.Only(spec.Rev20250326), Refs: []Ref{mcp(mcpDefaultEndpoints), mcp(mcpBaseURL)},
 			Faults:    faults(fault.ClientNoDefaultEndpoints),
-			Scenarios: []string{"auth/dcr", "auth/legacy-default-endpoints"},
+			Scenarios: []string{"auth/dcr", "auth/2025-03-26-oauth-endpoint-fallback"},
 		},
 		Check{
 			ID: "CL-SCOPE-001", Title: "requests the scope the 401 challenge names",
@@ -64,7 +64,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "scope",
 			Revisions: from20251125, Refs: []Ref{mcp(mcpScopes), rfc(9728, "2")},
 			Faults:    faults(fault.ClientNoScope),
-			Scenarios: []string{"auth/dcr", "auth/scope-from-metadata"},
+			Scenarios: []string{"auth/dcr", "auth/scope-from-scopes-supported"},
 		},
 	)
 }

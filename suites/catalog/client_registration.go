@@ -36,7 +36,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "registration",
 			Revisions: spec.From(spec.Rev20251125), Refs: []Ref{mcp(mcpDCR), rfc(7591, "1")},
 			Faults:    faults(fault.ClientIgnorePreregistered),
-			Scenarios: []string{"auth/dcr", "auth/pre-registered"},
+			Scenarios: []string{"auth/dcr", "auth/pre-registration"},
 		},
 		Check{
 			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint refused the code",

@@ -63,12 +63,12 @@ func describeCallback(s *Session) {
 		})
 
 		It("rejects an authorization response naming another issuer", check.ID("CL-ISS-001"), func() {
-			s.expectNoRedemption("auth/iss-wrong",
+			s.expectNoRedemption("auth/iss-wrong-issuer",
 				"an authorization response whose iss is not the authorization server's issuer must be rejected")
 		})
 
 		It("rejects an authorization response without iss from a server that advertises it", check.ID("CL-ISS-002"), func() {
-			s.expectNoRedemption("auth/iss-missing",
+			s.expectNoRedemption("auth/iss-supported-missing",
 				"an authorization response without iss must be rejected when the metadata advertises authorization_response_iss_parameter_supported")
 		})
 	})

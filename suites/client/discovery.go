@@ -43,7 +43,7 @@ func describeDiscovery(s *Session) {
 		})
 
 		It("refuses authorization server metadata naming another issuer", check.ID("CL-META-002"), func() {
-			s.expectStoppedAfter("auth/issuer-mismatch", []string{docASMetadata, docOpenID},
+			s.expectStoppedAfter("auth/metadata-issuer-mismatch", []string{docASMetadata, docOpenID},
 				"authorization server metadata whose issuer differs from the one it was found for must be refused")
 		})
 

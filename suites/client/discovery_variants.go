@@ -55,7 +55,7 @@ func describeDiscoveryVariants(s *Session) {
 		})
 
 		It("uses the default endpoints when a 2025-03-26 server publishes no metadata", check.ID("CL-LEG-001"), func() {
-			s.expectCompletedIn("auth/legacy-default-endpoints", nil,
+			s.expectCompletedIn("auth/2025-03-26-oauth-endpoint-fallback", nil,
 				"without metadata, a 2025-03-26 client must use /authorize, /token and /register at the MCP server's origin")
 		})
 	})

@@ -55,7 +55,7 @@ func describeRegistration(s *Session) {
 
 		It("authorizes as its pre-registered client without registering", check.ID("CL-REG-004"), func() {
 			check.Need(s.completedFlow())
-			o := check.Need(s.authorizing("auth/pre-registered"))
+			o := check.Need(s.authorizing("auth/pre-registration"))
 			if n := len(o.RegistrationRequests()); n > 0 {
 				Fail(fmt.Sprintf("the client registered dynamically (%d request(s)) although it has a pre-registered client "+
 					"(client_id in MCP_CONFORMANCE_CONTEXT): a pre-registered client comes first", n))

@@ -40,7 +40,7 @@ var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, regist
 var authorizationScenarios = []Scenario{
 	{Name: "auth/dcr", Since: spec.Rev20250326,
 		Description: "the reference servers: the client registers dynamically, authorizes and calls the MCP server"},
-	{Name: "auth/pre-registered", Since: spec.Rev20250326,
+	{Name: "auth/pre-registration", Since: spec.Rev20250326,
 		Description: "the authorization server knows the client already; its client_id is in the context",
 		Options: []mockserver.Option{mockserver.WithClient(mockserver.Client{
 			ID: preregisteredClientID, RedirectURIs: []string{"http://127.0.0.1/callback", "http://localhost/callback"}})},
@@ -51,7 +51,7 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/resource-mismatch", Since: spec.Rev20250618,
 		Description: "the protected resource metadata names another resource than the MCP server",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSPRMResourceMismatch)}},
-	{Name: "auth/issuer-mismatch", Since: spec.Rev20250618,
+	{Name: "auth/metadata-issuer-mismatch", Since: spec.Rev20250618,
 		Description: "the authorization server metadata names another issuer than the one it was found for",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataIssuerMismatch)}},
 	{Name: "auth/no-s256", Since: spec.Rev20251125,
@@ -63,7 +63,7 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/state-missing", Since: spec.Rev20250326,
 		Description: "the authorization response carries no state",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASStateNotReturned)}},
-	{Name: "auth/iss-wrong", Since: spec.Rev20260728,
+	{Name: "auth/iss-wrong-issuer", Since: spec.Rev20260728,
 		Description: "the authorization response names another issuer in iss",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASISSWrong)}},
 	{Name: "auth/injected-callback", Since: spec.Rev20250326,
@@ -72,7 +72,7 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/front-channel-token", Since: spec.Rev20250326,
 		Description: "the authorization response carries an access token beside the code",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASTokenInResponse)}},
-	{Name: "auth/iss-missing", Since: spec.Rev20260728,
+	{Name: "auth/iss-supported-missing", Since: spec.Rev20260728,
 		Description: "the authorization server advertises iss but its authorization response omits it",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASISSOmit)}},
 }

@@ -18,10 +18,10 @@ var discoveryScenarios = []Scenario{
 	{Name: "auth/root-issuer", Since: spec.Rev20250618,
 		Description: "the authorization server's issuer has no path: its metadata is at the root well-known URLs",
 		Options:     []mockserver.Option{mockserver.WithRootIssuer()}},
-	{Name: "auth/legacy-default-endpoints", Since: spec.Rev20250326, Until: spec.Rev20250326,
+	{Name: "auth/2025-03-26-oauth-endpoint-fallback", Since: spec.Rev20250326, Until: spec.Rev20250326,
 		Description: "the MCP server's origin publishes no authorization server metadata; the default endpoints serve",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataMissing)}},
-	{Name: "auth/scope-from-metadata", Since: spec.Rev20251125,
+	{Name: "auth/scope-from-scopes-supported", Since: spec.Rev20251125,
 		Description: "the 401 challenge names no scope; the protected resource metadata lists scopes_supported",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSChallengeNoScope)}},
 }

@@ -20,7 +20,7 @@ func describeScope(s *Session) {
 
 		It("requests the protected resource's scopes_supported when the challenge names none", check.ID("CL-SCOPE-002"), func() {
 			check.Need(s.completedFlow())
-			o := s.scopeAskedIn("auth/scope-from-metadata")
+			o := s.scopeAskedIn("auth/scope-from-scopes-supported")
 			expectScope(o, o.Scopes.Supported, "the protected resource metadata's scopes_supported, as the 401 challenge named no scope")
 		})
 	})
