@@ -120,7 +120,9 @@ func (s *Server) redirectAuthorizationResponse(w http.ResponseWriter, r *http.Re
 		}
 		params.Set("state", state)
 	}
-	if !s.faults[fault.ASISSOmit] {
+	// RFC 9207 §3: iss goes with metadata advertising it; a server that
+	// publishes none sends none, as authorization servers before RFC 9207 do.
+	if !s.faults[fault.ASISSOmit] && !s.faults[fault.ASMetadataMissing] {
 		iss := s.issuer
 		if s.faults[fault.ASISSWrong] {
 			iss += "/other"

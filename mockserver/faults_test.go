@@ -187,6 +187,8 @@ var faultChecks = map[fault.Name]func(s *mockserver.Server){
 			Expect(get(url).status).To(Equal(http.StatusNotFound), url)
 		}
 		Expect(get(s.IssuerURL() + "/jwks").status).To(Equal(http.StatusOK))
+		addOAuthClients(s)
+		Expect(newAuthRequest(publicApp).callback(s)).NotTo(HaveKey("iss"), "no metadata advertises iss")
 	},
 	fault.ASMetadataMalformedJSON: func(s *mockserver.Server) {
 		for _, url := range asURLs(s) {

@@ -45,6 +45,10 @@ var independentClients = []struct {
 			"CL-PKCE-001": "code_challenge_methods_supported is never consulted: S256 is sent to a server listing only plain",
 			"CL-ISS-001":  "ProcessAuthorizationResponse takes no iss: RFC 9207 is not implemented",
 			"CL-ISS-002":  "no RFC 9207 iss validation (CL-ISS-001)",
+			"CL-SCOPE-001": "GetAuthorizationURL asks for OAuthConfig.Scopes only: the challenge's scope is never used " +
+				"(the harness configures none, as the example's scopes belong to its own server)",
+			"CL-SCOPE-002": "nor the protected resource metadata's scopes_supported (CL-SCOPE-001)",
+			"CL-REG-001":   "RegisterClient's metadata has no application_type, which 2026-07-28 requires of registrations",
 		},
 	},
 }
