@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -26,6 +27,8 @@ func init() {
 		Fault{fault.ASISSOmit, "the authorization response omits iss although the metadata advertises it", spec.Rev20250326},
 		Fault{fault.ASStateWrong, "the authorization response carries another state than the request's", spec.Rev20250326},
 		Fault{fault.ASISSWrong, "the authorization response names another issuer (the issuer with /other appended) in iss", spec.Rev20250326},
+		Fault{fault.ASISSTrailingSlash, "the authorization response's iss is the issuer with a slash appended", spec.Rev20250326},
+		Fault{fault.ASISSPercentEncoded, "the authorization response's iss is the issuer with its path's first letter percent-encoded", spec.Rev20250326},
 		Fault{fault.ASTokenInResponse, "a successful authorization response also carries an access_token (front-channel token)", spec.Rev20250326},
 	)
 }
@@ -123,11 +126,7 @@ func (s *Server) redirectAuthorizationResponse(w http.ResponseWriter, r *http.Re
 	// RFC 9207 §3: iss goes with metadata advertising it; a server that
 	// publishes none sends none, as authorization servers before RFC 9207 do.
 	if !s.faults[fault.ASISSOmit] && !s.faults[fault.ASMetadataMissing] {
-		iss := s.issuer
-		if s.faults[fault.ASISSWrong] {
-			iss += "/other"
-		}
-		params.Set("iss", iss)
+		params.Set("iss", s.responseIssuer())
 	}
 	target, err := url.Parse(redirectURI)
 	if err != nil {
@@ -296,4 +295,31 @@ func (s *Server) servedResources(raw []string) ([]string, *oauthError) {
 func absoluteURL(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && u.IsAbs() && u.Host != ""
+}
+
+// responseIssuer is the iss of an authorization response: the issuer, or
+// what a fault makes of it. The variants differ from it only in form, which
+// RFC 9207 §2.4 comparison does not forgive.
+func (s *Server) responseIssuer() string {
+	switch {
+	case s.faults[fault.ASISSWrong]:
+		return s.issuer + "/other"
+	case s.faults[fault.ASISSTrailingSlash]:
+		return s.issuer + "/"
+	case s.faults[fault.ASISSPercentEncoded]:
+		return percentEncodeFirstPathLetter(s.issuer)
+	}
+	return s.issuer
+}
+
+// percentEncodeFirstPathLetter writes the first letter of issuer's path as
+// a percent-encoded octet (/oauth -> /%6Fauth), or of its host when it has
+// no path: the same URL to a normalising reader.
+func percentEncodeFirstPathLetter(issuer string) string {
+	start := strings.Index(issuer, "://") + len("://")
+	if slash := strings.Index(issuer[start:], "/"); slash >= 0 && start+slash+1 < len(issuer) {
+		i := start + slash + 1
+		return issuer[:i] + fmt.Sprintf("%%%02X", issuer[i]) + issuer[i+1:]
+	}
+	return issuer + "/%2E" // a root issuer: a dot segment, which normalisation removes
 }

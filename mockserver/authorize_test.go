@@ -227,6 +227,12 @@ var _ = Describe("the authorization endpoint", func() {
 	var s *mockserver.Server
 	BeforeEach(func() { s = startAS() })
 
+	It("sends iss without advertising it in the metadata with WithoutISSAdvertised", func() {
+		quiet := startAS(mockserver.WithoutISSAdvertised())
+		Expect(get(asURLs(quiet)[0]).json()).NotTo(HaveKey("authorization_response_iss_parameter_supported"))
+		Expect(newAuthRequest(publicApp).callback(quiet)).To(HaveKeyWithValue("iss", []string{quiet.IssuerURL()}))
+	})
+
 	It("delivers an attacker's authorization response to a loopback redirect URI first with WithInjectedCallback", func() {
 		received := make(chan url.Values, 2)
 		client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received <- r.URL.Query() }))
@@ -451,6 +457,18 @@ var authorizationFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		Expect(q).To(HaveKey("iss"))
 		Expect(q.Get("iss")).NotTo(Equal(s.IssuerURL()))
 		Expect(q).To(HaveKeyWithValue("state", []string{"state-1"}))
+	},
+	fault.ASISSTrailingSlash: func(s *mockserver.Server) {
+		addOAuthClients(s)
+		Expect(newAuthRequest(publicApp).callback(s)).To(HaveKeyWithValue("iss", []string{s.IssuerURL() + "/"}))
+	},
+	fault.ASISSPercentEncoded: func(s *mockserver.Server) {
+		addOAuthClients(s)
+		iss := newAuthRequest(publicApp).callback(s).Get("iss")
+		Expect(iss).NotTo(Equal(s.IssuerURL()))
+		decoded, err := url.PathUnescape(iss)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decoded).To(Equal(s.IssuerURL()), "the same issuer once decoded")
 	},
 	fault.ASTokenInResponse: func(s *mockserver.Server) {
 		Expect(newAuthRequest(publicApp).callback(startAS())).NotTo(HaveKey("access_token"))

@@ -65,6 +65,9 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	if s.supportsClientIDMetadataDocuments() {
 		doc["client_id_metadata_document_supported"] = true
 	}
+	if s.cfg.issNotAdvertised {
+		delete(doc, "authorization_response_iss_parameter_supported")
+	}
 	if s.cfg.noRegistration {
 		delete(doc, "registration_endpoint")
 	}
@@ -165,4 +168,12 @@ func serveDocument(d delivery, origin, offhostOrigin string) http.HandlerFunc {
 			w.Write(d.body)
 		}
 	}
+}
+
+// WithoutISSAdvertised leaves authorization_response_iss_parameter_supported
+// out of the metadata while authorization responses still carry iss: an
+// authorization server whose metadata predates RFC 9207, which a client
+// must still compare iss with (RFC 9207 §2.4).
+func WithoutISSAdvertised() Option {
+	return func(c *config) { c.issNotAdvertised = true }
 }

@@ -25,11 +25,14 @@ const (
 	ClientPKCEFixedVerifier Name = "client.pkce-fixed-verifier"
 
 	// The authorization response: state and iss (RFC 9207).
-	ClientNoState            Name = "client.no-state"
-	ClientSkipStateCheck     Name = "client.skip-state-check"
-	ClientAcceptMissingState Name = "client.accept-missing-state"
-	ClientSkipISSCheck       Name = "client.skip-iss-check"
-	ClientAcceptMissingISS   Name = "client.accept-missing-iss"
+	ClientNoState               Name = "client.no-state"
+	ClientSkipStateCheck        Name = "client.skip-state-check"
+	ClientAcceptMissingState    Name = "client.accept-missing-state"
+	ClientSkipISSCheck          Name = "client.skip-iss-check"
+	ClientAcceptMissingISS      Name = "client.accept-missing-iss"
+	ClientISSNormalize          Name = "client.iss-normalize"
+	ClientRejectUnadvertisedISS Name = "client.reject-unadvertised-iss"
+	ClientRequireISS            Name = "client.require-iss"
 
 	// The callback.
 	ClientAcceptFrontChannelToken Name = "client.accept-front-channel-token"
@@ -65,6 +68,9 @@ var clientAuthorizationFaults = []ClientFault{
 	{ClientNoState, "sends no state, and so checks none"},
 	{ClientPKCEFixedVerifier, "uses the same well-formed code_verifier in every run"},
 	{ClientPKCEPlain, "sends code_challenge_method=plain with the verifier as the challenge"},
+	{ClientISSNormalize, "compares iss after dropping a trailing slash and decoding percent-encoding"},
+	{ClientRejectUnadvertisedISS, "refuses an authorization response carrying iss when the metadata does not advertise it"},
+	{ClientRequireISS, "refuses an authorization response without iss even when the metadata does not advertise it"},
 	{ClientSkipISSCheck, "ignores iss in the authorization response"},
 	{ClientSkipIssuerCheck, "accepts authorization server metadata whose issuer differs from the one looked up"},
 	{ClientSkipPKCECheck, "proceeds when code_challenge_methods_supported lacks S256 (still sends S256)"},

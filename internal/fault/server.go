@@ -82,11 +82,13 @@ const (
 	ASRedirectUncheckedAtToken    Name = "as.redirect.unchecked-at-token"
 
 	// The authorization response.
-	ASISSOmit          Name = "as.iss.omit"
-	ASISSWrong         Name = "as.iss.wrong"
-	ASTokenInResponse  Name = "as.authorization.token-in-response"
-	ASStateNotReturned Name = "as.state.not-returned"
-	ASStateWrong       Name = "as.state.wrong"
+	ASISSOmit           Name = "as.iss.omit"
+	ASISSWrong          Name = "as.iss.wrong"
+	ASISSTrailingSlash  Name = "as.iss.trailing-slash"
+	ASISSPercentEncoded Name = "as.iss.percent-encoded"
+	ASTokenInResponse   Name = "as.authorization.token-in-response"
+	ASStateNotReturned  Name = "as.state.not-returned"
+	ASStateWrong        Name = "as.state.wrong"
 
 	// Resource indicators (RFC 8707).
 	ASResourceAcceptAny Name = "as.resource.accept-any"

@@ -22,6 +22,29 @@ var _ = Describe("the reference client's faults", func() {
 		Expect(mcpAfterToken(s)).To(BeEmpty())
 	})
 
+	It(string(fault.ClientISSNormalize)+" takes an iss with a trailing slash for the issuer", func() {
+		s := serve(mockserver.WithFaults(fault.ASISSTrailingSlash))
+		Expect(runClient(s)).To(MatchError(refclient.ErrRefused))
+		s = serve(mockserver.WithFaults(fault.ASISSPercentEncoded))
+		Expect(runClient(s, fault.ClientISSNormalize)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+	})
+
+	It(string(fault.ClientRejectUnadvertisedISS)+" refuses a matching iss the metadata does not advertise", func() {
+		Expect(runClient(serve(mockserver.WithoutISSAdvertised()))).To(Succeed())
+		s := serve(mockserver.WithoutISSAdvertised())
+		Expect(runClient(s, fault.ClientRejectUnadvertisedISS)).To(MatchError(refclient.ErrRefused))
+		Expect(requests(s, http.MethodPost, "/token")).To(BeEmpty())
+	})
+
+	It(string(fault.ClientRequireISS)+" refuses a response without iss the metadata never promised", func() {
+		quiet := []mockserver.Option{mockserver.WithoutISSAdvertised(), mockserver.WithFaults(fault.ASISSOmit)}
+		Expect(runClient(serve(quiet...))).To(Succeed())
+		s := serve(quiet...)
+		Expect(runClient(s, fault.ClientRequireISS)).To(MatchError(refclient.ErrRefused))
+		Expect(requests(s, http.MethodPost, "/token")).To(BeEmpty())
+	})
+
 	It(string(fault.ClientAcceptFrontChannelToken)+" uses a token of the authorization response instead of the code", func() {
 		s := serve(mockserver.WithFaults(fault.ASTokenInResponse))
 		Expect(runClient(s)).To(Succeed())

@@ -276,10 +276,26 @@ func (f *flow) checkIss(as *authorizationServer, response url.Values) error {
 		f.skipped(fault.ClientAcceptMissingISS, "the authorization response carries no iss although the metadata promises it")
 	case !present && as.issParameterSupported:
 		return refuse("the authorization response carries no iss although the metadata sets authorization_response_iss_parameter_supported")
+	case !present && f.has(fault.ClientRequireISS):
+		return refuse("the authorization response carries no iss (fault %s)", fault.ClientRequireISS)
+	case present && !as.issParameterSupported && f.has(fault.ClientRejectUnadvertisedISS):
+		return refuse("the authorization response carries iss the metadata does not advertise (fault %s)", fault.ClientRejectUnadvertisedISS)
+	case present && iss != as.issuer && f.has(fault.ClientISSNormalize) && normalizedIssuer(iss) == normalizedIssuer(as.issuer):
+		f.skipped(fault.ClientISSNormalize, fmt.Sprintf("iss %q taken for the issuer %q once normalised", iss, as.issuer))
 	case present && iss != as.issuer:
 		return refuse("the authorization response's iss is %q, not the issuer %q", iss, as.issuer)
 	}
 	return nil
+}
+
+// normalizedIssuer is what client.iss-normalize compares: percent-decoded,
+// without a trailing slash (RFC 9207 §2.4 wants the strings compared as
+// they are).
+func normalizedIssuer(issuer string) string {
+	if decoded, err := url.PathUnescape(issuer); err == nil {
+		issuer = decoded
+	}
+	return strings.TrimSuffix(issuer, "/")
 }
 
 // noTokenIssued is the Bearer value of client.ignore-token-error. Not the

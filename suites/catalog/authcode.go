@@ -111,7 +111,7 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "authorization",
 			Revisions: all,
 			Refs:      []Ref{mcp(mcpResponseValidation), rfc(9207, "2"), rfc(9207, "3")},
-			Faults:    faults(fault.ASISSOmit, fault.ASISSWrong),
+			Faults:    faults(fault.ASISSOmit, fault.ASISSWrong, fault.ASISSTrailingSlash, fault.ASISSPercentEncoded),
 		},
 		Check{
 			ID: "AS-AUTHZ-003", Title: "returns no access token in the authorization response",

@@ -125,6 +125,27 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/iss-supported-missing"},
 		},
 		Check{
+			ID: "CL-ISS-003", Title: "compares iss exactly, without normalising it",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
+			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
+			Faults:    faults(fault.ClientISSNormalize, fault.ClientSkipISSCheck),
+			Scenarios: []string{"auth/dcr", "auth/iss-normalized", "auth/iss-percent-encoded"},
+		},
+		Check{
+			ID: "CL-ISS-004", Title: "accepts a matching iss its server does not advertise",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "iss",
+			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
+			Faults:    faults(fault.ClientRejectUnadvertisedISS),
+			Scenarios: []string{"auth/dcr", "auth/iss-unexpected"},
+		},
+		Check{
+			ID: "CL-ISS-005", Title: "proceeds when its server neither advertises nor sends iss",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "iss",
+			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},
+			Faults:    faults(fault.ClientRequireISS),
+			Scenarios: []string{"auth/dcr", "auth/iss-not-advertised"},
+		},
+		Check{
 			ID: "CL-RES-001", Title: "names the MCP server as resource in its authorization and token requests",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},

@@ -47,7 +47,7 @@ func init() {
 			ID: "CL-LEG-001", Title: "uses the default endpoints when a 2025-03-26 server publishes no metadata",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "discovery",
 			Revisions: spec.Only(spec.Rev20250326), Refs: []Ref{mcp(mcpDefaultEndpoints), mcp(mcpBaseURL)},
-			Faults:    faults(fault.ClientNoDefaultEndpoints),
+			Faults:    faults(fault.ClientNoDefaultEndpoints, fault.ClientRequireISS),
 			Scenarios: []string{"auth/dcr", "auth/2025-03-26-oauth-endpoint-fallback"},
 		},
 		Check{

@@ -42,6 +42,23 @@ func describeCallback(s *Session) {
 				"an authorization response without the state the request sent must be rejected before any token request")
 		})
 
+		It("compares iss exactly, without normalising it", check.ID("CL-ISS-003"), func() {
+			for _, name := range []string{"auth/iss-normalized", "auth/iss-percent-encoded"} {
+				s.expectNoRedemption(name, "an iss that equals the issuer only once normalised (a trailing slash, percent-encoding) "+
+					"must be rejected: RFC 9207 compares the strings as they are")
+			}
+		})
+
+		It("accepts a matching iss its server does not advertise", check.ID("CL-ISS-004"), func() {
+			s.expectCompletedIn("auth/iss-unexpected", nil,
+				"an authorization response whose iss matches the issuer should be accepted although the metadata does not advertise iss")
+		})
+
+		It("proceeds when its server neither advertises nor sends iss", check.ID("CL-ISS-005"), func() {
+			s.expectCompletedIn("auth/iss-not-advertised", nil,
+				"an authorization response without iss from a server that does not advertise it should be accepted")
+		})
+
 		It("passes over an authorization response injected at its callback", check.ID("CL-CB-001"), func() {
 			o := s.expectAnswered("auth/injected-callback")
 			for _, r := range o.TokenRequests() {

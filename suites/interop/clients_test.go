@@ -33,6 +33,8 @@ var independentClients = []struct {
 				"issuer https://as/oauth, where RFC 8414 §3.3 requires the identical string",
 			"CL-PKCE-001": "oauthex.GetAuthServerMeta only requires code_challenge_methods_supported to be non-empty: a " +
 				"server listing only plain is used (with S256), where MCP asks the client to refuse it",
+			"CL-ISS-004": "validateIssuerResponse refuses a matching iss the metadata does not advertise unless " +
+				"AcceptUnadvertisedIss is set (off by default, the SDK's 'historical' behaviour); 2026-07-28 says to proceed",
 		},
 	},
 	{
@@ -45,6 +47,7 @@ var independentClients = []struct {
 			"CL-PKCE-001": "code_challenge_methods_supported is never consulted: S256 is sent to a server listing only plain",
 			"CL-ISS-001":  "ProcessAuthorizationResponse takes no iss: RFC 9207 is not implemented",
 			"CL-ISS-002":  "no RFC 9207 iss validation (CL-ISS-001)",
+			"CL-ISS-003":  "no RFC 9207 iss validation, so no exact comparison either (CL-ISS-001)",
 			"CL-SCOPE-001": "GetAuthorizationURL asks for OAuthConfig.Scopes only: the challenge's scope is never used " +
 				"(the harness configures none, as the example's scopes belong to its own server)",
 			"CL-SCOPE-002": "nor the protected resource metadata's scopes_supported (CL-SCOPE-001)",
