@@ -65,6 +65,9 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	if s.supportsClientIDMetadataDocuments() {
 		doc["client_id_metadata_document_supported"] = true
 	}
+	if method := s.cfg.registrationAuthMethod; method != "" {
+		doc["token_endpoint_auth_methods_supported"] = []string{method}
+	}
 	if s.cfg.issNotAdvertised {
 		delete(doc, "authorization_response_iss_parameter_supported")
 	}

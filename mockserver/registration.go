@@ -157,6 +157,9 @@ func decodeClientMetadata(body []byte, v any) *metadataRefusal {
 func (s *Server) completeRegistration(w http.ResponseWriter, r *http.Request, c *client, applicationType string) {
 	c.ID = randomValue()
 	c.IssuedAt = time.Now()
+	if s.cfg.registrationAuthMethod != "" {
+		c.AuthMethod = s.cfg.registrationAuthMethod
+	}
 	if issuesSecret(c.AuthMethod) {
 		c.Secret = randomValue()
 	}
@@ -187,6 +190,13 @@ func (s *Server) completeRegistration(w http.ResponseWriter, r *http.Request, c 
 		body["jwks"] = c.JWKS
 	}
 	writeRegistrationJSON(w, http.StatusCreated, body)
+}
+
+// WithRegistrationAuthMethod makes registration assign method (none,
+// client_secret_basic or client_secret_post) whatever the client asked, as
+// RFC 7591 §3.2.1 lets a server, and makes the metadata list only it.
+func WithRegistrationAuthMethod(method string) Option {
+	return func(c *config) { c.registrationAuthMethod = method }
 }
 
 // issuesSecret: shared-secret methods get a secret, and so does whatever an

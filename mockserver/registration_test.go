@@ -119,6 +119,17 @@ var _ = Describe("dynamic client registration", func() {
 	var s *mockserver.Server
 	BeforeEach(func() { s = start() })
 
+	It("assigns the token endpoint auth method of WithRegistrationAuthMethod whatever the client asked", func() {
+		for _, method := range []string{"client_secret_basic", "client_secret_post"} {
+			assigning := start(mockserver.WithRegistrationAuthMethod(method))
+			doc := expectRegistered(register(assigning, redirectsTo(loopbackRedirect)))
+			Expect(doc).To(HaveKeyWithValue("token_endpoint_auth_method", method))
+			Expect(doc).To(HaveKeyWithValue("client_secret", Not(BeEmpty())))
+			Expect(get(asURLs(assigning)[0]).json()).To(HaveKeyWithValue("token_endpoint_auth_methods_supported", ConsistOf(method)))
+		}
+		Expect(expectRegistered(register(s, redirectsTo(loopbackRedirect)))).To(HaveKeyWithValue("token_endpoint_auth_method", "none"))
+	})
+
 	Context("with the Go MCP SDK as client", func() {
 		It("registers a public client", func(ctx SpecContext) {
 			got, err := oauthex.RegisterClient(ctx, registrationEndpoint(s), &oauthex.ClientRegistrationMetadata{

@@ -27,12 +27,13 @@ const (
 )
 
 type config struct {
-	revision         spec.Revision
-	faults           []fault.Name
-	log              io.Writer
-	capture          bool // keep whole requests for client mode (capture.go)
-	injectCallback   bool // an attacker's authorization response first (inject.go)
-	issNotAdvertised bool // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
+	revision               spec.Revision
+	faults                 []fault.Name
+	log                    io.Writer
+	capture                bool   // keep whole requests for client mode (capture.go)
+	injectCallback         bool   // an attacker's authorization response first (inject.go)
+	issNotAdvertised       bool   // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
+	registrationAuthMethod string // the token endpoint auth method registration assigns (registration.go)
 	// Filled by the options of the other areas' files.
 	tls                     bool     // serve HTTPS with a generated certificate (tls.go)
 	initialAccessToken      string   // registration needs this token when set (registration.go)

@@ -4,11 +4,12 @@ package fault
 // token endpoint.
 const (
 	// Dynamic client registration (RFC 7591, RFC 8252).
-	ClientNoApplicationType       Name = "client.no-application-type"
-	ClientRedirectLocalhost       Name = "client.redirect-localhost"
-	ClientRetryRegistration       Name = "client.retry-registration"
-	ClientIgnoreRegistrationError Name = "client.ignore-registration-error"
-	ClientIgnorePreregistered     Name = "client.ignore-preregistered"
+	ClientNoApplicationType          Name = "client.no-application-type"
+	ClientRedirectLocalhost          Name = "client.redirect-localhost"
+	ClientRetryRegistration          Name = "client.retry-registration"
+	ClientIgnoreRegistrationError    Name = "client.ignore-registration-error"
+	ClientIgnorePreregistered        Name = "client.ignore-preregistered"
+	ClientIgnoreRegisteredAuthMethod Name = "client.ignore-registered-auth-method"
 
 	// A refused token request (RFC 6749 §5.2).
 	ClientIgnoreTokenError Name = "client.ignore-token-error"
@@ -18,6 +19,7 @@ const (
 // clientRegistrationFaults break how the client registers and how it takes
 // a refusal from the registration or token endpoint.
 var clientRegistrationFaults = []ClientFault{
+	{ClientIgnoreRegisteredAuthMethod, "authenticates at the token endpoint as the public client it asked to be, whatever the registration answered"},
 	{ClientIgnorePreregistered, "registers dynamically although the context names its pre-registered client_id"},
 	{ClientIgnoreRegistrationError, "on a refused registration, authorizes anyway with a client_id of its own making"},
 	{ClientIgnoreTokenError, "on a refused code exchange, calls the MCP server anyway with a made-up Bearer value"},

@@ -52,6 +52,14 @@ func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redi
 		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: the answer has no client_id")
 	}
 	auth := clientAuth(id, answer.String("client_secret"))
+	// RFC 7591 §3.2.1: the server may have replaced the method asked for.
+	switch method := answer.String("token_endpoint_auth_method"); {
+	case f.has(fault.ClientIgnoreRegisteredAuthMethod):
+		f.skipped(fault.ClientIgnoreRegisteredAuthMethod, "authenticating as the public client it asked to be")
+		auth = clientAuth(id, "")
+	case method != "":
+		auth.Method = method
+	}
 	f.logf("client: registered at %s, token endpoint auth %s", as.registrationEndpoint, auth.Method)
 	return auth, nil
 }

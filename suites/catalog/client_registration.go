@@ -39,6 +39,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/pre-registration"},
 		},
 		Check{
+			ID: "CL-REG-005", Title: "authenticates at the token endpoint as its registration answered",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "registration",
+			Revisions: all, Refs: []Ref{rfc(7591, "3.2.1"), oauth21("2.4")},
+			Faults:    faults(fault.ClientIgnoreRegisteredAuthMethod),
+			Scenarios: []string{"auth/dcr", "auth/token-endpoint-auth-basic", "auth/token-endpoint-auth-post", "auth/token-endpoint-auth-none"},
+		},
+		Check{
 			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint refused the code",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), rfc(6749, "5.2")},

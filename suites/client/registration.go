@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -22,9 +24,42 @@ var registrationScenarios = []Scenario{
 	{Name: "auth/registration-refused", Since: spec.Rev20250326,
 		Description: "registration needs an initial access token the client was never given, and answers 401",
 		Options:     []mockserver.Option{mockserver.WithInitialAccessToken(rand.Text())}},
+	{Name: "auth/token-endpoint-auth-basic", Since: spec.Rev20250326,
+		Description: "registration assigns client_secret_basic and a secret, whatever the client asked",
+		Options:     []mockserver.Option{mockserver.WithRegistrationAuthMethod("client_secret_basic")}},
+	{Name: "auth/token-endpoint-auth-post", Since: spec.Rev20250326,
+		Description: "registration assigns client_secret_post and a secret, whatever the client asked",
+		Options:     []mockserver.Option{mockserver.WithRegistrationAuthMethod("client_secret_post")}},
+	{Name: "auth/token-endpoint-auth-none", Since: spec.Rev20250326,
+		Description: "registration assigns none: a public client",
+		Options:     []mockserver.Option{mockserver.WithRegistrationAuthMethod("none")}},
 	{Name: "auth/token-refused", Since: spec.Rev20250326,
 		Description: "the token endpoint refuses the authorization code with invalid_grant",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASTokenRefuseCodes)}},
+}
+
+// registeredAuthScenarios are the scenarios whose registration assigns each
+// token endpoint auth method.
+var registeredAuthScenarios = map[string]string{
+	"client_secret_basic": "auth/token-endpoint-auth-basic",
+	"client_secret_post":  "auth/token-endpoint-auth-post",
+	"none":                "auth/token-endpoint-auth-none",
+}
+
+// tokenEndpointAuthMethod is how a token request authenticated its client:
+// HTTP Basic, a secret in the body, or neither.
+func tokenEndpointAuthMethod(r mockserver.CapturedRequest) string {
+	basic := strings.HasPrefix(strings.ToLower(r.Header.Get("Authorization")), "basic ")
+	posted := r.Form().Get("client_secret") != ""
+	switch {
+	case basic && posted:
+		return "both client_secret_basic and client_secret_post"
+	case basic:
+		return "client_secret_basic"
+	case posted:
+		return "client_secret_post"
+	}
+	return "none"
 }
 
 // maxRefusedAttempts bounds how often a client may send a request its
@@ -63,6 +98,27 @@ func describeRegistration(s *Session) {
 			for _, r := range o.AuthorizationRequests() {
 				if id := r.URL.Query().Get("client_id"); id != preregisteredClientID {
 					Fail(fmt.Sprintf("the client authorized as %q, not as its pre-registered client %s", id, preregisteredClientID))
+				}
+			}
+		})
+
+		It("authenticates at the token endpoint as its registration answered", check.ID("CL-REG-005"), func() {
+			check.Need(s.completedFlow())
+			for _, method := range slices.Sorted(maps.Keys(registeredAuthScenarios)) {
+				scenario := registeredAuthScenarios[method]
+				o := check.Need(s.Observe(scenario))
+				if len(o.RegistrationRequests()) == 0 {
+					Skip(fmt.Sprintf("%sin %s the client did not register (%s)", check.NotRunPrefix, scenario, o.Ending()))
+				}
+				exchanges := codeExchanges(o)
+				if len(exchanges) == 0 {
+					Skip(fmt.Sprintf("%sin %s the client redeemed no code (%s)", check.NotRunPrefix, scenario, o.Ending()))
+				}
+				for _, r := range exchanges {
+					if used := tokenEndpointAuthMethod(r); used != method {
+						Fail(fmt.Sprintf("in %s the registration answered token_endpoint_auth_method %s, and the client "+
+							"authenticated its code exchange with %s (RFC 7591 §3.2.1: the registered values apply)", scenario, method, used))
+					}
 				}
 			}
 		})
