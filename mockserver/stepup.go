@@ -32,10 +32,10 @@ func WithToolListAlwaysInsufficient() Option {
 
 // WithChallengeOmittingHeldScopes makes an insufficient_scope challenge
 // name only the scopes the token lacks, from 2026-07-28 on: that revision
-// leaves out of the challenge the scopes a client was granted already,
-// keeping them being the client's part (the union of held and challenged
-// scopes). Earlier revisions ask a server to name the held scopes the
-// request needs too, so there the option changes nothing.
+// lets a server leave out the scopes it granted already, and makes keeping
+// them the client's part (it asks for the union of the scopes it held and
+// those challenged). 2025-11-25 asks a server to name the granted scopes
+// the request needs too, so before 2026-07-28 the option changes nothing.
 func WithChallengeOmittingHeldScopes() Option {
 	return func(c *config) { c.challengeOmitsHeld = true }
 }
