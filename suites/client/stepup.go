@@ -69,7 +69,7 @@ type stepUp struct {
 // stepUpIn finds the first 403 insufficient_scope of scenario name, from a
 // client that completes the normal flow. A client that never met one
 // shows nothing about stepping up: it never listed the tools there, or its
-// token held every scope already, or never reached the request.
+// token held every scope already, or no valid token came with the list.
 func (s *Session) stepUpIn(name string) *stepUp {
 	check.Need(s.completedFlow())
 	o := check.Need(s.Observe(name))
@@ -82,9 +82,8 @@ func (s *Session) stepUpIn(name string) *stepUp {
 		}
 	}
 	mcp := o.MCPRequests()
-	lists := slices.IndexFunc(mcp, func(r mockserver.CapturedRequest) bool { return slices.Contains(rpcMethods(r.Body), "tools/list") })
 	switch {
-	case lists < 0:
+	case !slices.ContainsFunc(mcp, func(r mockserver.CapturedRequest) bool { return slices.Contains(rpcMethods(r.Body), "tools/list") }):
 		Skip(fmt.Sprintf("%sin %s the client never sent tools/list, the request whose scope the scenario raises (%s)",
 			check.NotRunPrefix, name, o.Ending()))
 	case slices.ContainsFunc(mcp, func(r mockserver.CapturedRequest) bool {
@@ -98,7 +97,7 @@ func (s *Session) stepUpIn(name string) *stepUp {
 			"tools/list needs, as it asked for more than the 401 challenge named (scope %s; CL-SCOPE-001)",
 			check.PrerequisitePrefix, name, strings.Join(asked, ", then ")))
 	}
-	Skip(fmt.Sprintf("%sin %s no request was answered 403 insufficient_scope: the client never sent tools/list with an access token (%s)",
+	Skip(fmt.Sprintf("%sin %s no request was answered 403 insufficient_scope: the client never sent tools/list with a valid access token (%s)",
 		check.PrerequisitePrefix, name, o.Ending()))
 	return nil
 }
