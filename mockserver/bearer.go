@@ -83,25 +83,18 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 		lacks := func(needed string) bool {
 			return !s.faults[fault.RSNoScopeCheck] && !slices.Contains(held, needed)
 		}
-		// MCP asks for every scope the request needs in one challenge.
-		needed := []string{requiredScope}
-		if lacks(writeScope) {
-			calls, err := peekToolCalls(r)
-			if err != nil {
-				status := http.StatusBadRequest
-				if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
-					status = http.StatusRequestEntityTooLarge
-				}
-				http.Error(w, err.Error(), status)
-				return
+		needed, never, err := s.neededScopes(r, lacks)
+		if err != nil {
+			status := http.StatusBadRequest
+			if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+				status = http.StatusRequestEntityTooLarge
 			}
-			if slices.Contains(calls, writeNoteTool) {
-				needed = append(needed, writeScope)
-			}
+			http.Error(w, err.Error(), status)
+			return
 		}
-		if slices.ContainsFunc(needed, lacks) {
+		if never || slices.ContainsFunc(needed, lacks) {
 			decide(r, "insufficient scope: needs %s", strings.Join(needed, " "))
-			s.insufficientScope(w, r, strings.Join(needed, " "))
+			s.insufficientScope(w, r, strings.Join(s.challengedScopes(needed, lacks), " "))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -285,36 +278,68 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 	return nil
 }
 
-// peekToolCalls returns the tools a JSON-RPC message or batch calls, and
-// puts the body back for the SDK. Keys match exactly, as in the SDK's
-// decoder, so a call it would run cannot hide from this check.
-func peekToolCalls(r *http.Request) ([]string, error) {
+// neededScopes are the scopes request r needs, which MCP asks a server to
+// name in one challenge; never reports a request refused whatever its token
+// holds (WithToolListAlwaysInsufficient). The body is read only when a
+// scope beyond requiredScope could be needed.
+func (s *Server) neededScopes(r *http.Request, lacks func(string) bool) (needed []string, never bool, err error) {
+	needed = []string{requiredScope}
+	if !lacks(writeScope) && s.cfg.toolListScope == "" && !s.cfg.toolListInsufficient {
+		return needed, false, nil
+	}
+	calls, err := peekCalls(r)
+	if err != nil {
+		return nil, false, err
+	}
+	if slices.Contains(calls.tools, writeNoteTool) {
+		needed = append(needed, writeScope)
+	}
+	listsTools := slices.Contains(calls.methods, toolListMethod)
+	if listsTools && s.cfg.toolListScope != "" && !slices.Contains(needed, s.cfg.toolListScope) {
+		needed = append(needed, s.cfg.toolListScope)
+	}
+	return needed, listsTools && s.cfg.toolListInsufficient, nil
+}
+
+// rpcCalls are the methods a JSON-RPC message or batch calls, and the tools
+// its tools/call requests name.
+type rpcCalls struct {
+	methods, tools []string
+}
+
+// peekCalls reads what a JSON-RPC message or batch calls, and puts the body
+// back for the SDK. Keys match exactly, as in the SDK's decoder, so a call
+// it would run cannot hide from the scope check.
+func peekCalls(r *http.Request) (rpcCalls, error) {
+	var calls rpcCalls
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, fmt.Errorf("mockserver: read request: %w", err)
+		return calls, fmt.Errorf("mockserver: read request: %w", err)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	messages := []json.RawMessage{body}
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
 		if json.Unmarshal(trimmed, &messages) != nil {
-			return nil, nil // malformed: the SDK answers it
+			return calls, nil // malformed: the SDK answers it
 		}
 	}
-	var tools []string
 	for _, raw := range messages {
 		var message map[string]json.RawMessage
 		var method string
-		if json.Unmarshal(raw, &message) != nil || json.Unmarshal(message["method"], &method) != nil ||
-			method != "tools/call" {
+		if json.Unmarshal(raw, &message) != nil || json.Unmarshal(message["method"], &method) != nil {
+			continue
+		}
+		calls.methods = append(calls.methods, method)
+		if method != "tools/call" {
 			continue
 		}
 		var params map[string]json.RawMessage
 		var name string
 		if json.Unmarshal(message["params"], &params) == nil && json.Unmarshal(params["name"], &name) == nil {
-			tools = append(tools, name)
+			calls.tools = append(calls.tools, name)
 		}
 	}
-	return tools, nil
+	return calls, nil
 }
 
 // insufficientScope answers a valid token lacking scope, the scopes the

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
@@ -29,6 +30,8 @@ type CapturedRequest struct {
 	Body     string // at most maxCapturedBody bytes
 	Status   int    // 0: never answered
 	Decision string // what the server decided, as in Event
+	// Challenges are the WWW-Authenticate values of the answer.
+	Challenges []string
 }
 
 // WithRequestCapture keeps every request received (up to a bound) with its
@@ -59,13 +62,23 @@ func (r CapturedRequest) Form() url.Values {
 // Exchange is the request as evidence, with redactor's secrets removed.
 func (r CapturedRequest) Exchange(redactor *evidence.Redactor) evidence.Exchange {
 	return evidence.Exchange{
-		Time:           r.Time,
-		Method:         r.Method,
-		URL:            redactor.URL(r.URL.String()),
-		RequestHeaders: redactor.Header(r.Header),
-		RequestBody:    redactor.Body(r.Header.Get("Content-Type"), r.Body),
-		Status:         r.Status,
+		Time:            r.Time,
+		Method:          r.Method,
+		URL:             redactor.URL(r.URL.String()),
+		RequestHeaders:  redactor.Header(r.Header),
+		RequestBody:     redactor.Body(r.Header.Get("Content-Type"), r.Body),
+		Status:          r.Status,
+		ResponseHeaders: redactor.Header(challengeHeader(r.Challenges)),
 	}
+}
+
+// challengeHeader is the answer's WWW-Authenticate, the one response header
+// a capture keeps; nil without one.
+func challengeHeader(challenges []string) http.Header {
+	if len(challenges) == 0 {
+		return nil
+	}
+	return http.Header{"Www-Authenticate": slices.Clone(challenges)}
 }
 
 // capture reads the start of r's body for the record and leaves the whole

@@ -64,6 +64,9 @@ func (l *requestLog) wrap(next http.Handler) http.Handler {
 		// Deferred so that aborted answers (hangs, cut streams) are logged too.
 		defer func() {
 			ev.Status, ev.Decision = rec.status, strings.Join(*notes, "; ")
+			if captured != nil {
+				captured.Challenges = rec.Header().Values("WWW-Authenticate")
+			}
 			l.add(ev, captured)
 		}()
 		next.ServeHTTP(rec, r)

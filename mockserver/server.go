@@ -47,6 +47,9 @@ type config struct {
 	trustedJWKS             string
 	login                   *loginState // sign-in and consent pages (login.go)
 	noRegistration          bool        // no dynamic client registration (login.go)
+	toolListScope           string      // tools/list needs this scope too (stepup.go)
+	toolListInsufficient    bool        // tools/list is refused whatever the token holds (stepup.go)
+	challengeOmitsHeld      bool        // insufficient_scope challenges leave out the scopes held (stepup.go)
 }
 
 // Option configures Run.
@@ -160,6 +163,9 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	}
 	faults, err := newFaultSet(cfg.revision, cfg.faults)
 	if err != nil {
+		return nil, err
+	}
+	if err := cfg.checkStepUp(); err != nil {
 		return nil, err
 	}
 	key, err := newSigningKey()

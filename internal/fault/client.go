@@ -49,7 +49,8 @@ type ClientFault struct {
 
 // ClientFaults lists every fault of the reference client, sorted by name;
 // each area's file adds its list here.
-var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults)
+var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults,
+	clientStepUpFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)

@@ -88,30 +88,50 @@ func (f *flow) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req, err := f.newAuthorizationRequest(as, prm, challenge, auth.ID, cb.redirectURI)
+	a := &authorizer{flow: f, as: as, prm: prm, cb: cb, auth: auth}
+	scope := f.requestedScope(prm, challenge)
+	granted, err := a.authorize(ctx, scope)
 	if err != nil {
-		return err
-	}
-	var frontChannel string // a token the authorization response carried
-	code, err := f.userAgent(ctx, req.url, cb, func(response url.Values) (string, error) {
-		frontChannel = response.Get("access_token")
-		return f.checkAuthorizationResponse(as, req, response)
-	})
-	if err != nil {
-		return err
-	}
-	var granted *tokens
-	if frontChannel != "" && f.has(fault.ClientAcceptFrontChannelToken) {
-		f.logf("using the access token of the authorization response (fault %s)", fault.ClientAcceptFrontChannelToken)
-		granted = &tokens{access: frontChannel}
-	} else if granted, err = f.tokenRequest(ctx, as, req, auth, code); err != nil {
 		return err
 	}
 	if f.has(fault.ClientStopAfterToken) {
 		f.logf("stopping before the MCP session (fault %s)", fault.ClientStopAfterToken)
 		return nil
 	}
-	return f.session(ctx, granted.access)
+	return f.sessionStepping(ctx, a, granted.access, scope)
+}
+
+// authorizer runs the authorization code flow (steps f to i) with one
+// authorization server for one client: once for the scope chosen first,
+// again for each step-up.
+type authorizer struct {
+	flow *flow
+	as   *authorizationServer
+	prm  *mockclient.Document
+	cb   *callback
+	auth mockclient.ClientAuth
+}
+
+// authorize asks the user agent for a code for scope and redeems it.
+func (a *authorizer) authorize(ctx context.Context, scope string) (*tokens, error) {
+	f := a.flow
+	req, err := f.newAuthorizationRequest(a.as, a.prm, scope, a.auth.ID, a.cb.redirectURI)
+	if err != nil {
+		return nil, err
+	}
+	var frontChannel string // a token the authorization response carried
+	code, err := f.userAgent(ctx, req.url, a.cb, func(response url.Values) (string, error) {
+		frontChannel = response.Get("access_token")
+		return f.checkAuthorizationResponse(a.as, req, response)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if frontChannel != "" && f.has(fault.ClientAcceptFrontChannelToken) {
+		f.logf("using the access token of the authorization response (fault %s)", fault.ClientAcceptFrontChannelToken)
+		return &tokens{access: frontChannel}, nil
+	}
+	return f.tokenRequest(ctx, a.as, req, a.auth, code)
 }
 
 // callbackHost names the callback in the redirect URI: its IP literal, or
@@ -168,8 +188,8 @@ type authorizationRequest struct {
 }
 
 // newAuthorizationRequest is step f: the authorization code request with
-// PKCE, state, the resource indicator and the scope to ask for.
-func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.Document, challenge map[string]string, clientID, redirectURI string) (*authorizationRequest, error) {
+// PKCE, state, the resource indicator and scope.
+func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.Document, scope, clientID, redirectURI string) (*authorizationRequest, error) {
 	req := &authorizationRequest{redirectURI: redirectURI, verifier: mockclient.NewVerifier()}
 	if f.has(fault.ClientPKCEFixedVerifier) {
 		req.verifier = fixedVerifier
@@ -194,7 +214,10 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 		req.resource = f.cfg.MCPURL
 		params.Set("resource", req.resource)
 	}
-	if scope := f.requestedScope(prm, challenge); scope != "" {
+	switch {
+	case scope != "" && f.has(fault.ClientNoScope):
+		f.logf("asking for no scope, not %q (fault %s)", scope, fault.ClientNoScope)
+	case scope != "":
 		params.Set("scope", scope)
 	}
 	var err error
@@ -210,10 +233,6 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 // scope, else every scope the protected resource metadata lists, else none
 // (the server's default).
 func (f *flow) requestedScope(prm *mockclient.Document, challenge map[string]string) string {
-	if f.has(fault.ClientNoScope) {
-		f.logf("asking for no scope (fault %s)", fault.ClientNoScope)
-		return ""
-	}
 	var supported string
 	if prm != nil {
 		if scopes, ok := prm.Strings("scopes_supported"); ok {

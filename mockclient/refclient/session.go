@@ -9,6 +9,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/mockclient"
 )
 
 // session is step j: an MCP session with the official SDK, each request
@@ -35,13 +36,13 @@ func (f *flow) session(ctx context.Context, token string) error {
 		MaxRetries:           -1,
 	}, nil)
 	if err != nil {
-		return fmt.Errorf("refclient: mcp initialize: %w", err)
+		return transport.refusal(fmt.Errorf("refclient: mcp initialize: %w", err))
 	}
 	defer session.Close()
 	f.logf("mcp session: initialized with %s", session.InitializeResult().ServerInfo.Name)
 	tools, err := session.ListTools(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("refclient: mcp tools/list: %w", err)
+		return transport.refusal(fmt.Errorf("refclient: mcp tools/list: %w", err))
 	}
 	f.logf("mcp session: %d tools listed", len(tools.Tools))
 	if err := session.Close(); err != nil {
@@ -51,13 +52,24 @@ func (f *flow) session(ctx context.Context, token string) error {
 }
 
 // bearerTransport adds the access token to every MCP request, except as
-// its faults say.
+// its faults say, and notes the challenge of a 403 insufficient_scope.
 type bearerTransport struct {
 	next             http.RoundTripper
 	token            string
 	inQuery          bool // client.token-in-query
 	firstRequestOnly bool // client.token-first-request-only
 	sent             atomic.Int32
+	insufficient     atomic.Pointer[insufficientScope]
+}
+
+// refusal is err, as an *insufficientScope when the server answered a
+// request 403 insufficient_scope: the SDK's error does not say.
+func (t *bearerTransport) refusal(err error) error {
+	if refused := t.insufficient.Load(); refused != nil {
+		refused.err = err
+		return refused
+	}
+	return err
 }
 
 func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -73,5 +85,12 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		q.Set("access_token", t.token)
 		req.URL.RawQuery = q.Encode()
 	}
-	return t.next.RoundTrip(req)
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusForbidden {
+		if challenge, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate")); err == nil &&
+			challenge.Params["error"] == "insufficient_scope" {
+			t.insufficient.CompareAndSwap(nil, &insufficientScope{scope: challenge.Params["scope"]})
+		}
+	}
+	return resp, err
 }

@@ -41,6 +41,10 @@ var independentClients = []struct {
 		name: "mark3labs/mcp-go's OAuth client (v1.2.1, wired as its oauth_client example)",
 		pkg:  "github.com/mcpconform/mcpconform/suites/interop/clients/mcpgo",
 		findings: map[string]string{
+			"CL-SCOPE-003": "no step-up: StreamableHTTP.SendRequest turns only a 401 into OAuthAuthorizationRequiredError; " +
+				"a 403 insufficient_scope is \"request failed with status 403\", and nothing in the client reads its challenge",
+			"CL-SCOPE-004": "no step-up, so no union of held and challenged scopes either (CL-SCOPE-003)",
+
 			"CL-DISC-001": "the OAuth transport reports authorization required before sending any request, so discovery " +
 				"starts at the well-known URL without having seen the 401 challenge; its resource_metadata is used only after",
 			"CL-META-002": "fetchServerMetadata compares issuers with a trailing slash trimmed (RFC 8414 §3.3: identical)",
