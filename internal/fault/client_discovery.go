@@ -14,8 +14,9 @@ const (
 	ClientNoDefaultEndpoints Name = "client.no-default-endpoints"
 
 	// MCP's scope selection strategy.
-	ClientScopeAllSupported Name = "client.scope-all-supported"
-	ClientNoScope           Name = "client.no-scope"
+	ClientScopeAllSupported   Name = "client.scope-all-supported"
+	ClientNoScope             Name = "client.no-scope"
+	ClientScopeFromASMetadata Name = "client.scope-from-as-metadata"
 )
 
 // clientDiscoveryFaults break the discovery variants and scope selection.
@@ -26,5 +27,6 @@ var clientDiscoveryFaults = []ClientFault{
 	{ClientNoScope, "never sends scope in the authorization request"},
 	{ClientNoWellKnownFallback, "when the 401 challenge names no resource_metadata, skips the well-known URLs and takes the server for a 2025-03-26 one"},
 	{ClientRootIssuerTrailingSlash, "builds the metadata URLs of an issuer without a path with a trailing slash (.../oauth-authorization-server/)"},
+	{ClientScopeFromASMetadata, "asks for the authorization server's scopes_supported when neither the challenge nor the resource names a scope"},
 	{ClientScopeAllSupported, "asks for every scope in scopes_supported even when the 401 challenge names the scope"},
 }

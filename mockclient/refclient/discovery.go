@@ -96,6 +96,7 @@ type authorizationServer struct {
 	tokenEndpoint         string
 	registrationEndpoint  string // "" when it offers none
 	issParameterSupported bool   // RFC 9207: the authorization response carries iss
+	scopesSupported       string // its metadata's scopes_supported, space-separated
 }
 
 // findAuthorizationServer is step c: the metadata of the first authorization
@@ -211,6 +212,8 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 	as.authorizationEndpoint, _ = doc.String("authorization_endpoint")
 	as.tokenEndpoint, _ = doc.String("token_endpoint")
 	as.registrationEndpoint, _ = doc.String("registration_endpoint")
+	scopes, _ := doc.Strings("scopes_supported")
+	as.scopesSupported = strings.Join(scopes, " ")
 	json.Unmarshal(doc.Members["authorization_response_iss_parameter_supported"], &as.issParameterSupported)
 	switch {
 	case as.authorizationEndpoint == "":

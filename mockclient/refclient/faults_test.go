@@ -212,6 +212,17 @@ var _ = Describe("the reference client's faults", func() {
 		expectNoAuthorizationRequest(s)
 	})
 
+	It(string(fault.ClientScopeFromASMetadata)+" asks for the authorization server's scopes when the resource names none", func() {
+		unnamed := mockserver.WithFaults(fault.RSChallengeNoScope, fault.RSPRMNoScopes)
+		s := serve(unnamed)
+		Expect(runClient(s)).To(Succeed())
+		Expect(authorizationRequest(s).Has("scope")).To(BeFalse())
+
+		s = serve(unnamed)
+		Expect(runClient(s, fault.ClientScopeFromASMetadata)).To(Succeed())
+		Expect(authorizationRequest(s).Get("scope")).NotTo(BeEmpty())
+	})
+
 	It(string(fault.ClientScopeAllSupported)+" asks for every supported scope, not the challenge's", func() {
 		s := serve()
 		Expect(runClient(s, fault.ClientScopeAllSupported)).To(Succeed())

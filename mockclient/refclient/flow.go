@@ -89,7 +89,7 @@ func (f *flow) run(ctx context.Context) error {
 		return err
 	}
 	a := &authorizer{flow: f, as: as, prm: prm, cb: cb, auth: auth}
-	scope := f.requestedScope(prm, challenge)
+	scope := f.requestedScope(as, prm, challenge)
 	granted, err := a.authorize(ctx, scope)
 	if err != nil {
 		return err
@@ -232,7 +232,7 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 // requestedScope follows MCP's scope selection strategy: the challenge's
 // scope, else every scope the protected resource metadata lists, else none
 // (the server's default).
-func (f *flow) requestedScope(prm *mockclient.Document, challenge map[string]string) string {
+func (f *flow) requestedScope(as *authorizationServer, prm *mockclient.Document, challenge map[string]string) string {
 	var supported string
 	if prm != nil {
 		if scopes, ok := prm.Strings("scopes_supported"); ok {
@@ -244,6 +244,10 @@ func (f *flow) requestedScope(prm *mockclient.Document, challenge map[string]str
 			return scope
 		}
 		f.logf("asking for every supported scope, not the challenge's %q (fault %s)", scope, fault.ClientScopeAllSupported)
+	}
+	if supported == "" && f.has(fault.ClientScopeFromASMetadata) {
+		f.logf("asking for the authorization server's scopes_supported (fault %s)", fault.ClientScopeFromASMetadata)
+		return as.scopesSupported
 	}
 	return supported
 }

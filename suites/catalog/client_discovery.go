@@ -66,5 +66,12 @@ func init() {
 			Faults:    faults(fault.ClientNoScope),
 			Scenarios: []string{"auth/dcr", "auth/scope-from-scopes-supported"},
 		},
+		Check{
+			ID: "CL-SCOPE-006", Title: "omits scope when neither the challenge nor the resource names one",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "scope",
+			Revisions: from20251125, Refs: []Ref{mcp(mcpScopes)},
+			Faults:    faults(fault.ClientScopeFromASMetadata),
+			Scenarios: []string{"auth/dcr", "auth/scope-omitted-when-undefined"},
+		},
 	)
 }

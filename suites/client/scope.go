@@ -23,6 +23,13 @@ func describeScope(s *Session) {
 			o := s.scopeAskedIn("auth/scope-from-scopes-supported")
 			expectScope(o, o.Scopes.Supported, "the protected resource metadata's scopes_supported, as the 401 challenge named no scope")
 		})
+
+		It("omits scope when neither the challenge nor the resource names one", check.ID("CL-SCOPE-006"), func() {
+			check.Need(s.completedFlow())
+			o := s.scopeAskedIn("auth/scope-omitted-when-undefined")
+			expectScope(o, nil, "no scope, as neither the 401 challenge nor the protected resource metadata named one "+
+				"(the authorization server's scopes_supported are not the resource's)")
+		})
 	})
 }
 
