@@ -34,8 +34,12 @@ type trial struct {
 
 // runTrial starts the reference over HTTPS, trusting the test issuer and
 // pointed at a canary, runs the suite against it as a user configures it
-// and returns every way the outcome differs from the trial's expectation.
+// and returns every way the outcome differs from the trial's expectation;
+// a client trial runs client mode on the reference client instead.
 func runTrial(t trial) []string {
+	if t.client {
+		return runClientTrial(t)
+	}
 	dir, err := os.MkdirTemp("", "mcpconform-trial-")
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
