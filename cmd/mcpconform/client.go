@@ -1,18 +1,22 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/client"
 	"github.com/mcpconform/mcpconform/suites/run"
 )
@@ -24,6 +28,7 @@ type clientFlags struct {
 	urlEnv    string
 	parallel  int
 	timeLimit time.Duration
+	serve     bool
 }
 
 func newClientCommand() *cobra.Command {
@@ -37,7 +42,8 @@ MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set, as the official MCP
 conformance suite does; then judges what the client sent them.`,
 		Example: `  mcpconform client --command "node dist/my-client.js"
   mcpconform client --command "my-agent --mcp" --url-env MCP_SERVER_URL --spec-version 2025-06-18
-  mcpconform client --command "mcpconform mock client" --baseline known-gaps.txt`,
+  mcpconform client --command "mcpconform mock client" --baseline known-gaps.txt
+  mcpconform client --serve --time-limit 15m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runClient(cmd, flags) },
 	}
@@ -47,7 +53,8 @@ conformance suite does; then judges what the client sent them.`,
 	fs.StringVar(&flags.command, "command", "", "the client's command line; the MCP server URL is appended (default: the bundled reference client)")
 	fs.StringVar(&flags.urlEnv, "url-env", "", "pass the MCP server URL in this environment variable instead of as the last argument")
 	fs.IntVar(&flags.parallel, "parallel", runtime.NumCPU(), "how many scenarios run at once")
-	fs.DurationVar(&flags.timeLimit, "time-limit", 30*time.Second, "limit for one run of the client; a client still running is killed with its process group")
+	fs.DurationVar(&flags.timeLimit, "time-limit", 30*time.Second, "limit for one run of the client; a client still running is killed with its process group (with --serve: how long the scenarios are served)")
+	fs.BoolVar(&flags.serve, "serve", false, "serve every scenario at a printed URL for a client you point at them (a desktop application), until Enter or --time-limit")
 	return cmd
 }
 
@@ -64,6 +71,12 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 	}
 	if flags.parallel < 1 || flags.timeLimit <= 0 {
 		return &run.UsageError{Err: errors.New("--parallel and --time-limit must be positive")}
+	}
+	if flags.serve {
+		if flags.command != "" || flags.urlEnv != "" {
+			return &run.UsageError{Err: errors.New("--serve serves the scenarios for a client you start yourself: no --command or --url-env")}
+		}
+		return serveClient(cmd, flags, filter, baseline)
 	}
 	command := strings.TrimSpace(flags.command)
 	if command == "" {
@@ -83,6 +96,33 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 		Filter:   filter,
 		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit, Env: []string{"BROWSER=" + browser}},
 		Parallel: flags.parallel,
+		Progress: out,
+		Verbose:  flags.verbose,
+		Version:  version,
+		Redactor: &evidence.Redactor{},
+	})
+	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
+}
+
+// serveClient serves the scenarios until Enter on stdin or the time limit,
+// then judges what the client did at each.
+func serveClient(cmd *cobra.Command, flags clientFlags, filter catalog.Filter, baseline reports.Baseline) error {
+	out := cmd.OutOrStdout()
+	done := make(chan struct{})
+	var once sync.Once
+	through := func() { once.Do(func() { close(done) }) }
+	timer := time.AfterFunc(flags.timeLimit, through)
+	defer timer.Stop()
+	go func() {
+		bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+		through()
+	}()
+	fmt.Fprintf(out, "serving the scenarios of MCP spec %s for %s: point your client at each URL below, then press Enter\n",
+		filter.Revision, flags.timeLimit)
+	started := time.Now()
+	res, runErr := run.Client(cmd.Context(), run.ClientConfig{
+		Filter:   filter,
+		Serve:    &client.Serving{Announce: out, Done: done},
 		Progress: out,
 		Verbose:  flags.verbose,
 		Version:  version,

@@ -41,6 +41,7 @@ type Launcher struct {
 // Outcome is how one run of the client ended.
 type Outcome struct {
 	ExitCode int    // -1 when it did not exit by itself
+	Served   bool   // the scenario was served, not launched (Serving)
 	TimedOut bool   // killed at the time limit
 	Err      string // it could not be started, or was cut short by the run's end
 	Output   string // the end of its stdout and stderr, unredacted

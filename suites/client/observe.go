@@ -2,7 +2,9 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,6 +42,19 @@ type Config struct {
 	Parallel int
 	// Redactor learns every secret the scenarios exchanged.
 	Redactor *evidence.Redactor
+	// Serve, when set, serves every scenario at once for a client that
+	// cannot be launched per scenario, instead of running Launcher.
+	Serve *Serving
+}
+
+// Serving is client mode for a client mcpconform cannot launch (a desktop
+// application): each scenario's MCP server URL is announced, and a person
+// points the client at each, until Done.
+type Serving struct {
+	Announce io.Writer
+	// Done is closed when the person says the client is through (or a time
+	// limit says so).
+	Done <-chan struct{}
 }
 
 // Observe runs each scenario once, Parallel at a time, each with its own
@@ -47,7 +62,11 @@ type Config struct {
 func Observe(ctx context.Context, cfg Config, run []Scenario) map[string]*Observation {
 	out := make(map[string]*Observation, len(run))
 	var mu sync.Mutex
-	slots := make(chan struct{}, max(cfg.Parallel, 1))
+	parallel := cfg.Parallel
+	if cfg.Serve != nil {
+		parallel = len(run) // a person moves between them
+	}
+	slots := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
 	for _, sc := range run {
 		wg.Go(func() {
@@ -77,11 +96,32 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	}
 	o.MCPURL, o.Issuer, o.Endpoints, o.URLs = srv.MCPURL(), srv.IssuerURL(), srv.OAuthEndpoints(), srv.URLs()
 	o.Scopes = srv.AdvertisedScopes()
-	o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
+	if cfg.Serve != nil {
+		o.Outcome = cfg.Serve.serve(ctx, sc, o.MCPURL)
+	} else {
+		o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
+	}
 	srv.Close() // requests still in flight finish and are captured
 	o.Requests = srv.Requests()
 	learnSecrets(cfg.Redactor, o.Requests)
 	return o
+}
+
+// serve announces the scenario's URL (and the context a launched client
+// would get) and waits until the person is done or the run ends.
+func (s *Serving) serve(ctx context.Context, sc Scenario, mcpURL string) Outcome {
+	line := fmt.Sprintf("serving %-40s %s", sc.Name, mcpURL)
+	if len(sc.Context) > 0 {
+		context, _ := json.Marshal(sc.Context)
+		line += "  (client: " + string(context) + ")"
+	}
+	fmt.Fprintln(s.Announce, line)
+	started := time.Now()
+	select {
+	case <-s.Done:
+	case <-ctx.Done():
+	}
+	return Outcome{ExitCode: -1, Served: true, Duration: time.Since(started)}
 }
 
 // secretParams are the request parameters whose values are secrets.
@@ -188,6 +228,8 @@ func (o *Observation) Ending() string {
 	switch {
 	case o.Outcome.Err != "":
 		return o.Outcome.Err
+	case o.Outcome.Served:
+		return fmt.Sprintf("served at %s for %s", o.MCPURL, o.Outcome.Duration.Round(time.Second))
 	case o.Outcome.TimedOut:
 		ending = fmt.Sprintf("the client was killed at the time limit after %s", o.Outcome.Duration.Round(time.Millisecond))
 	}

@@ -15,6 +15,9 @@ import (
 type ClientConfig struct {
 	Filter   catalog.Filter
 	Launcher client.Launcher
+	// Serve, when set, serves the scenarios for a client a person points at
+	// them, instead of launching one.
+	Serve *client.Serving
 	// Parallel is how many scenarios run at once.
 	Parallel int
 	Progress io.Writer // one line per check as it completes
@@ -36,13 +39,17 @@ func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
 	if redactor == nil {
 		redactor = &evidence.Redactor{}
 	}
-	res := newResults("client", cfg.Launcher.Command, cfg.Filter, cfg.Version)
+	target := cfg.Launcher.Command
+	if cfg.Serve != nil {
+		target = "served scenarios"
+	}
+	res := newResults("client", target, cfg.Filter, cfg.Version)
 	defer func() {
 		res.FinishedAt = time.Now().UTC()
 		res.Summarize()
 	}()
 	observed := client.Observe(ctx, client.Config{Launcher: cfg.Launcher, Revision: cfg.Filter.Revision,
-		Parallel: cfg.Parallel, Redactor: redactor}, scenariosOf(selected, cfg.Filter))
+		Parallel: cfg.Parallel, Redactor: redactor, Serve: cfg.Serve}, scenariosOf(selected, cfg.Filter))
 	declared().client.Use(cfg.Filter.Revision, observed)
 	progress := cfg.Progress
 	if progress == nil {

@@ -5,12 +5,16 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
@@ -44,6 +48,21 @@ var _ = Describe("Every client check can fail", func() {
 		Expect(res.Checks[0].Message).To(ContainSubstring("killed at the time limit"))
 		survivors, _ := exec.Command("pgrep", "-f", marker).Output()
 		Expect(strings.TrimSpace(string(survivors))).To(BeEmpty(), "processes the client started outlived it")
+	})
+
+	It("serves the scenarios for a client started by hand and judges it once told it is through", func() {
+		dir := GinkgoT().TempDir()
+		cmd := exec.Command(binary, "client", "--serve", "--time-limit", "1m", "--focus", "CL-FLOW-001", "--report-dir", dir)
+		enter, err := cmd.StdinPipe()
+		Expect(err).NotTo(HaveOccurred())
+		session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(session.Out).WithTimeout(10 * time.Second).Should(gbytes.Say(`serving auth/dcr\s+(http://\S+)`))
+		url := regexp.MustCompile(`serving auth/dcr\s+(http://\S+)`).FindStringSubmatch(string(session.Out.Contents()))[1]
+		Expect(exec.Command(binary, "mock", "client", url).Run()).To(Succeed(), "the person's client")
+		fmt.Fprintln(enter)
+		Eventually(session).WithTimeout(10 * time.Second).Should(gexec.Exit(reports.ExitOK))
+		Expect(byStatus(readResults(dir))).To(HaveKeyWithValue(reports.StatusPassed, ConsistOf("CL-FLOW-001")))
 	})
 
 	for _, rev := range spec.Revisions {
