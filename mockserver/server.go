@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
@@ -45,6 +46,8 @@ type config struct {
 	trustedJWKS             string
 	login                   *loginState // sign-in and consent pages (login.go)
 	noRegistration          bool        // no dynamic client registration (login.go)
+	expiringTokens          int         // short-lived access tokens first (expiry.go)
+	rotateRefreshTokens     bool        // every client's refresh token rotates (expiry.go)
 }
 
 // Option configures Run.
@@ -123,6 +126,9 @@ type Server struct {
 	log      *requestLog
 	tls      *tlsIdentity // nil without WithTLS
 	trusted  *trustedKeys // nil without WithTrustedIssuer
+	// expiringIssued counts the access tokens issued for grants, against
+	// WithExpiringTokens.
+	expiringIssued atomic.Int32
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
