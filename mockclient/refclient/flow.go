@@ -67,7 +67,7 @@ func (f *flow) run(ctx context.Context) error {
 		return err
 	}
 	if !unauthorized {
-		return f.session(ctx, "")
+		return f.session(ctx, nil)
 	}
 	prm, err := f.findResourceMetadata(ctx, challenge)
 	if err != nil {
@@ -88,30 +88,54 @@ func (f *flow) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req, err := f.newAuthorizationRequest(as, prm, challenge, auth.ID, cb.redirectURI)
+	g := &grant{as: as, prm: prm, challenge: challenge, auth: auth, callback: cb}
+	granted, err := f.authorize(ctx, g)
 	if err != nil {
-		return err
-	}
-	var frontChannel string // a token the authorization response carried
-	code, err := f.userAgent(ctx, req.url, cb, func(response url.Values) (string, error) {
-		frontChannel = response.Get("access_token")
-		return f.checkAuthorizationResponse(as, req, response)
-	})
-	if err != nil {
-		return err
-	}
-	var granted *tokens
-	if frontChannel != "" && f.has(fault.ClientAcceptFrontChannelToken) {
-		f.logf("using the access token of the authorization response (fault %s)", fault.ClientAcceptFrontChannelToken)
-		granted = &tokens{access: frontChannel}
-	} else if granted, err = f.tokenRequest(ctx, as, req, auth, code); err != nil {
 		return err
 	}
 	if f.has(fault.ClientStopAfterToken) {
 		f.logf("stopping before the MCP session (fault %s)", fault.ClientStopAfterToken)
 		return nil
 	}
-	return f.session(ctx, granted.access)
+	return f.session(ctx, &keeper{flow: f, grant: g, tokens: *granted})
+}
+
+// grant is what the client knows of the authorization server and itself
+// once it has a client identity: what authorizing, and renewing the access
+// token, take.
+type grant struct {
+	as        *authorizationServer
+	prm       *mockclient.Document
+	challenge map[string]string
+	auth      mockclient.ClientAuth
+	callback  *callback
+	// resource is what the authorization request named, and so every
+	// token request: "" in the 2025-03-26 layout and under
+	// client.no-resource.
+	resource string
+}
+
+// authorize is steps f to i: the authorization request, the response at
+// the callback and the code exchange.
+func (f *flow) authorize(ctx context.Context, g *grant) (*tokens, error) {
+	req, err := f.newAuthorizationRequest(g.as, g.prm, g.challenge, g.auth.ID, g.callback.redirectURI)
+	if err != nil {
+		return nil, err
+	}
+	g.resource = req.resource
+	var frontChannel string // a token the authorization response carried
+	code, err := f.userAgent(ctx, req.url, g.callback, func(response url.Values) (string, error) {
+		frontChannel = response.Get("access_token")
+		return f.checkAuthorizationResponse(g.as, req, response)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if frontChannel != "" && f.has(fault.ClientAcceptFrontChannelToken) {
+		f.logf("using the access token of the authorization response (fault %s)", fault.ClientAcceptFrontChannelToken)
+		return &tokens{access: frontChannel}, nil
+	}
+	return f.tokenRequest(ctx, g.as, req, g.auth, code)
 }
 
 // callbackHost names the callback in the redirect URI: its IP literal, or
@@ -290,7 +314,7 @@ const noTokenIssued = "no-token-was-issued"
 // tokens are what the token endpoint granted.
 type tokens struct {
 	access  string
-	refresh string // kept for refreshing, which nothing asks for yet
+	refresh string // "": none was issued
 }
 
 // tokenRequest is step i: the code exchange (with PKCE's verifier and the
@@ -315,17 +339,26 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 		f.skipped(fault.ClientIgnoreTokenError, fmt.Sprintf("the token request was refused: %d %s", answer.Status, answer.Error()))
 		return &tokens{access: noTokenIssued}, nil
 	}
-	switch {
-	case answer.Status != http.StatusOK:
-		return nil, fmt.Errorf("refclient: token request: %s answered %d %s", as.tokenEndpoint, answer.Status, answer.Error())
-	case answer.Members == nil:
-		return nil, fmt.Errorf("refclient: token request: the answer is not a JSON object")
-	case answer.String("access_token") == "":
-		return nil, fmt.Errorf("refclient: token request: the answer has no access_token")
-	case !strings.EqualFold(answer.String("token_type"), "bearer"):
-		return nil, fmt.Errorf("refclient: token request: token_type is %q, not Bearer", answer.String("token_type"))
+	if err := checkTokenResponse(as.tokenEndpoint, answer); err != nil {
+		return nil, fmt.Errorf("refclient: token request: %w", err)
 	}
 	granted := &tokens{access: answer.String("access_token"), refresh: answer.String("refresh_token")}
 	f.logf("token response: a Bearer access token, refresh token: %t", granted.refresh != "")
 	return granted, nil
+}
+
+// checkTokenResponse requires a successful token response with a Bearer
+// access token (RFC 6749 §5.1).
+func checkTokenResponse(endpoint string, answer *mockclient.OAuthAnswer) error {
+	switch {
+	case answer.Status != http.StatusOK:
+		return fmt.Errorf("%s answered %d %s", endpoint, answer.Status, answer.Error())
+	case answer.Members == nil:
+		return fmt.Errorf("the answer is not a JSON object")
+	case answer.String("access_token") == "":
+		return fmt.Errorf("the answer has no access_token")
+	case !strings.EqualFold(answer.String("token_type"), "bearer"):
+		return fmt.Errorf("token_type is %q, not Bearer", answer.String("token_type"))
+	}
+	return nil
 }
