@@ -34,7 +34,7 @@ func (s Scenario) AppliesTo(r spec.Revision) bool {
 const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
-var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios)
+var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, refreshScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

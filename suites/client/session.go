@@ -54,6 +54,7 @@ func Specs(s *Session) {
 		describeRegistration(s)
 		describeDiscoveryVariants(s)
 		describeScope(s)
+		describeRefresh(s)
 	})
 }
 
