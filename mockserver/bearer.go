@@ -97,6 +97,9 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 			s.insufficientScope(w, r, strings.Join(s.challengedScopes(needed, lacks), " "))
 			return
 		}
+		if !s.holdUntilExpired(r, token) {
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -274,6 +277,9 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 		return errors.New("mockserver: access token was not issued here (unknown jti)")
 	case rec.Revoked && !s.faults[fault.RSAcceptRevoked]:
 		return errors.New("mockserver: access token revoked")
+	case !now.Before(rec.Expires) && !s.faults[fault.RSAcceptExpired]:
+		// The record is exact where exp counts whole seconds.
+		return errors.New("mockserver: access token expired")
 	}
 	return nil
 }

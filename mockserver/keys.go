@@ -105,15 +105,21 @@ func (s *Server) serveJWKS(w http.ResponseWriter, _ *http.Request) {
 // resources, records it, and returns it with its ID: an RFC 9068 JWT, or
 // with WithOpaqueTokens a random value that is its own ID.
 func (s *Server) issueAccessToken(clientID, subject string, audience []string, scope string) (token, id string, err error) {
+	return s.issueAccessTokenFor(accessTokenTTL, clientID, subject, audience, scope)
+}
+
+// issueAccessTokenFor is issueAccessToken for a token living lifetime. The
+// record's expiry is exact; the JWT's exp is rounded up to whole seconds.
+func (s *Server) issueAccessTokenFor(lifetime time.Duration, clientID, subject string, audience []string, scope string) (token, id string, err error) {
 	now := time.Now()
 	rec := &issuedToken{ID: randomValue(), ClientID: clientID, Subject: subject, Audience: audience,
-		Scope: scope, IssuedAt: now, Expires: now.Add(accessTokenTTL)}
+		Scope: scope, IssuedAt: now, Expires: now.Add(lifetime), ShortLived: lifetime < accessTokenTTL}
 	token = rec.ID
 	if !s.cfg.opaqueTokens {
 		token, err = s.key.sign(accessTokenClaims{
 			Claims: jwt.Claims{
 				Issuer: s.issuer, Subject: subject, Audience: jwt.Audience(audience),
-				IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(rec.Expires), ID: rec.ID,
+				IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(ceilSecond(rec.Expires)), ID: rec.ID,
 			},
 			Scope: scope, ClientID: clientID,
 		})

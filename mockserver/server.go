@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
@@ -50,6 +51,8 @@ type config struct {
 	toolListScope           string      // tools/list needs this scope too (stepup.go)
 	toolListInsufficient    bool        // tools/list is refused whatever the token holds (stepup.go)
 	challengeOmitsHeld      bool        // insufficient_scope challenges leave out the scopes held (stepup.go)
+	expiringTokens          int         // short-lived access tokens first (expiry.go)
+	rotateRefreshTokens     bool        // every client's refresh token rotates (expiry.go)
 }
 
 // Option configures Run.
@@ -128,6 +131,9 @@ type Server struct {
 	log      *requestLog
 	tls      *tlsIdentity // nil without WithTLS
 	trusted  *trustedKeys // nil without WithTrustedIssuer
+	// expiringIssued counts the access tokens issued for grants, against
+	// WithExpiringTokens.
+	expiringIssued atomic.Int32
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 

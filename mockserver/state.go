@@ -98,6 +98,8 @@ type issuedToken struct {
 	IssuedAt time.Time
 	Expires  time.Time
 	Revoked  bool
+	// ShortLived: issued under WithExpiringTokens, held until it expires.
+	ShortLived bool
 }
 
 // store is the authorization server's memory.
@@ -107,6 +109,8 @@ type store struct {
 	codes   map[string]*authorizationCode
 	refresh map[string]*refreshToken
 	tokens  map[string]*issuedToken
+	// refreshIssued are the refresh tokens issued, in order.
+	refreshIssued []string
 }
 
 func newStore() *store {

@@ -193,7 +193,7 @@ func (s *Server) refresh(r *http.Request, c *client) (*tokenResponse, *oauthErro
 		return nil, err
 	}
 	requestedScope := r.PostForm.Get("scope")
-	rotate := c.Public() && !s.faults[fault.ASRefreshNoRotation]
+	rotate := (c.Public() || s.cfg.rotateRefreshTokens) && !s.faults[fault.ASRefreshNoRotation]
 	old, grant, reused, err := s.store.takeRefreshToken(value, rotate && !s.faults[fault.ASRefreshAllowReuse], func(rt *refreshToken) *oauthError {
 		if rt.ClientID != c.ID && !s.faults[fault.ASRefreshNotClientBound] {
 			return oauthErrorf(oauthInvalidGrant, "the refresh token was issued to another client")
@@ -232,7 +232,8 @@ func (s *Server) refresh(r *http.Request, c *client) (*tokenResponse, *oauthErro
 // racing this request) gets nothing.
 func (s *Server) issueForGrant(r *http.Request, c *client, grant string, resources []string, scope string, refresh *refreshToken) (*tokenResponse, *oauthError) {
 	audience := s.audience(resources)
-	token, id, err := s.issueAccessToken(c.ID, resourceOwner, audience, scope)
+	lifetime := s.grantTokenLifetime()
+	token, id, err := s.issueAccessTokenFor(lifetime, c.ID, resourceOwner, audience, scope)
 	if err != nil {
 		return nil, oauthErrorf(oauthServerError, "the access token could not be signed")
 	}
@@ -240,12 +241,12 @@ func (s *Server) issueForGrant(r *http.Request, c *client, grant string, resourc
 		s.store.revoke(id)
 		return nil, oauthErrorf(oauthInvalidGrant, "the grant was revoked while tokens were issued")
 	}
-	resp := &tokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(accessTokenTTL / time.Second), Scope: scope}
+	resp := &tokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(lifetime / time.Second), Scope: scope}
 	if refresh != nil {
 		resp.RefreshToken = refresh.Value
 	}
-	decide(r, "access token issued to client %s for %s, scope %q, new refresh token: %t",
-		c.ID, strings.Join(audience, " "), scope, refresh != nil)
+	decide(r, "access token issued to client %s for %s, scope %q, lifetime %s, new refresh token: %t",
+		c.ID, strings.Join(audience, " "), scope, lifetime, refresh != nil)
 	return resp, nil
 }
 
@@ -382,6 +383,7 @@ func (st *store) recordGrantTokens(grant, accessTokenID string, refresh *refresh
 	code.IssuedTokens = append(code.IssuedTokens, accessTokenID)
 	if refresh != nil {
 		st.refresh[refresh.Value] = refresh
+		st.refreshIssued = append(st.refreshIssued, refresh.Value)
 		code.IssuedTokens = append(code.IssuedTokens, refresh.Value)
 	}
 	return true

@@ -50,7 +50,7 @@ type ClientFault struct {
 // ClientFaults lists every fault of the reference client, sorted by name;
 // each area's file adds its list here.
 var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults,
-	clientStepUpFaults)
+	clientStepUpFaults, clientRefreshFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)
@@ -65,7 +65,7 @@ var clientAuthorizationFaults = []ClientFault{
 	{ClientAcceptMissingISS, "compares iss with the issuer only when the authorization response carries one"},
 	{ClientAcceptMissingState, "compares state only when the authorization response carries one"},
 	{ClientIgnoreResourceMetadata, "ignores the challenge's resource_metadata and probes only the well-known URLs"},
-	{ClientNoResource, "omits resource from the authorization and token requests"},
+	{ClientNoResource, "omits resource from the authorization and token requests, refreshes included"},
 	{ClientNoState, "sends no state, and so checks none"},
 	{ClientPKCEFixedVerifier, "uses the same well-formed code_verifier in every run"},
 	{ClientPKCEPlain, "sends code_challenge_method=plain with the verifier as the challenge"},

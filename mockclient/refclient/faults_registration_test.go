@@ -3,7 +3,6 @@ package refclient_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -30,11 +29,11 @@ var _ = Describe("the reference client's registration and token endpoint faults"
 	It(string(fault.ClientIgnoreRegisteredAuthMethod)+" authenticates as a public client whatever the registration answered", func() {
 		s := serve(mockserver.WithRegistrationAuthMethod("client_secret_post"), mockserver.WithRequestCapture())
 		Expect(runClient(s)).To(Succeed())
-		Expect(tokenForms(s)[0].Get("client_secret")).NotTo(BeEmpty())
+		Expect(tokenForms(s, "authorization_code")[0].Get("client_secret")).NotTo(BeEmpty())
 
 		s = serve(mockserver.WithRegistrationAuthMethod("client_secret_post"), mockserver.WithRequestCapture())
 		Expect(runClient(s, fault.ClientIgnoreRegisteredAuthMethod)).NotTo(Succeed(), "the server refuses the unauthenticated code exchange")
-		Expect(tokenForms(s)[0].Has("client_secret")).To(BeFalse())
+		Expect(tokenForms(s, "authorization_code")[0].Has("client_secret")).To(BeFalse())
 	})
 
 	It(string(fault.ClientIgnorePreregistered)+" registers although the context names its client", func() {
@@ -124,15 +123,4 @@ func registrationMetadata(s *mockserver.Server) map[string]any {
 	var metadata map[string]any
 	Expect(json.Unmarshal([]byte(bodies[0]), &metadata)).To(Succeed())
 	return metadata
-}
-
-// tokenForms are the bodies of the token requests s captured.
-func tokenForms(s *mockserver.Server) []url.Values {
-	var out []url.Values
-	for _, r := range s.Requests() {
-		if strings.HasSuffix(r.URL.Path, "/token") {
-			out = append(out, r.Form())
-		}
-	}
-	return out
 }

@@ -67,7 +67,7 @@ func (f *flow) run(ctx context.Context) error {
 		return err
 	}
 	if !unauthorized {
-		return f.session(ctx, "")
+		return f.session(ctx, nil)
 	}
 	prm, err := f.findResourceMetadata(ctx, challenge)
 	if err != nil {
@@ -98,18 +98,22 @@ func (f *flow) run(ctx context.Context) error {
 		f.logf("stopping before the MCP session (fault %s)", fault.ClientStopAfterToken)
 		return nil
 	}
-	return f.sessionStepping(ctx, a, granted.access, scope)
+	return f.sessionStepping(ctx, &keeper{flow: f, authorizer: a, scope: scope, tokens: *granted})
 }
 
 // authorizer runs the authorization code flow (steps f to i) with one
 // authorization server for one client: once for the scope chosen first,
-// again for each step-up.
+// again for each step-up, and renews its tokens (refresh.go).
 type authorizer struct {
 	flow *flow
 	as   *authorizationServer
 	prm  *mockclient.Document
 	cb   *callback
 	auth mockclient.ClientAuth
+	// resource is what the authorization request named, and so every
+	// token request: "" in the 2025-03-26 layout and under
+	// client.no-resource.
+	resource string
 }
 
 // authorize asks the user agent for a code for scope and redeems it.
@@ -119,6 +123,7 @@ func (a *authorizer) authorize(ctx context.Context, scope string) (*tokens, erro
 	if err != nil {
 		return nil, err
 	}
+	a.resource = req.resource
 	var frontChannel string // a token the authorization response carried
 	code, err := f.userAgent(ctx, req.url, a.cb, func(response url.Values) (string, error) {
 		frontChannel = response.Get("access_token")
@@ -329,7 +334,7 @@ const noTokenIssued = "no-token-was-issued"
 // tokens are what the token endpoint granted.
 type tokens struct {
 	access  string
-	refresh string // kept for refreshing, which nothing asks for yet
+	refresh string // "": none was issued
 }
 
 // tokenRequest is step i: the code exchange (with PKCE's verifier and the
@@ -354,17 +359,26 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 		f.skipped(fault.ClientIgnoreTokenError, fmt.Sprintf("the token request was refused: %d %s", answer.Status, answer.Error()))
 		return &tokens{access: noTokenIssued}, nil
 	}
-	switch {
-	case answer.Status != http.StatusOK:
-		return nil, fmt.Errorf("refclient: token request: %s answered %d %s", as.tokenEndpoint, answer.Status, answer.Error())
-	case answer.Members == nil:
-		return nil, fmt.Errorf("refclient: token request: the answer is not a JSON object")
-	case answer.String("access_token") == "":
-		return nil, fmt.Errorf("refclient: token request: the answer has no access_token")
-	case !strings.EqualFold(answer.String("token_type"), "bearer"):
-		return nil, fmt.Errorf("refclient: token request: token_type is %q, not Bearer", answer.String("token_type"))
+	if err := checkTokenResponse(as.tokenEndpoint, answer); err != nil {
+		return nil, fmt.Errorf("refclient: token request: %w", err)
 	}
 	granted := &tokens{access: answer.String("access_token"), refresh: answer.String("refresh_token")}
 	f.logf("token response: a Bearer access token, refresh token: %t", granted.refresh != "")
 	return granted, nil
+}
+
+// checkTokenResponse requires a successful token response with a Bearer
+// access token (RFC 6749 §5.1).
+func checkTokenResponse(endpoint string, answer *mockclient.OAuthAnswer) error {
+	switch {
+	case answer.Status != http.StatusOK:
+		return fmt.Errorf("%s answered %d %s", endpoint, answer.Status, answer.Error())
+	case answer.Members == nil:
+		return fmt.Errorf("the answer is not a JSON object")
+	case answer.String("access_token") == "":
+		return fmt.Errorf("the answer has no access_token")
+	case !strings.EqualFold(answer.String("token_type"), "bearer"):
+		return fmt.Errorf("token_type is %q, not Bearer", answer.String("token_type"))
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package refclient
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"sync/atomic"
 
@@ -13,19 +14,29 @@ import (
 )
 
 // session is step j: an MCP session with the official SDK, each request
-// carrying the access token (none when the server asked for none):
-// initialize, tools/list, close.
-func (f *flow) session(ctx context.Context, token string) error {
+// carrying the access token k holds (none when k is nil: the server asked
+// for none): initialize, tools/list twice, close. An access token the server
+// refuses as invalid is renewed and the request sent again.
+func (f *flow) session(ctx context.Context, k *keeper) error {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // as mockclient's requests: straight to the server
 	transport := &bearerTransport{
 		next:             base,
-		token:            token,
+		keeper:           k,
 		inQuery:          f.has(fault.ClientTokenInQuery),
 		firstRequestOnly: f.has(fault.ClientTokenFirstRequestOnly),
+		refreshToMCP:     f.has(fault.ClientRefreshTokenToMCP),
 	}
 	httpClient := &http.Client{Transport: transport, Timeout: f.cfg.Timeout}
 	defer httpClient.CloseIdleConnections()
+	// A failed renewal is why a request failed, and a 403 insufficient_scope
+	// is worth a step-up: the SDK only saw the status.
+	failed := func(step string, err error) error {
+		if k != nil && k.failed() != nil {
+			return fmt.Errorf("refclient: mcp %s: renewing the access token: %w", step, k.failed())
+		}
+		return transport.refusal(fmt.Errorf("refclient: mcp %s: %w", step, err))
+	}
 	client := mcp.NewClient(&mcp.Implementation{Name: "mcpconform-refclient", Version: "1.0.0"}, nil)
 	session, err := client.Connect(ctx, &mcp.StreamableClientTransport{
 		Endpoint:   f.cfg.MCPURL,
@@ -36,28 +47,37 @@ func (f *flow) session(ctx context.Context, token string) error {
 		MaxRetries:           -1,
 	}, nil)
 	if err != nil {
-		return transport.refusal(fmt.Errorf("refclient: mcp initialize: %w", err))
+		return failed("initialize", err)
 	}
 	defer session.Close()
 	f.logf("mcp session: initialized with %s", session.InitializeResult().ServerInfo.Name)
 	tools, err := session.ListTools(ctx, nil)
 	if err != nil {
-		return transport.refusal(fmt.Errorf("refclient: mcp tools/list: %w", err))
+		return failed("tools/list", err)
 	}
 	f.logf("mcp session: %d tools listed", len(tools.Tools))
+	// Once more, after the first answer: a token renewed for the
+	// requests before has expired by then when the server's tokens live a
+	// second (the refresh scenario).
+	if _, err := session.ListTools(ctx, nil); err != nil {
+		return failed("tools/list", err)
+	}
+	f.logf("mcp session: tools listed again")
 	if err := session.Close(); err != nil {
-		return fmt.Errorf("refclient: mcp close: %w", err)
+		return failed("close", err)
 	}
 	return nil
 }
 
 // bearerTransport adds the access token to every MCP request, except as
-// its faults say, and notes the challenge of a 403 insufficient_scope.
+// its faults say, renews a token the server refuses, and notes the
+// challenge of a 403 insufficient_scope.
 type bearerTransport struct {
 	next             http.RoundTripper
-	token            string
-	inQuery          bool // client.token-in-query
-	firstRequestOnly bool // client.token-first-request-only
+	keeper           *keeper // nil: no token
+	inQuery          bool    // client.token-in-query
+	firstRequestOnly bool    // client.token-first-request-only
+	refreshToMCP     bool    // client.refresh-token-to-mcp
 	sent             atomic.Int32
 	insufficient     atomic.Pointer[insufficientScope]
 }
@@ -72,25 +92,64 @@ func (t *bearerTransport) refusal(err error) error {
 	return err
 }
 
+// noteInsufficientScope keeps the challenge of a 403 insufficient_scope.
+func (t *bearerTransport) noteInsufficientScope(resp *http.Response) {
+	if resp.StatusCode != http.StatusForbidden {
+		return
+	}
+	if challenge, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate")); err == nil &&
+		challenge.Params["error"] == "insufficient_scope" {
+		t.insufficient.CompareAndSwap(nil, &insufficientScope{scope: challenge.Params["scope"]})
+	}
+}
+
 func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.token == "" {
+	if t.keeper == nil {
 		return t.next.RoundTrip(req)
 	}
+	held := t.keeper.current()
+	resp, err := t.send(req, held)
+	if err == nil {
+		t.noteInsufficientScope(resp)
+	}
+	if err != nil || !invalidToken(resp) || req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return resp, err
+	}
+	renewed, err := t.keeper.renew(req.Context(), held.access)
+	if err != nil {
+		return resp, nil // the caller sees the refusal; the keeper knows why
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	again := req.Clone(req.Context())
+	if req.GetBody != nil {
+		if again.Body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	resp, err = t.send(again, tokens{access: renewed, refresh: t.keeper.current().refresh})
+	if err == nil {
+		t.noteInsufficientScope(resp)
+	}
+	if err == nil && invalidToken(resp) {
+		t.keeper.refusedRenewed()
+	}
+	return resp, err
+}
+
+// send sends req with the tokens held, as the faults say.
+func (t *bearerTransport) send(req *http.Request, held tokens) (*http.Response, error) {
 	req = req.Clone(req.Context()) // a RoundTripper must not change the caller's request
 	if !t.firstRequestOnly || t.sent.Add(1) == 1 {
-		req.Header.Set("Authorization", "Bearer "+t.token)
+		req.Header.Set("Authorization", "Bearer "+held.access)
 	}
 	if t.inQuery {
 		q := req.URL.Query()
-		q.Set("access_token", t.token)
+		q.Set("access_token", held.access)
 		req.URL.RawQuery = q.Encode()
 	}
-	resp, err := t.next.RoundTrip(req)
-	if err == nil && resp.StatusCode == http.StatusForbidden {
-		if challenge, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate")); err == nil &&
-			challenge.Params["error"] == "insufficient_scope" {
-			t.insufficient.CompareAndSwap(nil, &insufficientScope{scope: challenge.Params["scope"]})
-		}
+	if t.refreshToMCP && held.refresh != "" {
+		req.Header.Set("X-Refresh-Token", held.refresh)
 	}
-	return resp, err
+	return t.next.RoundTrip(req)
 }

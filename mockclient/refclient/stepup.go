@@ -31,25 +31,25 @@ func (e *insufficientScope) Unwrap() error { return e.err }
 // challenge names, and opens the session again with the new token. A
 // challenge naming nothing it has not asked for already, or one past
 // maxStepUps, ends the run: asking again would not help.
-func (f *flow) sessionStepping(ctx context.Context, a *authorizer, token, scope string) error {
+func (f *flow) sessionStepping(ctx context.Context, k *keeper) error {
 	for stepUps := 0; ; stepUps++ {
-		err := f.session(ctx, token)
+		err := f.session(ctx, k)
 		var refused *insufficientScope
 		if !errors.As(err, &refused) {
 			return err
 		}
 		f.logf("mcp session: 403 insufficient_scope, the challenge names scope %q", refused.scope)
-		next, stop := f.stepUpScope(scope, refused.scope, stepUps)
+		next, stop := f.stepUpScope(k.scope, refused.scope, stepUps)
 		if stop != "" {
 			f.logf("step-up: %s", stop)
 			return err
 		}
 		f.logf("step-up %d: authorizing for scope %q", stepUps+1, next)
-		granted, err := a.authorize(ctx, next)
+		granted, err := k.authorizer.authorize(ctx, next)
 		if err != nil {
 			return err
 		}
-		token, scope = granted.access, next
+		k = &keeper{flow: f, authorizer: k.authorizer, scope: next, tokens: *granted}
 	}
 }
 

@@ -26,9 +26,12 @@ type Observation struct {
 	// them.
 	URLs map[string]string
 	// Scopes are what the MCP server told the client to ask for.
-	Scopes   mockserver.Scopes
-	Requests []mockserver.CapturedRequest
-	Outcome  Outcome
+	Scopes mockserver.Scopes
+	// RefreshTokens are the refresh tokens the authorization server issued,
+	// in order.
+	RefreshTokens []string
+	Requests      []mockserver.CapturedRequest
+	Outcome       Outcome
 	// Err: the counterparts could not be started; nothing was observed.
 	Err      error
 	redactor *evidence.Redactor
@@ -102,8 +105,12 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
 	}
 	srv.Close() // requests still in flight finish and are captured
-	o.Requests = srv.Requests()
+	o.Requests, o.RefreshTokens = srv.Requests(), srv.IssuedRefreshTokens()
 	learnSecrets(cfg.Redactor, o.Requests)
+	if cfg.Redactor != nil {
+		// Issued, so secret wherever the client puts them.
+		cfg.Redactor.Add(o.RefreshTokens...)
+	}
 	return o
 }
 

@@ -34,7 +34,8 @@ func (s Scenario) AppliesTo(r spec.Revision) bool {
 const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
-var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, stepUpScenarios)
+var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, stepUpScenarios,
+	refreshScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

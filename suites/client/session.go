@@ -55,6 +55,7 @@ func Specs(s *Session) {
 		describeDiscoveryVariants(s)
 		describeScope(s)
 		describeStepUp(s)
+		describeRefresh(s)
 	})
 }
 

@@ -67,7 +67,7 @@ var _ = Describe("Every client check can fail", func() {
 
 	for _, rev := range spec.Revisions {
 		It("fails exactly the client checks naming each fault, at "+string(rev), func() {
-			Expect(runTrials(clientFaultTrials(rev), 2)).To(BeEmpty())
+			Expect(runTrials(clientFaultTrials(rev), 4)).To(BeEmpty())
 		})
 	}
 })
