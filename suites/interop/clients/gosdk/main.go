@@ -1,89 +1,51 @@
 // Command gosdk is an MCP client built on the official Go MCP SDK's client
 // authorization (auth.AuthorizationCodeHandler), wired for the MCP
-// conformance client contract: the MCP server URL as its last argument,
-// MCP_CONFORMANCE_CONTEXT for a pre-registered client. The authorization
-// URL goes to $BROWSER; the first response at its loopback redirect URI is
-// handed to the SDK, as a desktop integration of the SDK does. It is the
-// interop suite's client, not part of mcpconform.
+// conformance client contract; the first response at its loopback redirect
+// URI is handed to the SDK, as a desktop integration of the SDK does. It is
+// the interop suite's client, not part of mcpconform.
 package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"net/url"
-	"os"
-	"os/exec"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
+
+	"github.com/mcpconform/mcpconform/suites/interop/clients/harness"
 )
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "gosdk client:", err)
-		os.Exit(1)
-	}
-}
+func main() { harness.Run("gosdk client", run) }
 
-func run() error {
-	if len(os.Args) < 2 {
-		return errors.New("usage: gosdk MCP-URL")
-	}
-	mcpURL := os.Args[len(os.Args)-1]
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func run(ctx context.Context, mcpURL string) error {
+	callback, err := harness.ListenCallback()
 	if err != nil {
-		return fmt.Errorf("callback: %w", err)
+		return err
 	}
-	redirectURL := "http://" + ln.Addr().String() + "/callback"
-	responses := make(chan url.Values, 1)
-	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case responses <- r.URL.Query():
-		default:
-		}
-		fmt.Fprintln(w, "done")
-	}))
-
 	config := &auth.AuthorizationCodeHandlerConfig{
-		RedirectURL: redirectURL,
+		RedirectURL: callback.RedirectURI,
 		DynamicClientRegistrationConfig: &auth.DynamicClientRegistrationConfig{Metadata: &oauthex.ClientRegistrationMetadata{
-			ClientName: "go-sdk interop client", RedirectURIs: []string{redirectURL},
+			ClientName: "go-sdk interop client", RedirectURIs: []string{callback.RedirectURI},
 			GrantTypes: []string{"authorization_code", "refresh_token"}, TokenEndpointAuthMethod: "none",
 		}},
 		AuthorizationCodeFetcher: func(ctx context.Context, args *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
-			if err := exec.CommandContext(ctx, os.Getenv("BROWSER"), args.URL).Start(); err != nil {
-				return nil, fmt.Errorf("browser: %w", err)
+			q, err := callback.Authorize(ctx, args.URL)
+			if err != nil {
+				return nil, err
 			}
-			select {
-			case q := <-responses:
-				if q.Get("error") != "" {
-					return nil, fmt.Errorf("authorization: %s", q.Get("error"))
-				}
-				return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
-			case <-ctx.Done():
-				return nil, ctx.Err()
+			if q.Get("error") != "" {
+				return nil, fmt.Errorf("authorization: %s", q.Get("error"))
 			}
+			return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
 		},
 	}
-	var conformance struct {
-		ClientID string `json:"client_id"`
+	clientID, err := harness.PreregisteredClientID()
+	if err != nil {
+		return err
 	}
-	if raw := os.Getenv("MCP_CONFORMANCE_CONTEXT"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &conformance); err != nil {
-			return fmt.Errorf("MCP_CONFORMANCE_CONTEXT: %w", err)
-		}
-	}
-	if conformance.ClientID != "" {
-		config.PreregisteredClient = &oauthex.ClientCredentials{ClientID: conformance.ClientID}
+	if clientID != "" {
+		config.PreregisteredClient = &oauthex.ClientCredentials{ClientID: clientID}
 	}
 	handler, err := auth.NewAuthorizationCodeHandler(config)
 	if err != nil {

@@ -2,71 +2,35 @@
 // wired as its oauth_client example wires it (the application listens on the
 // redirect URI, compares state, registers when it has no client ID, then
 // hands code, state and verifier to the library), and for the MCP
-// conformance client contract: the MCP server URL as its last argument,
-// MCP_CONFORMANCE_CONTEXT for a pre-registered client. The authorization URL
-// goes to $BROWSER. It is the interop suite's client, not part of
-// mcpconform.
+// conformance client contract. It is the interop suite's client, not part
+// of mcpconform.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcpconform/mcpconform/suites/interop/clients/harness"
 )
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "mcp-go client:", err)
-		os.Exit(1)
-	}
-}
+func main() { harness.Run("mcp-go client", run) }
 
-func run() error {
-	if len(os.Args) < 2 {
-		return errors.New("usage: mcpgo MCP-URL")
-	}
-	mcpURL := os.Args[len(os.Args)-1]
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func run(ctx context.Context, mcpURL string) error {
+	callback, err := harness.ListenCallback()
 	if err != nil {
-		return fmt.Errorf("callback: %w", err)
+		return err
 	}
-	redirectURI := "http://" + ln.Addr().String() + "/callback"
-	callbacks := make(chan map[string]string, 1)
-	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		params := map[string]string{}
-		for name := range r.URL.Query() {
-			params[name] = r.URL.Query().Get(name)
-		}
-		select {
-		case callbacks <- params:
-		default:
-		}
-		fmt.Fprintln(w, "done")
-	}))
-
-	var conformance struct {
-		ClientID string `json:"client_id"`
-	}
-	if raw := os.Getenv("MCP_CONFORMANCE_CONTEXT"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &conformance); err != nil {
-			return fmt.Errorf("MCP_CONFORMANCE_CONTEXT: %w", err)
-		}
+	clientID, err := harness.PreregisteredClientID()
+	if err != nil {
+		return err
 	}
 	c, err := client.NewOAuthStreamableHttpClient(mcpURL, client.OAuthConfig{
-		ClientID: conformance.ClientID, RedirectURI: redirectURI, TokenStore: client.NewMemoryTokenStore(), PKCEEnabled: true,
+		ClientID: clientID, RedirectURI: callback.RedirectURI, TokenStore: client.NewMemoryTokenStore(), PKCEEnabled: true,
 	})
 	if err != nil {
 		return fmt.Errorf("new client: %w", err)
@@ -86,7 +50,7 @@ func run() error {
 		if !client.IsOAuthAuthorizationRequiredError(err) {
 			return fmt.Errorf("initialize: %w", err)
 		}
-		if err := authorize(ctx, client.GetOAuthHandler(err), callbacks); err != nil {
+		if err := authorize(ctx, client.GetOAuthHandler(err), callback); err != nil {
 			return err
 		}
 		if err := initialize(); err != nil {
@@ -100,7 +64,7 @@ func run() error {
 }
 
 // authorize is the example's maybeAuthorize.
-func authorize(ctx context.Context, handler *transport.OAuthHandler, callbacks <-chan map[string]string) error {
+func authorize(ctx context.Context, handler *transport.OAuthHandler, callback *harness.Callback) error {
 	verifier, err := client.GenerateCodeVerifier()
 	if err != nil {
 		return err
@@ -118,20 +82,15 @@ func authorize(ctx context.Context, handler *transport.OAuthHandler, callbacks <
 	if err != nil {
 		return fmt.Errorf("authorization url: %w", err)
 	}
-	if err := exec.CommandContext(ctx, os.Getenv("BROWSER"), authURL).Start(); err != nil {
-		return fmt.Errorf("browser: %w", err)
+	params, err := callback.Authorize(ctx, authURL)
+	if err != nil {
+		return err
 	}
-	var params map[string]string
-	select {
-	case params = <-callbacks:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if params["state"] != state {
+	if params.Get("state") != state {
 		return errors.New("state mismatch")
 	}
-	if params["code"] == "" {
+	if params.Get("code") == "" {
 		return errors.New("no authorization code received")
 	}
-	return handler.ProcessAuthorizationResponse(ctx, params["code"], state, verifier)
+	return handler.ProcessAuthorizationResponse(ctx, params.Get("code"), state, verifier)
 }
