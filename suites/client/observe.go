@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,9 +72,11 @@ func Observe(ctx context.Context, cfg Config, run []Scenario) map[string]*Observ
 	}
 	slots := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
+	run = slices.Clone(run)
+	slices.SortStableFunc(run, func(a, b Scenario) int { return compareBool(b.WaitsOnTime, a.WaitsOnTime) })
 	for _, sc := range run {
+		slots <- struct{}{} // taken in order, so the slow ones start first
 		wg.Go(func() {
-			slots <- struct{}{}
 			defer func() { <-slots }()
 			o := observe(ctx, cfg, sc)
 			mu.Lock()
@@ -112,6 +115,17 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		cfg.Redactor.Add(o.RefreshTokens...)
 	}
 	return o
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // serve announces the scenario's URL (and the context a launched client

@@ -23,7 +23,8 @@ var refreshScenarios = []Scenario{
 	{Name: "auth/refresh", Since: spec.Rev20250326,
 		Description: "the first two access tokens expire a second after they are issued (expires_in 1), and the MCP " +
 			"server answers a request carrying one only then, refusing it as expired afterwards; every refresh rotates the refresh token",
-		Options: []mockserver.Option{mockserver.WithExpiringTokens(expiringTokens), mockserver.WithRefreshRotation()}},
+		Options:     []mockserver.Option{mockserver.WithExpiringTokens(expiringTokens), mockserver.WithRefreshRotation()},
+		WaitsOnTime: true},
 }
 
 func describeRefresh(s *Session) {

@@ -22,6 +22,10 @@ type Scenario struct {
 	// Context is what MCP_CONFORMANCE_CONTEXT tells the client besides the
 	// scenario's name (a pre-registered client's ID, say).
 	Context map[string]any
+	// WaitsOnTime: the scenario lasts seconds whatever the client does
+	// (tokens that really expire), so it starts first and the others run
+	// meanwhile.
+	WaitsOnTime bool
 }
 
 // AppliesTo reports whether the scenario is part of revision r.
