@@ -30,6 +30,10 @@ func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redi
 		"token_endpoint_auth_method": "none",
 		"application_type":           "native",
 	}
+	if f.has(fault.ClientNoRefreshGrant) {
+		f.logf("registering the authorization_code grant only (fault %s)", fault.ClientNoRefreshGrant)
+		metadata["grant_types"] = []string{"authorization_code"}
+	}
 	if f.has(fault.ClientNoApplicationType) {
 		delete(metadata, "application_type")
 	}
