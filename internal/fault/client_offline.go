@@ -10,6 +10,7 @@ const (
 // clientOfflineFaults break how the client asks for a refresh token: the
 // offline_access scope and the refresh_token grant it registers.
 var clientOfflineFaults = []ClientFault{
-	{ClientNoRefreshGrant, "registers grant_types [authorization_code] only, without refresh_token"},
+	{ClientNoRefreshGrant, "where the authorization server lists offline_access, relies on that scope alone: registers " +
+		"grant_types [authorization_code] only, without refresh_token"},
 	{ClientOfflineAccessAlways, "adds offline_access to every requested scope, whether or not the authorization server lists it"},
 }

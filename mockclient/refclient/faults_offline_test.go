@@ -28,7 +28,7 @@ var _ = Describe("the reference client's offline_access and refresh_token grant"
 		Expect(mcpAfterToken(s)).NotTo(BeEmpty())
 	})
 
-	It(string(fault.ClientNoRefreshGrant)+" registers without the refresh_token grant, and gets no refresh token", func() {
+	It(string(fault.ClientNoRefreshGrant)+" registers without the refresh_token grant where offline_access is listed, and gets no refresh token", func() {
 		s := serve(mockserver.WithRequestCapture(), mockserver.WithOfflineAccess())
 		Expect(runClient(s)).To(Succeed())
 		Expect(registrationMetadata(s)).To(HaveKeyWithValue("grant_types", ConsistOf("authorization_code", "refresh_token")))
@@ -38,5 +38,10 @@ var _ = Describe("the reference client's offline_access and refresh_token grant"
 		Expect(registrationMetadata(s)).To(HaveKeyWithValue("grant_types", ConsistOf("authorization_code")))
 		Expect(s.IssuedRefreshTokens()).To(BeEmpty())
 		Expect(mcpAfterToken(s)).NotTo(BeEmpty())
+
+		s = serve(mockserver.WithRequestCapture())
+		Expect(runClient(s, fault.ClientNoRefreshGrant)).To(Succeed())
+		Expect(registrationMetadata(s)).To(HaveKeyWithValue("grant_types", ConsistOf("authorization_code", "refresh_token")),
+			"where offline_access is not listed it registers as the reference does")
 	})
 })

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockclient"
@@ -30,8 +32,9 @@ func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redi
 		"token_endpoint_auth_method": "none",
 		"application_type":           "native",
 	}
-	if f.has(fault.ClientNoRefreshGrant) {
-		f.logf("registering the authorization_code grant only (fault %s)", fault.ClientNoRefreshGrant)
+	if f.has(fault.ClientNoRefreshGrant) && slices.Contains(strings.Fields(as.scopesSupported), offlineAccess) {
+		f.logf("asking for refresh tokens by offline_access alone: registering the authorization_code grant only (fault %s)",
+			fault.ClientNoRefreshGrant)
 		metadata["grant_types"] = []string{"authorization_code"}
 	}
 	if f.has(fault.ClientNoApplicationType) {
