@@ -202,7 +202,7 @@ func (s *Server) issueCode(c *client, redirectURI string, q url.Values) (string,
 	if err != nil {
 		return "", err
 	}
-	scope, err := grantableScope(c, q.Get("scope"))
+	scope, err := s.grantableAuthorizationScope(c, q.Get("scope"))
 	if err != nil {
 		return "", err
 	}

@@ -58,7 +58,7 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 		"code_challenge_methods_supported":                 []string{"S256"},
 		"token_endpoint_auth_methods_supported":            []string{authNone, authClientSecretBasic, authClientSecretPost, authPrivateKeyJWT},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"ES256", "RS256"},
-		"scopes_supported":                                 supportedScopes,
+		"scopes_supported":                                 s.authorizationServerScopes(),
 		// RFC 9207: the authorization response carries iss.
 		"authorization_response_iss_parameter_supported": true,
 	}

@@ -53,6 +53,7 @@ type config struct {
 	challengeOmitsHeld      bool        // insufficient_scope challenges leave out the scopes held (stepup.go)
 	expiringTokens          int         // short-lived access tokens first (expiry.go)
 	rotateRefreshTokens     bool        // every client's refresh token rotates (expiry.go)
+	offlineAccess           bool        // the authorization server lists and grants offline_access (offline.go)
 }
 
 // Option configures Run.

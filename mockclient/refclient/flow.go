@@ -236,8 +236,27 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 
 // requestedScope follows MCP's scope selection strategy: the challenge's
 // scope, else every scope the protected resource metadata lists, else none
-// (the server's default).
+// (the server's default); to a scope it adds offline_access, for a refresh
+// token, when the authorization server's scopes_supported lists it (MCP
+// 2026-07-28, refresh tokens; OpenID Connect Core 1.0 §11).
 func (f *flow) requestedScope(as *authorizationServer, prm *mockclient.Document, challenge map[string]string) string {
+	scope := f.resourceScope(as, prm, challenge)
+	switch {
+	case f.has(fault.ClientOfflineAccessAlways):
+		f.logf("adding offline_access whether or not the authorization server lists it (fault %s)", fault.ClientOfflineAccessAlways)
+	case scope == "" || !slices.Contains(strings.Fields(as.scopesSupported), offlineAccess):
+		return scope
+	}
+	return strings.TrimSpace(scope + " " + offlineAccess)
+}
+
+// offlineAccess is the scope asking the authorization server for a refresh
+// token.
+const offlineAccess = "offline_access"
+
+// resourceScope is the scope the protected resource needs, by MCP's scope
+// selection strategy.
+func (f *flow) resourceScope(as *authorizationServer, prm *mockclient.Document, challenge map[string]string) string {
 	var supported string
 	if prm != nil {
 		if scopes, ok := prm.Strings("scopes_supported"); ok {

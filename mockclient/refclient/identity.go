@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/mockclient"
@@ -29,6 +31,11 @@ func (f *flow) clientIdentity(ctx context.Context, as *authorizationServer, redi
 		"response_types":             []string{"code"},
 		"token_endpoint_auth_method": "none",
 		"application_type":           "native",
+	}
+	if f.has(fault.ClientNoRefreshGrant) && slices.Contains(strings.Fields(as.scopesSupported), offlineAccess) {
+		f.logf("asking for refresh tokens by offline_access alone: registering the authorization_code grant only (fault %s)",
+			fault.ClientNoRefreshGrant)
+		metadata["grant_types"] = []string{"authorization_code"}
 	}
 	if f.has(fault.ClientNoApplicationType) {
 		delete(metadata, "application_type")

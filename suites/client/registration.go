@@ -177,6 +177,7 @@ func describeRegistration(s *Session) {
 type clientMetadata struct {
 	ApplicationType string   `json:"application_type"`
 	RedirectURIs    []string `json:"redirect_uris"`
+	GrantTypes      []string `json:"grant_types"`
 }
 
 // registrations are the client metadata the client registered in scenario

@@ -45,10 +45,14 @@ func (s *Session) scopeAskedIn(name string) *Observation {
 
 // expectScope judges the scope of the client's first authorization request
 // in o: exactly the scopes of want, in any order, and nothing more. Later
-// requests may add what a step-up asked for.
+// requests may add what a step-up asked for. offline_access is left out:
+// it asks the authorization server for a refresh token, not the resource
+// for access, and a client may add it where the authorization server lists
+// it (MCP 2026-07-28, refresh tokens); CL-SCOPE-007 judges where it may not.
 func expectScope(o *Observation, want []string, source string) {
 	asked := o.AuthorizationRequests()[0].URL.Query().Get("scope")
-	if !sameScopes(strings.Fields(asked), want) {
+	resourceScopes := slices.DeleteFunc(strings.Fields(asked), func(sc string) bool { return sc == offlineAccess })
+	if !sameScopes(resourceScopes, want) {
 		Fail(fmt.Sprintf("in %s the authorization request asked for scope %q, not %q, %s (MCP scope selection strategy)",
 			o.Scenario.Name, asked, strings.Join(want, " "), source), 1)
 	}

@@ -56,6 +56,7 @@ func Specs(s *Session) {
 		describeScope(s)
 		describeStepUp(s)
 		describeRefresh(s)
+		describeOffline(s)
 	})
 }
 
