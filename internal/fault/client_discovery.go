@@ -9,6 +9,7 @@ const (
 	ClientNoOIDCDiscovery         Name = "client.no-oidc-discovery"
 	ClientAppendWellKnown         Name = "client.append-well-known"
 	ClientRootIssuerTrailingSlash Name = "client.root-issuer-trailing-slash"
+	ClientFallbackToMCPOrigin     Name = "client.fallback-to-mcp-origin"
 
 	// The 2025-03-26 layout.
 	ClientNoDefaultEndpoints Name = "client.no-default-endpoints"
@@ -22,6 +23,7 @@ const (
 // clientDiscoveryFaults break the discovery variants and scope selection.
 var clientDiscoveryFaults = []ClientFault{
 	{ClientAppendWellKnown, "first looks for the authorization server metadata at the issuer with the RFC 8414 suffix appended, then where it belongs"},
+	{ClientFallbackToMCPOrigin, "when the authorization server the protected resource names has no metadata, uses /authorize, /token and /register at the MCP server's origin"},
 	{ClientNoDefaultEndpoints, "gives up when a 2025-03-26 server publishes no metadata, instead of using /authorize, /token and /register"},
 	{ClientNoOIDCDiscovery, "looks for authorization server metadata only at the RFC 8414 URL, never OpenID Connect discovery"},
 	{ClientNoScope, "never sends scope in the authorization request"},

@@ -125,6 +125,10 @@ func (f *flow) findAuthorizationServer(ctx context.Context, prm *mockclient.Docu
 		}
 		return f.fromMetadata(doc, issuer)
 	}
+	if f.has(fault.ClientFallbackToMCPOrigin) {
+		f.logf("no metadata for issuer %s: falling back to the MCP server's origin (fault %s)", issuer, fault.ClientFallbackToMCPOrigin)
+		return f.legacyAuthorizationServer(ctx)
+	}
 	return nil, fmt.Errorf("refclient: no authorization server metadata for issuer %s: %s", issuer, strings.Join(tried, "; "))
 }
 

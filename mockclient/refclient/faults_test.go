@@ -212,6 +212,16 @@ var _ = Describe("the reference client's faults", func() {
 		expectNoAuthorizationRequest(s)
 	})
 
+	It(string(fault.ClientFallbackToMCPOrigin)+" takes the MCP server's origin for the authorization server when its metadata is missing", func() {
+		s := serve(mockserver.WithFaults(fault.ASMetadataMissing))
+		Expect(runClient(s)).NotTo(Succeed())
+		Expect(requests(s, http.MethodGet, "/authorize")).To(BeEmpty())
+
+		s = serve(mockserver.WithFaults(fault.ASMetadataMissing))
+		Expect(runClient(s, fault.ClientFallbackToMCPOrigin)).NotTo(Succeed(), "the MCP server's origin has no OAuth endpoints")
+		Expect(requests(s, http.MethodPost, "/register")).NotTo(BeEmpty())
+	})
+
 	It(string(fault.ClientScopeFromASMetadata)+" asks for the authorization server's scopes when the resource names none", func() {
 		unnamed := mockserver.WithFaults(fault.RSChallengeNoScope, fault.RSPRMNoScopes)
 		s := serve(unnamed)

@@ -54,6 +54,22 @@ func describeDiscoveryVariants(s *Session) {
 				"the metadata of an issuer without a path is at the root well-known URLs, with no trailing slash")
 		})
 
+		It("does not fall back to the MCP server's origin when its authorization server publishes no metadata", check.ID("CL-DISC-006"), func() {
+			name := "auth/authorization-server-metadata-missing"
+			check.Need(s.completedFlow())
+			o := check.Need(s.Observe(name))
+			if !fetchedAny(o, []string{docPRM, docPRMRoot}) {
+				Skip(fmt.Sprintf("%sin %s the client never fetched the protected resource metadata (%s)", check.NotRunPrefix, name, o.Ending()))
+			}
+			origin, _ := spec.Origin(o.MCPURL)
+			for _, path := range []string{"/authorize", "/token", "/register"} {
+				if n := len(o.To(origin + path)); n > 0 {
+					Fail(fmt.Sprintf("the client sent %d request(s) to %s%s: the 2025-03-26 default endpoints at the MCP server's "+
+						"origin are not a fallback once the protected resource names its authorization server", n, origin, path))
+				}
+			}
+		})
+
 		It("uses the default endpoints when a 2025-03-26 server publishes no metadata", check.ID("CL-LEG-001"), func() {
 			s.expectCompletedIn("auth/2025-03-26-oauth-endpoint-fallback", nil,
 				"without metadata, a 2025-03-26 client must use /authorize, /token and /register at the MCP server's origin")
