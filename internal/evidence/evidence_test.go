@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -24,6 +25,19 @@ var _ = Describe("Redaction", func() {
 	BeforeEach(func() {
 		r = &evidence.Redactor{}
 		r.Add("initial-access-token-value")
+	})
+
+	It("learns and applies secrets from many goroutines at once", func() {
+		var r evidence.Redactor
+		var wg sync.WaitGroup
+		for i := range 16 {
+			wg.Go(func() {
+				secret := fmt.Sprintf("concurrent-secret-%02d", i)
+				r.Add(secret)
+				Expect(r.Text("x " + secret + " y")).To(Equal("x [REDACTED] y"))
+			})
+		}
+		wg.Wait()
 	})
 
 	It("keeps the scheme of credentials and hides the rest", func() {

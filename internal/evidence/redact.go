@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces every secret value in recorded evidence.
@@ -48,13 +49,17 @@ var secretParamInText = func() *regexp.Regexp {
 
 // Redactor removes secrets from headers, URLs and bodies. Besides the
 // well-known secret names it removes any literal value registered with Add,
-// such as a configured initial access token.
+// such as a configured initial access token. It is safe for concurrent use:
+// client mode's scenarios teach it secrets side by side.
 type Redactor struct {
+	mu       sync.RWMutex
 	literals []string
 }
 
 // Add registers literal secret values to remove wherever they appear.
 func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, s := range secrets {
 		if len(s) >= 4 {
 			r.literals = append(r.literals, s)
@@ -115,6 +120,8 @@ func (r *Redactor) Body(contentType, body string) string {
 func (r *Redactor) Text(s string) string {
 	s = jwtLike.ReplaceAllString(s, Redacted)
 	s = secretParamInText.ReplaceAllString(s, "${1}"+Redacted)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, lit := range r.literals {
 		s = strings.ReplaceAll(s, lit, Redacted)
 	}
