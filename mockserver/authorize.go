@@ -42,6 +42,9 @@ var supportedScopes = []string{requiredScope, writeScope}
 
 func (s *Server) mountAuthorization(as *http.ServeMux) {
 	as.HandleFunc("GET "+pathOf(s.asOrigin, s.authorizationEndpoint()), s.authorize)
+	if served := s.servedAuthorizationEndpoint(); served != s.authorizationEndpoint() {
+		as.HandleFunc("GET "+pathOf(s.asOrigin, served), s.authorize)
+	}
 	s.mountLogin(as)
 }
 

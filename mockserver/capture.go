@@ -109,7 +109,7 @@ type Endpoints struct {
 
 // OAuthEndpoints names the endpoints a client is judged at.
 func (s *Server) OAuthEndpoints() Endpoints {
-	return Endpoints{Authorization: s.authorizationEndpoint(), Token: s.tokenEndpoint(), Registration: s.registrationEndpoint()}
+	return Endpoints{Authorization: s.servedAuthorizationEndpoint(), Token: s.tokenEndpoint(), Registration: s.registrationEndpoint()}
 }
 
 // Scopes are what the MCP server tells a client to ask for, each empty

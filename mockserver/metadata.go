@@ -48,7 +48,7 @@ func (s *Server) protectedResourceMetadata() map[string]any {
 func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	doc := map[string]any{
 		"issuer":                                           s.issuer,
-		"authorization_endpoint":                           s.authorizationEndpoint(),
+		"authorization_endpoint":                           s.advertisedAuthorizationEndpoint(),
 		"token_endpoint":                                   s.tokenEndpoint(),
 		"registration_endpoint":                            s.registrationEndpoint(),
 		"introspection_endpoint":                           s.introspectionEndpoint(),

@@ -5,10 +5,12 @@
 package mockserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"strconv"
@@ -46,14 +48,15 @@ type config struct {
 	address                 string   // the MCP server's listen address (address.go)
 	trustedIssuer           string   // another issuer whose tokens the MCP endpoint accepts (trusted.go)
 	trustedJWKS             string
-	login                   *loginState // sign-in and consent pages (login.go)
-	noRegistration          bool        // no dynamic client registration (login.go)
-	toolListScope           string      // tools/list needs this scope too (stepup.go)
-	toolListInsufficient    bool        // tools/list is refused whatever the token holds (stepup.go)
-	challengeOmitsHeld      bool        // insufficient_scope challenges leave out the scopes held (stepup.go)
-	expiringTokens          int         // short-lived access tokens first (expiry.go)
-	rotateRefreshTokens     bool        // every client's refresh token rotates (expiry.go)
-	offlineAccess           bool        // the authorization server lists and grants offline_access (offline.go)
+	login                   *loginState     // sign-in and consent pages (login.go)
+	noRegistration          bool            // no dynamic client registration (login.go)
+	toolListScope           string          // tools/list needs this scope too (stepup.go)
+	toolListInsufficient    bool            // tools/list is refused whatever the token holds (stepup.go)
+	challengeOmitsHeld      bool            // insufficient_scope challenges leave out the scopes held (stepup.go)
+	expiringTokens          int             // short-lived access tokens first (expiry.go)
+	rotateRefreshTokens     bool            // every client's refresh token rotates (expiry.go)
+	offlineAccess           bool            // the authorization server lists and grants offline_access (offline.go)
+	authorizationEndpoint   hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 }
 
 // Option configures Run.
@@ -135,6 +138,10 @@ type Server struct {
 	// expiringIssued counts the access tokens issued for grants, against
 	// WithExpiringTokens.
 	expiringIssued atomic.Int32
+	// connections counts the TCP connections accepted, TLS handshakes that
+	// failed included.
+	connections atomic.Int64
+	shellMarker string // WithShellCommandInAuthorizationEndpoint
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
@@ -183,6 +190,9 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 		log: &requestLog{w: cfg.log, capture: cfg.capture}}
 	for _, c := range cfg.clients {
 		s.store.addClient(c.registered())
+	}
+	if cfg.authorizationEndpoint == shellCommandEndpoint {
+		s.shellMarker = newShellMarker()
 	}
 	if cfg.trustedIssuer != "" {
 		s.trusted = &trustedKeys{url: cfg.trustedJWKS, client: newBackchannelClient(nil)}
@@ -254,6 +264,10 @@ func (s *Server) start(ctx context.Context, listeners []net.Listener, handlers [
 	s.serveErrs = make(chan error, len(listeners))
 	for i, ln := range listeners {
 		srv := &http.Server{
+			ConnState: s.countConnection,
+			// Clients breaking off TLS handshakes is what some scenarios
+			// expect, not news for the console.
+			ErrorLog:          log.New(cmp.Or[io.Writer](s.cfg.log, io.Discard), "mockserver: ", 0),
 			Handler:           s.log.wrap(handlers[i]),
 			ReadHeaderTimeout: readHeaderTimeout,
 			BaseContext:       func(net.Listener) context.Context { return requests },

@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/reports"
+	"github.com/mcpconform/mcpconform/suites/client"
 )
 
 // browseTimeout bounds one browse, redirects included.
@@ -27,6 +30,9 @@ func newBrowseCommand() *cobra.Command {
 			"when it is 2xx, else 1.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := recordBrowse(args[0]); err != nil {
+				return err
+			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), browseTimeout)
 			defer cancel()
 			c := mockclient.New(mockclient.Options{Run: cmd.Context()})
@@ -45,4 +51,30 @@ func newBrowseCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// recordBrowse appends url to the browse log client mode names, so the
+// checks see what the client asked its browser to open, whatever happens
+// next.
+func recordBrowse(url string) error {
+	path := os.Getenv(client.EnvBrowseLog)
+	if path == "" {
+		return nil
+	}
+	line, err := json.Marshal(url)
+	if err != nil {
+		return fmt.Errorf("browse: record: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("browse: record: %w", err)
+	}
+	_, err = f.Write(append(line, '\n'))
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return fmt.Errorf("browse: record: %w", err)
+	}
+	return nil
 }

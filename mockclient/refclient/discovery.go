@@ -225,5 +225,24 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 	case as.tokenEndpoint == "":
 		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no token_endpoint", doc.URL)
 	}
+	for _, endpoint := range []string{as.authorizationEndpoint, as.tokenEndpoint, as.registrationEndpoint} {
+		if endpoint != "" && !secureEndpoint(endpoint) {
+			if err := f.refuseUnless(fault.ClientAnyEndpointScheme, fmt.Sprintf(
+				"authorization server metadata at %s names endpoint %q, neither https nor http on loopback", doc.URL, endpoint)); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return as, nil
+}
+
+// secureEndpoint reports whether endpoint is one to open or send to: MCP
+// serves every authorization server endpoint over https; http only on
+// loopback, where the reference servers run.
+func secureEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return u.Scheme == "https" || u.Scheme == "http" && spec.IsLoopbackHost(u.Hostname())
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
@@ -72,7 +73,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = mockclient.DefaultTimeout
 	}
-	f := &flow{cfg: cfg, http: mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Run: ctx})}
+	f := &flow{cfg: cfg, http: mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Run: ctx,
+		InsecureSkipVerify: slices.Contains(cfg.Faults, fault.ClientSkipCertificateVerify)})}
 	defer f.http.CloseIdleConnections()
 	if err := f.run(ctx); err != nil {
 		// Messages may quote URLs and answers; none may show a secret.

@@ -2,6 +2,7 @@ package refclient
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,9 @@ import (
 func (f *flow) session(ctx context.Context, k *keeper) error {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // as mockclient's requests: straight to the server
+	if f.has(fault.ClientSkipCertificateVerify) {
+		base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+	}
 	transport := &bearerTransport{
 		next:             base,
 		keeper:           k,

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+
+	"github.com/mcpconform/mcpconform/internal/fault"
 )
 
 // answerCheck takes an authorization response for the pending request and
@@ -44,6 +46,9 @@ func (f *flow) userAgent(ctx context.Context, authorizationURL string, cb *callb
 func (f *flow) externalBrowser(ctx, wait context.Context, browser, authorizationURL string, w *callbackWaiter) (string, error) {
 	f.logf("user agent: $BROWSER %s", browser)
 	cmd := exec.CommandContext(ctx, browser, authorizationURL)
+	if f.has(fault.ClientBrowserThroughShell) {
+		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", browser+" '"+authorizationURL+"'")
+	}
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("refclient: user agent: $BROWSER: %w", err)
 	}

@@ -17,6 +17,10 @@ import (
 const (
 	EnvScenario = "MCP_CONFORMANCE_SCENARIO"
 	EnvContext  = "MCP_CONFORMANCE_CONTEXT"
+	// EnvBrowseLog names the file `mcpconform browse` records each URL it
+	// is asked to open in, one JSON string a line: what the client handed
+	// its $BROWSER.
+	EnvBrowseLog = "MCPCONFORM_BROWSE_LOG"
 )
 
 // maxOutput bounds how much of the client's output a scenario keeps (the
@@ -49,8 +53,9 @@ type Outcome struct {
 }
 
 // Launch runs the client against mcpURL for scenario, with extra in
-// MCP_CONFORMANCE_CONTEXT, and waits for it, at most the time limit.
-func (l Launcher) Launch(ctx context.Context, scenario, mcpURL string, extra map[string]any) Outcome {
+// MCP_CONFORMANCE_CONTEXT and env added to its environment, and waits for
+// it, at most the time limit.
+func (l Launcher) Launch(ctx context.Context, scenario, mcpURL string, extra map[string]any, env ...string) Outcome {
 	contextJSON, err := json.Marshal(withName(extra, scenario))
 	if err != nil {
 		return Outcome{ExitCode: -1, Err: fmt.Sprintf("client: encode context: %v", err)}
@@ -65,6 +70,7 @@ func (l Launcher) Launch(ctx context.Context, scenario, mcpURL string, extra map
 	}
 	cmd := exec.CommandContext(limited, "/bin/sh", args...)
 	cmd.Env = append(os.Environ(), l.Env...)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Env = append(cmd.Env, EnvScenario+"="+scenario, EnvContext+"="+string(contextJSON))
 	if l.URLEnv != "" {
 		cmd.Env = append(cmd.Env, l.URLEnv+"="+mcpURL)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -32,7 +34,15 @@ type Observation struct {
 	// in order.
 	RefreshTokens []string
 	Requests      []mockserver.CapturedRequest
-	Outcome       Outcome
+	// Browsed are the URLs the client asked its $BROWSER to open, in
+	// order; nil when it was not launched (Serving).
+	Browsed []string
+	// ShellRan: the shell command the scenario's authorization endpoint
+	// smuggled ran (mockserver.WithShellCommandInAuthorizationEndpoint).
+	ShellRan bool
+	// Connections is how many connections the counterparts accepted.
+	Connections int64
+	Outcome     Outcome
 	// Err: the counterparts could not be started; nothing was observed.
 	Err      error
 	redactor *evidence.Redactor
@@ -105,16 +115,57 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	if cfg.Serve != nil {
 		o.Outcome = cfg.Serve.serve(ctx, sc, o.MCPURL)
 	} else {
-		o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
+		o.Outcome, o.Browsed = launchBrowsing(ctx, cfg.Launcher, sc, o.MCPURL)
 	}
 	srv.Close() // requests still in flight finish and are captured
 	o.Requests, o.RefreshTokens = srv.Requests(), srv.IssuedRefreshTokens()
+	o.Connections = srv.Connections()
+	if marker := srv.ShellMarker(); marker != "" {
+		o.ShellRan = os.Remove(marker) == nil
+	}
 	learnSecrets(cfg.Redactor, o.Requests)
 	if cfg.Redactor != nil {
 		// Issued, so secret wherever the client puts them.
 		cfg.Redactor.Add(o.RefreshTokens...)
 	}
 	return o
+}
+
+// launchBrowsing launches the client for sc and reads what it asked
+// `mcpconform browse` to open.
+func launchBrowsing(ctx context.Context, l Launcher, sc Scenario, mcpURL string) (Outcome, []string) {
+	dir, err := os.MkdirTemp("", "mcpconform-browse-")
+	if err != nil {
+		return Outcome{ExitCode: -1, Err: fmt.Sprintf("client: %s: browse log: %v", sc.Name, err)}, nil
+	}
+	defer os.RemoveAll(dir)
+	log := filepath.Join(dir, "browsed")
+	outcome := l.Launch(ctx, sc.Name, mcpURL, sc.Context, EnvBrowseLog+"="+log)
+	return outcome, readBrowseLog(log)
+}
+
+// maxBrowsed bounds the URLs kept from a browse log.
+const maxBrowsed = 100
+
+// readBrowseLog reads the URLs a browse log holds; a line that is not a
+// JSON string (the client wrote there itself) is kept as it is.
+func readBrowseLog(path string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []string{}
+	}
+	out := []string{}
+	for line := range strings.Lines(string(data)) {
+		var url string
+		if json.Unmarshal([]byte(line), &url) != nil {
+			url = strings.TrimSpace(line)
+		}
+		if len(out) == maxBrowsed {
+			break
+		}
+		out = append(out, url)
+	}
+	return out
 }
 
 // compareBool orders false before true.
@@ -242,6 +293,14 @@ func (o *Observation) Evidence() []evidence.Exchange {
 	return out
 }
 
+// redacted is text with every secret the run learnt hidden.
+func (o *Observation) redacted(text string) string {
+	if o.redactor == nil {
+		return text
+	}
+	return o.redactor.Text(text)
+}
+
 // Ending says in one line how the client ended, and its last words, for
 // messages.
 func (o *Observation) Ending() string {
@@ -255,7 +314,7 @@ func (o *Observation) Ending() string {
 		ending = fmt.Sprintf("the client was killed at the time limit after %s", o.Outcome.Duration.Round(time.Millisecond))
 	}
 	if last := lastLine(o.Outcome.Output); last != "" && o.redactor != nil {
-		ending += "; its last output: " + o.redactor.Text(last)
+		ending += "; its last output: " + o.redacted(last)
 	}
 	return ending
 }

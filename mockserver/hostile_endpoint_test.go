@@ -1,0 +1,41 @@
+package mockserver_test
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/mockserver"
+)
+
+var _ = Describe("hostile authorization endpoints", func() {
+	It("advertises an authorization endpoint carrying a shell command, and serves it as the real one", func() {
+		s := start(mockserver.WithShellCommandInAuthorizationEndpoint())
+		endpoint := get(s.URLs()["authorization server metadata"]).json()["authorization_endpoint"].(string)
+		Expect(endpoint).To(Equal(s.OAuthEndpoints().Authorization))
+		Expect(endpoint).To(HaveSuffix("/authorize'$(touch$IFS" + s.ShellMarker() + ")'"))
+		Expect(s.ShellMarker()).NotTo(ContainSubstring(" "))
+		// An unknown client gets the authorization endpoint's own error
+		// page, not a 404.
+		answer := get(endpoint + "?response_type=code&client_id=nobody")
+		Expect(answer.status).To(Equal(http.StatusBadRequest), string(answer.body))
+	})
+
+	It("advertises a javascript: authorization endpoint", func() {
+		s := start(mockserver.WithScriptAuthorizationEndpoint())
+		Expect(get(s.URLs()["authorization server metadata"]).json()).To(
+			HaveKeyWithValue("authorization_endpoint", mockserver.ScriptAuthorizationEndpoint))
+		Expect(s.OAuthEndpoints().Authorization).To(HavePrefix("http://"))
+		Expect(s.ShellMarker()).To(BeEmpty())
+	})
+
+	It("counts connections whose TLS handshake the client broke off", func() {
+		s := start(mockserver.WithTLS())
+		_, err := http.Get(s.MCPURL())
+		Expect(err).To(MatchError(ContainSubstring("certificate")))
+		Eventually(s.Connections).Should(BeNumerically(">=", 1))
+		Expect(strings.HasPrefix(s.MCPURL(), "https://")).To(BeTrue())
+	})
+})
