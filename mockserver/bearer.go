@@ -64,6 +64,10 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 			return
 		}
 		token, sent := s.accessToken(r)
+		if !sent && s.initializesOnly(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if !sent {
 			// RFC 6750 §3.1: no error code when no credentials were sent.
 			code := ""

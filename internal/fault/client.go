@@ -13,6 +13,8 @@ const (
 	ClientStopAfterToken        Name = "client.stop-after-token"
 	ClientTokenInQuery          Name = "client.token-in-query"
 	ClientTokenFirstRequestOnly Name = "client.token-first-request-only"
+	// Authorizes only when the first request is refused.
+	ClientAuthorizeAtFirstRequestOnly Name = "client.authorize-at-first-request-only"
 
 	// Discovery (RFC 9728, RFC 8414).
 	ClientIgnoreResourceMetadata Name = "client.ignore-resource-metadata"
@@ -61,6 +63,7 @@ func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 // clientAuthorizationFaults break discovery, the authorization code flow
 // and the use of its token.
 var clientAuthorizationFaults = []ClientFault{
+	{ClientAuthorizeAtFirstRequestOnly, "authorizes only when its first request (initialize) is answered 401: a later 401 ends the session"},
 	{ClientAcceptFrontChannelToken, "uses an access token the authorization response carries instead of redeeming the code"},
 	{ClientAcceptMissingISS, "compares iss with the issuer only when the authorization response carries one"},
 	{ClientAcceptMissingState, "compares state only when the authorization response carries one"},

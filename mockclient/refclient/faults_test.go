@@ -269,3 +269,18 @@ var _ = Describe("the reference client's faults", func() {
 		Expect(statuses[1:]).To(ContainElement(http.StatusUnauthorized))
 	})
 })
+
+var _ = Describe("the reference client when authorization is asked for after initialize", func() {
+	It("authorizes at the first 401, whichever request meets it", func() {
+		s := serve(mockserver.WithAuthorizationAfterInitialize())
+		Expect(runClient(s)).To(Succeed())
+		Expect(requests(s, http.MethodPost, "/token")).To(HaveLen(1))
+		Expect(mcpAfterToken(s)).NotTo(BeEmpty())
+	})
+
+	It(string(fault.ClientAuthorizeAtFirstRequestOnly)+" ends the session at a 401 after initialize", func() {
+		s := serve(mockserver.WithAuthorizationAfterInitialize())
+		Expect(runClient(s, fault.ClientAuthorizeAtFirstRequestOnly)).To(MatchError(ContainSubstring("Unauthorized")))
+		expectNoAuthorizationRequest(s)
+	})
+})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -67,7 +68,14 @@ func (f *flow) run(ctx context.Context) error {
 		return err
 	}
 	if !unauthorized {
-		return f.session(ctx, nil)
+		err := f.session(ctx, nil)
+		later, ok := errors.AsType[*unauthorizedLater](err)
+		if !ok || f.has(fault.ClientAuthorizeAtFirstRequestOnly) {
+			return err
+		}
+		f.logf("mcp session: a request without a token answered 401: authorizing (resource_metadata=%q scope=%q)",
+			later.challenge["resource_metadata"], later.challenge["scope"])
+		challenge = later.challenge
 	}
 	prm, err := f.findResourceMetadata(ctx, challenge)
 	if err != nil {

@@ -84,7 +84,18 @@ type bearerTransport struct {
 	refreshToMCP     bool    // client.refresh-token-to-mcp
 	sent             atomic.Int32
 	insufficient     atomic.Pointer[insufficientScope]
+	unauthorized     atomic.Pointer[unauthorizedLater]
 }
+
+// unauthorizedLater is a session without a token that the server answered
+// 401 after letting earlier requests through: authorization is due now.
+type unauthorizedLater struct {
+	challenge map[string]string
+	err       error // how the session ended
+}
+
+func (e *unauthorizedLater) Error() string { return e.err.Error() }
+func (e *unauthorizedLater) Unwrap() error { return e.err }
 
 // refusal is err, as an *insufficientScope when the server answered a
 // request 403 insufficient_scope: the SDK's error does not say.
@@ -93,7 +104,24 @@ func (t *bearerTransport) refusal(err error) error {
 		refused.err = err
 		return refused
 	}
+	if later := t.unauthorized.Load(); later != nil {
+		later.err = err
+		return later
+	}
 	return err
+}
+
+// noteUnauthorized keeps the challenge of a 401 to a request sent without
+// a token.
+func (t *bearerTransport) noteUnauthorized(resp *http.Response) {
+	if resp.StatusCode != http.StatusUnauthorized {
+		return
+	}
+	params := map[string]string{}
+	if challenge, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate")); err == nil {
+		params = challenge.Params
+	}
+	t.unauthorized.CompareAndSwap(nil, &unauthorizedLater{challenge: params})
 }
 
 // noteInsufficientScope keeps the challenge of a 403 insufficient_scope.
@@ -109,7 +137,11 @@ func (t *bearerTransport) noteInsufficientScope(resp *http.Response) {
 
 func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.keeper == nil {
-		return t.next.RoundTrip(req)
+		resp, err := t.next.RoundTrip(req)
+		if err == nil {
+			t.noteUnauthorized(resp)
+		}
+		return resp, err
 	}
 	held := t.keeper.current()
 	resp, err := t.send(req, held)

@@ -20,6 +20,13 @@ func init() {
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{
+			ID: "CL-FLOW-002", Title: "authorizes when a later request is answered 401, not only the first",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "flow",
+			Revisions: all, Refs: []Ref{mcp(mcpPRMDiscovery), mcp(mcpOverview), rfc(6750, "3")},
+			Faults:    faults(fault.ClientAuthorizeAtFirstRequestOnly),
+			Scenarios: []string{"auth/dcr", "auth/authorization-after-initialize"},
+		},
+		Check{
 			ID: "CL-TOK-001", Title: "sends the access token only in the Authorization header",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "token",
 			Revisions: all, Refs: []Ref{mcp(mcpTokens), rfc(9700, "4.3.2")},

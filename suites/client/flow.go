@@ -2,10 +2,14 @@ package client
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
 
@@ -13,6 +17,24 @@ func describeFlow(s *Session) {
 	Describe("The authorization flow and the token", func() {
 		It("completes the authorization code flow and calls the MCP server with the token", check.ID("CL-FLOW-001"), func() {
 			check.Require(s.completedFlow())
+		})
+
+		It("authorizes when a later request is answered 401, not only the first", check.ID("CL-FLOW-002"), func() {
+			check.Need(s.completedFlow())
+			o := check.Need(s.Observe("auth/authorization-after-initialize"))
+			refused := slices.IndexFunc(o.MCPRequests(), func(r mockserver.CapturedRequest) bool {
+				return r.Status == http.StatusUnauthorized
+			})
+			if refused < 0 {
+				Skip(check.NotRunPrefix + "in auth/authorization-after-initialize the client sent nothing past initialize that " +
+					"needed a token (" + o.Ending() + ")")
+			}
+			if !o.servedWithToken() {
+				Fail(fmt.Sprintf("in auth/authorization-after-initialize the MCP server answered initialize without a token, then "+
+					"%q with 401 and a Bearer challenge, and the client never got a request served with a token (%d authorization "+
+					"request(s); %s): a 401 at any request asks it to authorize, as at the first (MCP authorization; RFC 6750 §3)",
+					strings.Join(rpcMethods(o.MCPRequests()[refused].Body), ", "), len(o.AuthorizationRequests()), o.Ending()))
+			}
 		})
 
 		It("sends the access token only in the Authorization header", check.ID("CL-TOK-001"), func() {

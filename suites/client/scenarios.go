@@ -50,6 +50,9 @@ var authorizationScenarios = []Scenario{
 		Options: []mockserver.Option{mockserver.WithClient(mockserver.Client{
 			ID: preregisteredClientID, RedirectURIs: []string{"http://127.0.0.1/callback", "http://localhost/callback"}})},
 		Context: map[string]any{"client_id": preregisteredClientID}},
+	{Name: "auth/authorization-after-initialize", Since: spec.Rev20250326,
+		Description: "the MCP server answers initialize without a token, and tools/list 401 with the usual challenge",
+		Options:     []mockserver.Option{mockserver.WithAuthorizationAfterInitialize()}},
 	{Name: "auth/metadata-in-challenge-only", Since: spec.Rev20250618,
 		Description: "the protected resource metadata lives only at the URL the 401 challenge names",
 		Options:     []mockserver.Option{mockserver.WithMetadataOnlyInChallenge()}},
