@@ -214,7 +214,7 @@ func (s *Server) issueCode(c *client, redirectURI string, q url.Values) (string,
 		return "", err
 	}
 	if len(resources) == 0 {
-		resources = []string{s.mcpURL}
+		resources = []string{s.resource}
 	}
 	code := &authorizationCode{
 		Value:               randomValue(),
@@ -288,7 +288,7 @@ func (s *Server) servedResources(raw []string) ([]string, *oauthError) {
 		return nil, err
 	}
 	for _, resource := range resources {
-		if resource != s.mcpURL || s.faults[fault.ASResourceRejected] {
+		if resource != s.resource || s.faults[fault.ASResourceRejected] {
 			return nil, oauthErrorf(oauthInvalidTarget, "resource %q is not served by this authorization server", resource)
 		}
 	}

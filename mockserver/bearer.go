@@ -250,7 +250,7 @@ func (s *Server) expectedAudience() string {
 	if s.faults[fault.RSExpectsOriginAudience] {
 		return s.rsOrigin.local
 	}
-	return s.mcpURL
+	return s.resource
 }
 
 // checkClaims judges a verified token's claims; issuer is the one its
@@ -417,7 +417,7 @@ func (s *Server) challengeMetadataURL() string {
 	switch {
 	case s.cfg.metadataOnlyInChallenge:
 		return s.prmCustomURL
-	case s.faults[fault.RSPRMRootOnly]:
+	case s.prmAtRootOnly():
 		return s.prmRootURL
 	}
 	return s.prmURL

@@ -139,6 +139,6 @@ func (s *Server) MintAccessToken(scopes ...string) (string, error) {
 	if len(scopes) == 0 {
 		scopes = []string{requiredScope}
 	}
-	token, _, err := s.issueAccessToken(referenceClient, referenceClient, []string{s.mcpURL}, strings.Join(scopes, " "))
+	token, _, err := s.issueAccessToken(referenceClient, referenceClient, []string{s.resource}, strings.Join(scopes, " "))
 	return token, err
 }

@@ -18,7 +18,7 @@ const (
 // protectedResourceMetadata is the RFC 9728 document for the MCP endpoint.
 func (s *Server) protectedResourceMetadata() map[string]any {
 	doc := map[string]any{
-		"resource":                 s.mcpURL,
+		"resource":                 s.resource,
 		"authorization_servers":    []string{s.issuer},
 		"scopes_supported":         supportedScopes,
 		"bearer_methods_supported": []string{"header"},

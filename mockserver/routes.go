@@ -13,6 +13,10 @@ import (
 func (s *Server) resolveURLs() error {
 	var err error
 	s.mcpURL = s.rsOrigin.local + "/mcp"
+	s.resource = s.mcpURL
+	if s.cfg.originResource {
+		s.resource = s.rsOrigin.local
+	}
 	if s.revision.UsesProtectedResourceMetadata() {
 		s.issuer = s.asOrigin.local + "/oauth" // a path issuer, so insertion matters
 		if s.cfg.rootIssuer {
@@ -73,7 +77,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 		switch {
 		case s.cfg.metadataOnlyInChallenge:
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmCustomURL), serve)
-		case s.faults[fault.RSPRMRootOnly]:
+		case s.prmAtRootOnly():
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
 		default:
 			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)

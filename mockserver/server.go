@@ -58,6 +58,7 @@ type config struct {
 	offlineAccess                bool            // the authorization server lists and grants offline_access (offline.go)
 	authorizationEndpoint        hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)
+	originResource               bool            // the protected resource is the MCP server's origin (resource.go)
 }
 
 // Option configures Run.
@@ -147,6 +148,7 @@ type Server struct {
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
 	mcpURL        string
+	resource      string // the protected resource's identifier: mcpURL, or its origin (WithOriginResource)
 	issuer        string
 	prmURL        string // path-inserted protected resource metadata
 	prmRootURL    string

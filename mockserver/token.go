@@ -267,7 +267,7 @@ func (s *Server) clientCredentials(r *http.Request, c *client) (*tokenResponse, 
 	if err != nil {
 		return nil, err
 	}
-	audience := s.audience(orDefault(resources, []string{s.mcpURL}))
+	audience := s.audience(orDefault(resources, []string{s.resource}))
 	token, _, ierr := s.issueAccessToken(c.ID, c.ID, audience, scope)
 	if ierr != nil {
 		return nil, oauthErrorf(oauthServerError, "the access token could not be signed")

@@ -40,7 +40,8 @@ const (
 	ClientAcceptFrontChannelToken Name = "client.accept-front-channel-token"
 
 	// Resource indicators (RFC 8707).
-	ClientNoResource Name = "client.no-resource"
+	ClientNoResource      Name = "client.no-resource"
+	ClientResourceFromURL Name = "client.resource-from-url"
 )
 
 // ClientFault is one fault of the reference client and what it changes.
@@ -69,6 +70,7 @@ var clientAuthorizationFaults = []ClientFault{
 	{ClientAcceptMissingState, "compares state only when the authorization response carries one"},
 	{ClientIgnoreResourceMetadata, "ignores the challenge's resource_metadata and probes only the well-known URLs"},
 	{ClientNoResource, "omits resource from the authorization and token requests, refreshes included"},
+	{ClientResourceFromURL, "names the MCP server's URL as resource, not the identifier its protected resource metadata publishes"},
 	{ClientNoState, "sends no state, and so checks none"},
 	{ClientPKCEFixedVerifier, "uses the same well-formed code_verifier in every run"},
 	{ClientPKCEPlain, "sends code_challenge_method=plain with the verifier as the challenge"},

@@ -284,3 +284,24 @@ var _ = Describe("the reference client when authorization is asked for after ini
 		expectNoAuthorizationRequest(s)
 	})
 })
+
+var _ = Describe("the reference client's resource indicator", func() {
+	originResource := []mockserver.Option{mockserver.WithRevision(spec.Rev20251125), mockserver.WithOriginResource(),
+		mockserver.WithFaults(fault.RSChallengeNoResourceMetadata)}
+
+	It("asks for the resource the protected resource metadata names", func() {
+		s := serve(originResource...)
+		Expect(runClient(s)).To(Succeed())
+		origin, err := spec.Origin(s.MCPURL())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(authorizationRequest(s).Get("resource")).To(Equal(origin))
+		Expect(mcpAfterToken(s)).NotTo(BeEmpty())
+	})
+
+	It(string(fault.ClientResourceFromURL)+" asks for the MCP server's URL, which the authorization server does not serve", func() {
+		s := serve(originResource...)
+		Expect(runClient(s, fault.ClientResourceFromURL)).NotTo(Succeed())
+		Expect(authorizationRequest(s).Get("resource")).To(Equal(s.MCPURL()))
+		expectNoTokenRequest(s)
+	})
+})

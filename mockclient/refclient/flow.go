@@ -224,7 +224,13 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 		params.Set("state", req.state)
 	}
 	if prm != nil && !f.has(fault.ClientNoResource) {
-		req.resource = f.cfg.MCPURL
+		// The protected resource's identifier as its metadata publishes it
+		// (checked against the MCP URL at discovery): the one its tokens
+		// must be for.
+		req.resource, _ = prm.String("resource")
+		if req.resource == "" || f.has(fault.ClientResourceFromURL) {
+			req.resource = f.cfg.MCPURL
+		}
 		params.Set("resource", req.resource)
 	}
 	switch {

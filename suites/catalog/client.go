@@ -20,6 +20,13 @@ func init() {
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{
+			ID: "CL-RES-002", Title: "asks for the resource exactly as the protected resource metadata names it",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "resource",
+			Revisions: spec.From(spec.Rev20251125), Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2"), rfc(9728, "3.3")},
+			Faults:    faults(fault.ClientResourceFromURL),
+			Scenarios: []string{"auth/dcr", "auth/origin-resource"},
+		},
+		Check{
 			ID: "CL-FLOW-002", Title: "authorizes when a later request is answered 401, not only the first",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "flow",
 			Revisions: all, Refs: []Ref{mcp(mcpPRMDiscovery), mcp(mcpOverview), rfc(6750, "3")},

@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
@@ -15,6 +17,20 @@ func describeResource(s *Session) {
 			o := check.Need(s.completedFlow())
 			expectResource(o, o.AuthorizationRequests(), "authorization", func(r mockserver.CapturedRequest) []string { return r.URL.Query()["resource"] })
 			expectResource(o, codeExchanges(o), "token", func(r mockserver.CapturedRequest) []string { return r.Form()["resource"] })
+		})
+
+		It("asks for the resource exactly as the protected resource metadata names it", check.ID("CL-RES-002"), func() {
+			o := s.expectAnswered("auth/origin-resource")
+			published, err := spec.Origin(o.MCPURL)
+			Expect(err).NotTo(HaveOccurred())
+			for _, r := range o.AuthorizationRequests() {
+				if got := r.URL.Query()["resource"]; len(got) != 1 || got[0] != published {
+					Fail(fmt.Sprintf("in auth/origin-resource the protected resource metadata names the resource %s (the "+
+						"origin, which the MCP server protects as a whole), and the authorization request's resource is %q: "+
+						"a token is for the resource the server identifies itself as, exactly (RFC 8707 §2, RFC 9728 §3.3), "+
+						"or the server will not take it", published, got))
+				}
+			}
 		})
 	})
 }

@@ -59,6 +59,10 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/resource-mismatch", Since: spec.Rev20250618,
 		Description: "the protected resource metadata names another resource than the MCP server",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSPRMResourceMismatch)}},
+	{Name: "auth/origin-resource", Since: spec.Rev20251125,
+		Description: "the protected resource is the MCP server's origin: the 401 names no resource_metadata, and the metadata, only at " +
+			"the root well-known URL, names the origin, for which alone the authorization server issues tokens and the MCP server takes them",
+		Options: []mockserver.Option{mockserver.WithOriginResource(), mockserver.WithFaults(fault.RSChallengeNoResourceMetadata)}},
 	{Name: "auth/metadata-issuer-mismatch", Since: spec.Rev20250618,
 		Description: "the authorization server metadata names another issuer than the one it was found for",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataIssuerMismatch)}},
