@@ -18,11 +18,17 @@ const (
 	honestEndpoint hostileEndpoint = iota
 	shellCommandEndpoint
 	scriptEndpoint
+	plainHTTPEndpoint
 )
 
 // ScriptAuthorizationEndpoint is the authorization endpoint
 // WithScriptAuthorizationEndpoint advertises.
 const ScriptAuthorizationEndpoint = "javascript:alert(document.domain)//"
+
+// PlainHTTPAuthorizationEndpoint is the authorization endpoint
+// WithPlainHTTPAuthorizationEndpoint advertises: plain http on a host that
+// is not loopback (a reserved name that never resolves).
+const PlainHTTPAuthorizationEndpoint = "http://mcpconform-authorization.test/authorize"
 
 // WithShellCommandInAuthorizationEndpoint advertises an authorization
 // endpoint whose path carries a shell command substitution between single
@@ -37,6 +43,12 @@ func WithShellCommandInAuthorizationEndpoint() Option {
 // a javascript: URL, as authorization endpoint.
 func WithScriptAuthorizationEndpoint() Option {
 	return func(c *config) { c.authorizationEndpoint = scriptEndpoint }
+}
+
+// WithPlainHTTPAuthorizationEndpoint advertises
+// PlainHTTPAuthorizationEndpoint as authorization endpoint.
+func WithPlainHTTPAuthorizationEndpoint() Option {
+	return func(c *config) { c.authorizationEndpoint = plainHTTPEndpoint }
 }
 
 // ShellMarker is the file the command WithShellCommandInAuthorizationEndpoint
@@ -70,8 +82,11 @@ func newShellMarker() string {
 // advertisedAuthorizationEndpoint is the authorization endpoint the
 // metadata names.
 func (s *Server) advertisedAuthorizationEndpoint() string {
-	if s.cfg.authorizationEndpoint == scriptEndpoint {
+	switch s.cfg.authorizationEndpoint {
+	case scriptEndpoint:
 		return ScriptAuthorizationEndpoint
+	case plainHTTPEndpoint:
+		return PlainHTTPAuthorizationEndpoint
 	}
 	return s.servedAuthorizationEndpoint()
 }

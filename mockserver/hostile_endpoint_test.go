@@ -31,6 +31,12 @@ var _ = Describe("hostile authorization endpoints", func() {
 		Expect(s.ShellMarker()).To(BeEmpty())
 	})
 
+	It("advertises a plain-http authorization endpoint off loopback", func() {
+		s := start(mockserver.WithPlainHTTPAuthorizationEndpoint())
+		Expect(get(s.URLs()["authorization server metadata"]).json()).To(
+			HaveKeyWithValue("authorization_endpoint", mockserver.PlainHTTPAuthorizationEndpoint))
+	})
+
 	It("counts connections whose TLS handshake the client broke off", func() {
 		s := start(mockserver.WithTLS())
 		_, err := http.Get(s.MCPURL())

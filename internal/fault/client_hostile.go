@@ -5,6 +5,7 @@ package fault
 const (
 	ClientBrowserThroughShell   Name = "client.browser.through-shell"
 	ClientAnyEndpointScheme     Name = "client.endpoint.any-scheme"
+	ClientPlainHTTPEndpoints    Name = "client.endpoint.plain-http"
 	ClientSkipCertificateVerify Name = "client.tls.skip-verify"
 )
 
@@ -13,5 +14,6 @@ var clientHostileFaults = []ClientFault{
 	{ClientBrowserThroughShell, "opens the authorization URL with the shell command line sh -c \"$BROWSER '<url>'\", " +
 		"single-quoting the URL as it comes"},
 	{ClientAnyEndpointScheme, "takes the authorization server's endpoints whatever their scheme (javascript:, file:, http off loopback)"},
+	{ClientPlainHTTPEndpoints, "takes the authorization server's http endpoints on any host, not only on loopback"},
 	{ClientSkipCertificateVerify, "accepts any TLS certificate"},
 }

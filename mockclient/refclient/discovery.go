@@ -226,7 +226,7 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no token_endpoint", doc.URL)
 	}
 	for _, endpoint := range []string{as.authorizationEndpoint, as.tokenEndpoint, as.registrationEndpoint} {
-		if endpoint != "" && !secureEndpoint(endpoint) {
+		if endpoint != "" && !secureEndpoint(endpoint) && !(f.has(fault.ClientPlainHTTPEndpoints) && strings.HasPrefix(endpoint, "http://")) {
 			if err := f.refuseUnless(fault.ClientAnyEndpointScheme, fmt.Sprintf(
 				"authorization server metadata at %s names endpoint %q, neither https nor http on loopback", doc.URL, endpoint)); err != nil {
 				return nil, err

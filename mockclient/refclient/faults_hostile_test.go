@@ -51,6 +51,21 @@ var _ = Describe("the reference client against hostile servers", func() {
 		Expect(err).NotTo(MatchError(refclient.ErrRefused))
 	})
 
+	It("refuses a plain-http authorization endpoint off loopback; "+string(fault.ClientPlainHTTPEndpoints)+" hands it to $BROWSER", func() {
+		s := serve(mockserver.WithPlainHTTPAuthorizationEndpoint())
+		Expect(runClient(s)).To(MatchError(refclient.ErrRefused))
+		expectNoAuthorizationRequest(s)
+
+		tamper("mcpconform-nothing-to-change")
+		s = serve(mockserver.WithPlainHTTPAuthorizationEndpoint())
+		err := runClient(s, fault.ClientPlainHTTPEndpoints)
+		Expect(err).To(MatchError(ContainSubstring("$BROWSER")), "the browser cannot reach it")
+		Expect(err).NotTo(MatchError(refclient.ErrRefused))
+
+		s = serve(mockserver.WithScriptAuthorizationEndpoint())
+		Expect(runClient(s, fault.ClientPlainHTTPEndpoints)).To(MatchError(refclient.ErrRefused), "other schemes are still refused")
+	})
+
 	It("refuses a certificate no trusted CA issued; "+string(fault.ClientSkipCertificateVerify)+" accepts it", func() {
 		s := serve(mockserver.WithTLS(), mockserver.WithRequestCapture())
 		Expect(runClient(s)).To(MatchError(ContainSubstring("certificate")))

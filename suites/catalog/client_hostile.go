@@ -30,6 +30,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/authorization-endpoint-javascript"},
 		},
 		Check{
+			ID: "CL-TLS-002", Title: "opens no plain-http authorization endpoint off loopback",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "hostile",
+			Revisions: every, Refs: []Ref{mcp(mcpCommSecurity), oauth21("1.5")},
+			Faults:    faults(fault.ClientPlainHTTPEndpoints, fault.ClientAnyEndpointScheme),
+			Scenarios: []string{"auth/dcr", "auth/plain-http-authorization-endpoint"},
+		},
+		Check{
 			ID: "CL-TLS-001", Title: "refuses a server whose TLS certificate it cannot verify",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "hostile",
 			Revisions: every, Refs: []Ref{oauth21("1.5"), rfc(9110, "4.3.4"), mcp(mcpCommSecurity)},

@@ -22,6 +22,10 @@ var hostileScenarios = []Scenario{
 	{Name: "auth/authorization-endpoint-javascript", Since: spec.Rev20250326,
 		Description: "the authorization server metadata names " + mockserver.ScriptAuthorizationEndpoint + " as authorization endpoint",
 		Options:     []mockserver.Option{mockserver.WithScriptAuthorizationEndpoint()}},
+	{Name: "auth/plain-http-authorization-endpoint", Since: spec.Rev20250326,
+		Description: "the authorization server metadata names " + mockserver.PlainHTTPAuthorizationEndpoint +
+			" (plain http off loopback) as authorization endpoint",
+		Options: []mockserver.Option{mockserver.WithPlainHTTPAuthorizationEndpoint()}},
 	{Name: "auth/untrusted-certificate", Since: spec.Rev20250326,
 		Description: "the MCP and authorization servers speak HTTPS with a certificate from a CA made for the run, which no one trusts",
 		Options:     []mockserver.Option{mockserver.WithTLS()}},
@@ -42,24 +46,17 @@ func describeHostile(s *Session) {
 		})
 
 		It("opens no authorization endpoint but an https (or loopback http) URL", check.ID("CL-URL-002"), func() {
-			dcr := check.Need(s.completedFlow())
-			o := check.Need(s.Observe("auth/authorization-endpoint-javascript"))
-			for _, observed := range []*Observation{dcr, o} {
-				for _, u := range observed.Browsed {
-					if !browsable(u) {
-						Fail(fmt.Sprintf("in %s the client asked $BROWSER to open %q: an authorization endpoint is an https URL "+
-							"(http on loopback at most); anything else from the metadata must be refused, not opened (MCP "+
-							"communication security, CVE-2025-6514)", observed.Scenario.Name, o.redacted(withoutQuery(u))))
-					}
-				}
-			}
-			switch {
-			case len(dcr.Browsed) == 0:
-				Skip(check.NotRunPrefix + "in auth/dcr the client authorized without $BROWSER, so what it opens is not seen")
-			case !fetchedAny(o, []string{docASMetadata, docOpenID}):
-				Skip(check.NotRunPrefix + "in auth/authorization-endpoint-javascript the client never fetched the authorization " +
-					"server metadata (" + o.Ending() + ")")
-			}
+			s.expectNotBrowsed("auth/authorization-endpoint-javascript", func(u *url.URL) bool {
+				return u.Scheme != "https" && u.Scheme != "http"
+			}, "an authorization endpoint is an https URL (http on loopback at most); any other scheme from the metadata "+
+				"must be refused, not opened (MCP communication security, CVE-2025-6514)")
+		})
+
+		It("opens no plain-http authorization endpoint off loopback", check.ID("CL-TLS-002"), func() {
+			s.expectNotBrowsed("auth/plain-http-authorization-endpoint", func(u *url.URL) bool {
+				return u.Scheme == "http" && !spec.IsLoopbackHost(u.Hostname())
+			}, "every authorization server endpoint is served over https, plain http only on loopback: the authorization "+
+				"request and its answer must not cross the network in the clear (MCP communication security, OAuth 2.1 §1.5)")
 		})
 
 		It("refuses a server whose TLS certificate it cannot verify", check.ID("CL-TLS-001"), func() {
@@ -76,14 +73,27 @@ func describeHostile(s *Session) {
 	})
 }
 
-// browsable reports whether a browser may be pointed at u: https, or http
-// on loopback.
-func browsable(u string) bool {
-	parsed, err := url.Parse(u)
-	if err != nil {
-		return false
+// expectNotBrowsed judges what the client handed $BROWSER in auth/dcr and
+// in scenario name, whose metadata names an authorization endpoint it must
+// refuse: no URL that refused holds may be among them. Only a client seen
+// using $BROWSER, that read the metadata there, shows its refusal.
+func (s *Session) expectNotBrowsed(name string, refused func(*url.URL) bool, requirement string) {
+	dcr := check.Need(s.completedFlow())
+	o := check.Need(s.Observe(name))
+	for _, observed := range []*Observation{dcr, o} {
+		for _, u := range observed.Browsed {
+			if parsed, err := url.Parse(u); err != nil || refused(parsed) {
+				Fail(fmt.Sprintf("in %s the client asked $BROWSER to open %q: %s", observed.Scenario.Name,
+					o.redacted(withoutQuery(u)), requirement))
+			}
+		}
 	}
-	return parsed.Scheme == "https" || parsed.Scheme == "http" && spec.IsLoopbackHost(parsed.Hostname())
+	switch {
+	case len(dcr.Browsed) == 0:
+		Skip(check.NotRunPrefix + "in auth/dcr the client authorized without $BROWSER, so what it opens is not seen")
+	case !fetchedAny(o, []string{docASMetadata, docOpenID}):
+		Skip(check.NotRunPrefix + "in " + name + " the client never fetched the authorization server metadata (" + o.Ending() + ")")
+	}
 }
 
 // withoutQuery is u up to its query: the endpoint, without the request's
