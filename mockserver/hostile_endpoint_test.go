@@ -37,6 +37,15 @@ var _ = Describe("hostile authorization endpoints", func() {
 			HaveKeyWithValue("authorization_endpoint", mockserver.PlainHTTPAuthorizationEndpoint))
 	})
 
+	It("serves decoy authorization server metadata at the MCP server's origin", func() {
+		s := start(mockserver.WithOriginMetadataDecoy())
+		origin := strings.TrimSuffix(s.MCPURL(), "/mcp")
+		decoy := get(origin + "/.well-known/oauth-authorization-server").json()
+		Expect(decoy).To(HaveKeyWithValue("issuer", origin))
+		Expect(decoy).To(HaveKeyWithValue("registration_endpoint", origin+"/register"))
+		Expect(s.IssuerURL()).NotTo(Equal(origin))
+	})
+
 	It("counts connections whose TLS handshake the client broke off", func() {
 		s := start(mockserver.WithTLS())
 		_, err := http.Get(s.MCPURL())

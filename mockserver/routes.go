@@ -67,6 +67,9 @@ func (s *Server) routes() ([]http.Handler, error) {
 	}
 
 	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.newMCPHandler()))
+	if err := s.mountOriginMetadataDecoy(rs); err != nil {
+		return nil, err
+	}
 
 	if s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSPRMMissing] {
 		d, err := s.protectedResourceDelivery()

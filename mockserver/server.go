@@ -59,6 +59,7 @@ type config struct {
 	authorizationEndpoint        hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)
 	originResource               bool            // the protected resource is the MCP server's origin (resource.go)
+	originMetadataDecoy          bool            // the MCP server's origin serves metadata of its own (decoy.go)
 }
 
 // Option configures Run.

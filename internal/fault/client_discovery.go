@@ -10,6 +10,7 @@ const (
 	ClientAppendWellKnown         Name = "client.append-well-known"
 	ClientRootIssuerTrailingSlash Name = "client.root-issuer-trailing-slash"
 	ClientFallbackToMCPOrigin     Name = "client.fallback-to-mcp-origin"
+	ClientOriginMetadataFirst     Name = "client.origin-metadata-first"
 
 	// The 2025-03-26 layout.
 	ClientNoDefaultEndpoints Name = "client.no-default-endpoints"
@@ -23,6 +24,8 @@ const (
 // clientDiscoveryFaults break the discovery variants and scope selection.
 var clientDiscoveryFaults = []ClientFault{
 	{ClientAppendWellKnown, "first looks for the authorization server metadata at the issuer with the RFC 8414 suffix appended, then where it belongs"},
+	{ClientOriginMetadataFirst, "looks for authorization server metadata at the MCP server's origin first, as in 2025-03-26, " +
+		"and uses it when there is some, whatever the protected resource metadata names"},
 	{ClientFallbackToMCPOrigin, "when the authorization server the protected resource names has no metadata, uses /authorize, /token and /register at the MCP server's origin"},
 	{ClientNoDefaultEndpoints, "gives up when a 2025-03-26 server publishes no metadata, instead of using /authorize, /token and /register"},
 	{ClientNoOIDCDiscovery, "looks for authorization server metadata only at the RFC 8414 URL, never OpenID Connect discovery"},

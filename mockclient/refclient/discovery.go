@@ -107,6 +107,11 @@ func (f *flow) findAuthorizationServer(ctx context.Context, prm *mockclient.Docu
 	if prm == nil {
 		return f.legacyAuthorizationServer(ctx)
 	}
+	if f.has(fault.ClientOriginMetadataFirst) {
+		if as, err := f.originAuthorizationServer(ctx); err == nil {
+			return as, nil
+		}
+	}
 	servers, _ := prm.Strings("authorization_servers")
 	if len(servers) == 0 {
 		return nil, fmt.Errorf("refclient: protected resource metadata at %s lists no authorization_servers", prm.URL)
@@ -192,6 +197,25 @@ func (f *flow) legacyAuthorizationServer(ctx context.Context) (*authorizationSer
 		}, nil
 	}
 	return nil, fmt.Errorf("refclient: authorization server metadata: %w", err)
+}
+
+// originAuthorizationServer is the authorization server whose metadata
+// the MCP server's origin serves at the 2025-03-26 URL (client.origin-metadata-first).
+func (f *flow) originAuthorizationServer(ctx context.Context) (*authorizationServer, error) {
+	origin, err := spec.Origin(f.cfg.MCPURL)
+	if err != nil {
+		return nil, err
+	}
+	metadataURL, err := spec.LegacyMetadataURL(f.cfg.MCPURL)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := f.http.GetDocument(ctx, metadataURL)
+	if err != nil {
+		return nil, err
+	}
+	f.logf("using the metadata at the MCP server's origin (fault %s)", fault.ClientOriginMetadataFirst)
+	return f.fromMetadata(doc, origin)
 }
 
 // fromMetadata checks the metadata found for issuer: it must be that

@@ -2,6 +2,7 @@ package refclient_test
 
 import (
 	"net/http"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -220,6 +221,25 @@ var _ = Describe("the reference client's faults", func() {
 		s = serve(mockserver.WithFaults(fault.ASMetadataMissing))
 		Expect(runClient(s, fault.ClientFallbackToMCPOrigin)).NotTo(Succeed(), "the MCP server's origin has no OAuth endpoints")
 		Expect(requests(s, http.MethodPost, "/register")).NotTo(BeEmpty())
+	})
+
+	It(string(fault.ClientOriginMetadataFirst)+" uses the metadata at the MCP server's origin, not the authorization server the resource names", func() {
+		atOrigin := func(s *mockserver.Server, path string) int {
+			n := 0
+			for _, r := range s.Requests() {
+				if r.URL.String() == strings.TrimSuffix(s.MCPURL(), "/mcp")+path {
+					n++
+				}
+			}
+			return n
+		}
+		s := serve(mockserver.WithRequestCapture(), mockserver.WithOriginMetadataDecoy())
+		Expect(runClient(s)).To(Succeed())
+		Expect(atOrigin(s, "/register")).To(BeZero())
+
+		s = serve(mockserver.WithRequestCapture(), mockserver.WithOriginMetadataDecoy())
+		Expect(runClient(s, fault.ClientOriginMetadataFirst)).NotTo(Succeed(), "the decoy's endpoints answer 404")
+		Expect(atOrigin(s, "/register")).To(Equal(1))
 	})
 
 	It(string(fault.ClientScopeFromASMetadata)+" asks for the authorization server's scopes when the resource names none", func() {

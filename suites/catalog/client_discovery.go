@@ -51,6 +51,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/authorization-server-metadata-missing"},
 		},
 		Check{
+			ID: "CL-DISC-007", Title: "uses the authorization server the protected resource names, not metadata at the MCP server's origin",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
+			Revisions: spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpASLocation), rfc(9728, "2")},
+			Faults:    faults(fault.ClientOriginMetadataFirst),
+			Scenarios: []string{"auth/dcr", "auth/origin-metadata-decoy"},
+		},
+		Check{
 			ID: "CL-LEG-001", Title: "uses the default endpoints when a 2025-03-26 server publishes no metadata",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "discovery",
 			Revisions: spec.Only(spec.Rev20250326), Refs: []Ref{mcp(mcpDefaultEndpoints), mcp(mcpBaseURL)},

@@ -55,19 +55,15 @@ func describeDiscoveryVariants(s *Session) {
 		})
 
 		It("does not fall back to the MCP server's origin when its authorization server publishes no metadata", check.ID("CL-DISC-006"), func() {
-			name := "auth/authorization-server-metadata-missing"
-			check.Need(s.completedFlow())
-			o := check.Need(s.Observe(name))
-			if !fetchedAny(o, []string{docPRM, docPRMRoot}) {
-				Skip(fmt.Sprintf("%sin %s the client never fetched the protected resource metadata (%s)", check.NotRunPrefix, name, o.Ending()))
-			}
-			origin, _ := spec.Origin(o.MCPURL)
-			for _, path := range []string{"/authorize", "/token", "/register"} {
-				if n := len(o.To(origin + path)); n > 0 {
-					Fail(fmt.Sprintf("the client sent %d request(s) to %s%s: the 2025-03-26 default endpoints at the MCP server's "+
-						"origin are not a fallback once the protected resource names its authorization server", n, origin, path))
-				}
-			}
+			s.expectNothingAtOrigin("auth/authorization-server-metadata-missing",
+				"the 2025-03-26 default endpoints at the MCP server's origin are not a fallback once the protected resource "+
+					"names its authorization server")
+		})
+
+		It("uses the authorization server the protected resource names, not metadata at the MCP server's origin", check.ID("CL-DISC-007"), func() {
+			s.expectNothingAtOrigin("auth/origin-metadata-decoy",
+				"the MCP server's origin serves authorization server metadata of its own, but from 2025-06-18 the protected "+
+					"resource metadata's authorization_servers say which authorization server to use; the origin's is not one")
 		})
 
 		It("uses the default endpoints when a 2025-03-26 server publishes no metadata", check.ID("CL-LEG-001"), func() {
@@ -75,6 +71,24 @@ func describeDiscoveryVariants(s *Session) {
 				"without metadata, a 2025-03-26 client must use /authorize, /token and /register at the MCP server's origin")
 		})
 	})
+}
+
+// expectNothingAtOrigin judges scenario name, whose MCP server's origin is
+// not an authorization server the client may use: once it read the
+// protected resource metadata, it sends nothing to the 2025-03-26 endpoints
+// there.
+func (s *Session) expectNothingAtOrigin(name, requirement string) {
+	check.Need(s.completedFlow())
+	o := check.Need(s.Observe(name))
+	if !fetchedAny(o, []string{docPRM, docPRMRoot}) {
+		Skip(fmt.Sprintf("%sin %s the client never fetched the protected resource metadata (%s)", check.NotRunPrefix, name, o.Ending()))
+	}
+	origin, _ := spec.Origin(o.MCPURL)
+	for _, path := range []string{"/authorize", "/token", "/register"} {
+		if n := len(o.To(origin + path)); n > 0 {
+			Fail(fmt.Sprintf("in %s the client sent %d request(s) to %s%s: %s", name, n, origin, path, requirement))
+		}
+	}
 }
 
 // expectCompletedIn judges a layout other than the reference one: in

@@ -24,6 +24,10 @@ var discoveryScenarios = []Scenario{
 	{Name: "auth/authorization-server-metadata-missing", Since: spec.Rev20250618,
 		Description: "the authorization server the protected resource metadata names publishes no metadata anywhere",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASMetadataMissing)}},
+	{Name: "auth/origin-metadata-decoy", Since: spec.Rev20250618,
+		Description: "the MCP server's origin serves authorization server metadata too, as a 2025-03-26 server would, naming " +
+			"itself issuer and endpoints at its root (which answer 404); the protected resource metadata names the real one",
+		Options: []mockserver.Option{mockserver.WithOriginMetadataDecoy()}},
 	{Name: "auth/scope-omitted-when-undefined", Since: spec.Rev20251125,
 		Description: "neither the 401 challenge nor the protected resource metadata names a scope",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.RSChallengeNoScope, fault.RSPRMNoScopes)}},
