@@ -101,7 +101,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 			s.insufficientScope(w, r, strings.Join(s.challengedScopes(needed, lacks), " "))
 			return
 		}
-		if !s.holdUntilExpired(r, token) {
+		if !s.holdUntilExpired(r, token) || s.redirectToSecondServer(w, r) {
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -46,6 +46,15 @@ var _ = Describe("hostile authorization endpoints", func() {
 		Expect(s.IssuerURL()).NotTo(Equal(origin))
 	})
 
+	It("redirects an authorized MCP request to a second server at another origin, which needs no token", func() {
+		s := start(mockserver.WithRedirectToSecondServer())
+		Expect(s.SecondMCPURL()).To(HavePrefix("http://localhost:"))
+		answer := postMCP(s, bearer(s))
+		Expect(answer.status).To(Equal(http.StatusTemporaryRedirect))
+		Expect(answer.header.Get("Location")).To(Equal(s.SecondMCPURL()))
+		Expect(postMCP(s, "").status).To(Equal(http.StatusUnauthorized), "the first server still asks for a token")
+	})
+
 	It("counts connections whose TLS handshake the client broke off", func() {
 		s := start(mockserver.WithTLS())
 		_, err := http.Get(s.MCPURL())

@@ -70,6 +70,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 	if err := s.mountOriginMetadataDecoy(rs); err != nil {
 		return nil, err
 	}
+	s.mountSecondServer(rs)
 
 	if s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSPRMMissing] {
 		d, err := s.protectedResourceDelivery()

@@ -60,6 +60,7 @@ type config struct {
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)
 	originResource               bool            // the protected resource is the MCP server's origin (resource.go)
 	originMetadataDecoy          bool            // the MCP server's origin serves metadata of its own (decoy.go)
+	redirectToSecondServer       bool            // authorized MCP requests go on to a second server (redirect.go)
 }
 
 // Option configures Run.
@@ -327,6 +328,9 @@ func (s *Server) URLs() map[string]string {
 		"mcp":                         s.mcpURL,
 		"authorization server issuer": s.issuer,
 		"jwks":                        s.jwksURL,
+	}
+	if second := s.SecondMCPURL(); second != "" {
+		urls["second mcp"] = second
 	}
 	if s.revision.UsesProtectedResourceMetadata() {
 		if s.cfg.metadataOnlyInChallenge {

@@ -13,6 +13,7 @@ const (
 	ClientStopAfterToken        Name = "client.stop-after-token"
 	ClientTokenInQuery          Name = "client.token-in-query"
 	ClientTokenFirstRequestOnly Name = "client.token-first-request-only"
+	ClientTokenToAnyOrigin      Name = "client.token-to-any-origin"
 	// Authorizes only when the first request is refused.
 	ClientAuthorizeAtFirstRequestOnly Name = "client.authorize-at-first-request-only"
 
@@ -64,6 +65,7 @@ func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 // clientAuthorizationFaults break discovery, the authorization code flow
 // and the use of its token.
 var clientAuthorizationFaults = []ClientFault{
+	{ClientTokenToAnyOrigin, "sends the access token with every MCP request, to wherever a redirect sends it"},
 	{ClientAuthorizeAtFirstRequestOnly, "authorizes only when its first request (initialize) is answered 401: a later 401 ends the session"},
 	{ClientAcceptFrontChannelToken, "uses an access token the authorization response carries instead of redeeming the code"},
 	{ClientAcceptMissingISS, "compares iss with the issuer only when the authorization response carries one"},

@@ -66,8 +66,8 @@ var _ = Describe("the reference client's faults", func() {
 
 	It(string(fault.ClientSkipResourceCheck)+" authorizes with metadata for another resource", func() {
 		s := serve(mockserver.WithFaults("rs.prm-resource-mismatch"))
-		Expect(runClient(s, fault.ClientSkipResourceCheck)).To(Succeed())
-		Expect(authorizationRequest(s).Get("resource")).To(Equal(s.MCPURL()))
+		Expect(runClient(s, fault.ClientSkipResourceCheck)).NotTo(Succeed(), "the authorization server serves no such resource")
+		Expect(authorizationRequest(s).Get("resource")).NotTo(Equal(s.MCPURL()), "the resource the metadata names")
 	})
 
 	It(string(fault.ClientSkipIssuerCheck)+" authorizes with metadata of another issuer", func() {
@@ -323,5 +323,36 @@ var _ = Describe("the reference client's resource indicator", func() {
 		Expect(runClient(s, fault.ClientResourceFromURL)).NotTo(Succeed())
 		Expect(authorizationRequest(s).Get("resource")).To(Equal(s.MCPURL()))
 		expectNoTokenRequest(s)
+	})
+})
+
+var _ = Describe("the reference client's token when the MCP server redirects", func() {
+	// toSecond counts the requests the second MCP server got, and those
+	// carrying a token.
+	toSecond := func(s *mockserver.Server) (all, withToken int) {
+		for _, r := range s.Requests() {
+			if r.URL.String() == s.SecondMCPURL() {
+				all++
+				if r.Header.Get("Authorization") != "" {
+					withToken++
+				}
+			}
+		}
+		return all, withToken
+	}
+
+	It("follows the redirect without its token", func() {
+		s := serve(mockserver.WithRequestCapture(), mockserver.WithRedirectToSecondServer())
+		Expect(runClient(s)).To(Succeed())
+		all, withToken := toSecond(s)
+		Expect(all).To(BeNumerically(">", 0))
+		Expect(withToken).To(BeZero())
+	})
+
+	It(string(fault.ClientTokenToAnyOrigin)+" takes its token along to the second server", func() {
+		s := serve(mockserver.WithRequestCapture(), mockserver.WithRedirectToSecondServer())
+		Expect(runClient(s, fault.ClientTokenToAnyOrigin)).To(Succeed())
+		_, withToken := toSecond(s)
+		Expect(withToken).To(BeNumerically(">", 0))
 	})
 })

@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
 )
 
@@ -24,9 +25,15 @@ func (f *flow) session(ctx context.Context, k *keeper) error {
 	if f.has(fault.ClientSkipCertificateVerify) {
 		base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 	}
+	origin, err := spec.Origin(f.cfg.MCPURL)
+	if err != nil {
+		return fmt.Errorf("refclient: mcp url: %w", err)
+	}
 	transport := &bearerTransport{
 		next:             base,
 		keeper:           k,
+		origin:           origin,
+		anyOrigin:        f.has(fault.ClientTokenToAnyOrigin),
 		inQuery:          f.has(fault.ClientTokenInQuery),
 		firstRequestOnly: f.has(fault.ClientTokenFirstRequestOnly),
 		refreshToMCP:     f.has(fault.ClientRefreshTokenToMCP),
@@ -79,6 +86,8 @@ func (f *flow) session(ctx context.Context, k *keeper) error {
 type bearerTransport struct {
 	next             http.RoundTripper
 	keeper           *keeper // nil: no token
+	origin           string  // the MCP server's: the one place its token goes
+	anyOrigin        bool    // client.token-to-any-origin
 	inQuery          bool    // client.token-in-query
 	firstRequestOnly bool    // client.token-first-request-only
 	refreshToMCP     bool    // client.refresh-token-to-mcp
@@ -173,8 +182,12 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// send sends req with the tokens held, as the faults say.
+// send sends req with the tokens held, as the faults say. The token is for
+// the MCP server: a request a redirect sent elsewhere goes without it.
 func (t *bearerTransport) send(req *http.Request, held tokens) (*http.Response, error) {
+	if origin, _ := spec.Origin(req.URL.String()); origin != t.origin && !t.anyOrigin {
+		return t.next.RoundTrip(req)
+	}
 	req = req.Clone(req.Context()) // a RoundTripper must not change the caller's request
 	if !t.firstRequestOnly || t.sent.Add(1) == 1 {
 		req.Header.Set("Authorization", "Bearer "+held.access)

@@ -23,7 +23,7 @@ func init() {
 			ID: "CL-RES-002", Title: "asks for the resource exactly as the protected resource metadata names it",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "resource",
 			Revisions: spec.From(spec.Rev20251125), Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2"), rfc(9728, "3.3")},
-			Faults:    faults(fault.ClientResourceFromURL),
+			Faults:    faults(fault.ClientResourceFromURL, fault.ClientNoResource),
 			Scenarios: []string{"auth/dcr", "auth/origin-resource"},
 		},
 		Check{
@@ -46,6 +46,13 @@ func init() {
 			Revisions: all, Refs: []Ref{mcp(mcpTokens)},
 			Faults:    faults(fault.ClientTokenFirstRequestOnly),
 			Scenarios: []string{"auth/dcr"},
+		},
+		Check{
+			ID: "CL-TOK-005", Title: "sends its access token to no server but the one it was issued for, redirects included",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
+			Revisions: all, Refs: []Ref{mcp(mcpTokenHandling), mcp(mcpAudienceBinding), rfc(9700, "4.9.1")},
+			Faults:    faults(fault.ClientTokenToAnyOrigin),
+			Scenarios: []string{"auth/dcr", "auth/redirect-to-second-server"},
 		},
 		Check{
 			ID: "CL-DISC-001", Title: "fetches the protected resource metadata the 401 challenge names",

@@ -37,6 +37,25 @@ func describeFlow(s *Session) {
 			}
 		})
 
+		It("sends its access token to no server but the one it was issued for, redirects included", check.ID("CL-TOK-005"), func() {
+			check.Need(s.completedFlow())
+			name := "auth/redirect-to-second-server"
+			o := check.Need(s.Observe(name))
+			redirected := slices.ContainsFunc(o.MCPRequests(), func(r mockserver.CapturedRequest) bool {
+				return r.Status == http.StatusTemporaryRedirect
+			})
+			if !redirected {
+				Skip(check.NotRunPrefix + "in " + name + " no request with a token reached the MCP server (" + o.Ending() + ")")
+			}
+			for _, r := range o.To(o.URLs["second mcp"]) {
+				if a := r.Header.Get("Authorization"); a != "" || r.URL.Query().Has("access_token") {
+					Fail(fmt.Sprintf("in %s the client followed the MCP server's redirect to %s, another origin, and sent it "+
+						"its access token: a token is for the MCP server it was issued for, and goes nowhere else (MCP token "+
+						"handling, audience binding)", name, o.URLs["second mcp"]))
+				}
+			}
+		})
+
 		It("sends the access token only in the Authorization header", check.ID("CL-TOK-001"), func() {
 			o := check.Need(s.completedFlow())
 			for _, r := range o.MCPRequests() {

@@ -53,6 +53,10 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/authorization-after-initialize", Since: spec.Rev20250326,
 		Description: "the MCP server answers initialize without a token, and tools/list 401 with the usual challenge",
 		Options:     []mockserver.Option{mockserver.WithAuthorizationAfterInitialize()}},
+	{Name: "auth/redirect-to-second-server", Since: spec.Rev20250326,
+		Description: "the MCP server answers every request carrying a valid token with 307 to a second MCP server at " +
+			"another origin (localhost, another port), which needs no token",
+		Options: []mockserver.Option{mockserver.WithRedirectToSecondServer()}},
 	{Name: "auth/metadata-in-challenge-only", Since: spec.Rev20250618,
 		Description: "the protected resource metadata lives only at the URL the 401 challenge names",
 		Options:     []mockserver.Option{mockserver.WithMetadataOnlyInChallenge()}},
