@@ -59,6 +59,7 @@ type config struct {
 	authorizationEndpoint        hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)
 	originResource               bool            // the protected resource is the MCP server's origin (resource.go)
+	clientCredentialsOnly        string          // machine clients only, authenticating this way (clientcredentials.go)
 }
 
 // Option configures Run.
