@@ -127,10 +127,15 @@ func describeClientCredentials(s *Session) {
 			o := s.machineRuns(scenarioCCJWT)[0]
 			for i, r := range o.TokenRequests() {
 				form := r.Form()
-				if got := form.Get("client_assertion_type"); got != assertionTypeJWT || form.Get("client_assertion") == "" {
-					Fail(fmt.Sprintf("in %s token request %d has client_assertion_type %q and a client_assertion: %t; a client "+
-						"authenticating by a JWT sends one in client_assertion with client_assertion_type %s (RFC 7523 §2.2)",
-						o.Scenario.Name, i+1, got, form.Get("client_assertion") != "", assertionTypeJWT))
+				got, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
+				if got != assertionTypeJWT || assertion == "" {
+					missing := ""
+					if assertion == "" {
+						missing = " and no client_assertion"
+					}
+					Fail(fmt.Sprintf("in %s token request %d has client_assertion_type %q%s: a client authenticating by a JWT "+
+						"sends it in client_assertion with client_assertion_type %s (RFC 7523 §2.2)",
+						o.Scenario.Name, i+1, got, missing, assertionTypeJWT))
 				}
 			}
 		})
@@ -148,20 +153,9 @@ func describeClientCredentials(s *Session) {
 
 		It("addresses its client assertion to the authorization server and bounds it with exp", check.ID("CL-CC-006"), func() {
 			o, assertions := s.clientAssertions()
-			audiences := jwt.Audience{o.Issuer, strings.TrimSuffix(o.Issuer, "/") + "/", o.Endpoints.Token}
 			for _, a := range assertions {
-				if !slices.ContainsFunc(audiences, a.claims.Audience.Contains) {
-					Fail(fmt.Sprintf("in %s the client assertion of token request %d has aud %q: it must name the authorization "+
-						"server, by its issuer %s or its token endpoint %s (RFC 7523 §3)", o.Scenario.Name, a.request,
-						[]string(a.claims.Audience), o.Issuer, o.Endpoints.Token))
-				}
-				if a.claims.Expiry == nil {
-					Fail(fmt.Sprintf("in %s the client assertion of token request %d has no exp: it must bound the time it "+
-						"can be used in (RFC 7523 §3)", o.Scenario.Name, a.request))
-				}
-				if err := a.claims.ValidateWithLeeway(jwt.Expected{Time: a.sent}, assertionLeeway); err != nil {
-					Fail(fmt.Sprintf("in %s the client assertion of token request %d is not valid when it was sent: %v "+
-						"(RFC 7523 §3)", o.Scenario.Name, a.request, err))
+				if problem := a.audienceOrTimeProblem(o.Issuer, o.Endpoints.Token); problem != "" {
+					Fail(fmt.Sprintf("in %s the client assertion of token request %d %s (RFC 7523 §3)", o.Scenario.Name, a.request, problem))
 				}
 			}
 		})
@@ -249,6 +243,25 @@ type clientAssertion struct {
 	request int // the token request's number, from 1
 	sent    time.Time
 	claims  jwt.Claims
+}
+
+// audienceOrTimeProblem says how the assertion fails to name the
+// authorization server as aud (its issuer, with or without a trailing
+// slash, or its token endpoint) or to be valid when sent, within an exp; ""
+// when it does neither.
+func (a clientAssertion) audienceOrTimeProblem(issuer, tokenEndpoint string) string {
+	audiences := []string{issuer, strings.TrimSuffix(issuer, "/") + "/", tokenEndpoint}
+	switch {
+	case !slices.ContainsFunc(audiences, a.claims.Audience.Contains):
+		return fmt.Sprintf("has aud %q: it must name the authorization server, by its issuer %s or its token endpoint %s",
+			[]string(a.claims.Audience), issuer, tokenEndpoint)
+	case a.claims.Expiry == nil:
+		return "has no exp: it must bound the time it can be used in"
+	}
+	if err := a.claims.ValidateWithLeeway(jwt.Expected{Time: a.sent}, assertionLeeway); err != nil {
+		return fmt.Sprintf("is not valid when it was sent: %v", err)
+	}
+	return ""
 }
 
 // anyJWSAlgorithm lets a client assertion of any algorithm be read.
