@@ -62,7 +62,9 @@ func expectNone(requests []mockserver.CapturedRequest, kind, requirement string)
 }
 
 // codeExchanges are the token requests redeeming an authorization code.
-func codeExchanges(o *Observation) []mockserver.CapturedRequest { return grantRequests(o, "authorization_code") }
+func codeExchanges(o *Observation) []mockserver.CapturedRequest {
+	return grantRequests(o, "authorization_code")
+}
 
 // grantRequests are the token requests of grant type grant.
 func grantRequests(o *Observation, grant string) []mockserver.CapturedRequest {
