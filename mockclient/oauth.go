@@ -1,6 +1,7 @@
 package mockclient
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -72,10 +73,20 @@ func (c *Client) Register(ctx context.Context, endpoint string, metadata map[str
 
 // ClientAuth is how a token request authenticates its client.
 type ClientAuth struct {
-	Method string // none, client_secret_basic or client_secret_post
+	Method string // none, client_secret_basic, client_secret_post or private_key_jwt
 	ID     string
 	Secret string
+	// Assertion is private_key_jwt's signed JWT, which names the client
+	// itself (RFC 7523 §2.2, §3).
+	Assertion string
+	// AssertionType is its client_assertion_type; ClientAssertionTypeJWT
+	// when empty.
+	AssertionType string
 }
+
+// ClientAssertionTypeJWT is the client_assertion_type of a JWT client
+// assertion (RFC 7523 §2.2).
+const ClientAssertionTypeJWT = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // TokenRequest posts form to the token endpoint, authenticating as auth.
 func (c *Client) TokenRequest(ctx context.Context, endpoint string, form url.Values, auth ClientAuth) (*OAuthAnswer, error) {
@@ -89,6 +100,9 @@ func (c *Client) TokenRequest(ctx context.Context, endpoint string, form url.Val
 	case "client_secret_post":
 		form.Set("client_id", auth.ID)
 		form.Set("client_secret", auth.Secret)
+	case "private_key_jwt":
+		form.Set("client_assertion_type", cmp.Or(auth.AssertionType, ClientAssertionTypeJWT))
+		form.Set("client_assertion", auth.Assertion)
 	default:
 		if auth.ID != "" {
 			form.Set("client_id", auth.ID)

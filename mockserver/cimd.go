@@ -42,7 +42,7 @@ const (
 // supportsClientIDMetadataDocuments matches client_id_metadata_document_supported
 // in the authorization server metadata.
 func (s *Server) supportsClientIDMetadataDocuments() bool {
-	return s.revision.AtLeast(spec.Rev20251125)
+	return s.revision.AtLeast(spec.Rev20251125) && s.cfg.clientCredentialsOnly == ""
 }
 
 // isURLClientID reports whether a client_id is meant as a metadata document

@@ -68,6 +68,7 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	if method := s.cfg.registrationAuthMethod; method != "" {
 		doc["token_endpoint_auth_methods_supported"] = []string{method}
 	}
+	s.restrictToClientCredentials(doc)
 	if s.cfg.issNotAdvertised {
 		delete(doc, "authorization_response_iss_parameter_supported")
 	}

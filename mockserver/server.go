@@ -61,6 +61,7 @@ type config struct {
 	originResource               bool            // the protected resource is the MCP server's origin (resource.go)
 	originMetadataDecoy          bool            // the MCP server's origin serves metadata of its own (decoy.go)
 	redirectToSecondServer       bool            // authorized MCP requests go on to a second server (redirect.go)
+	clientCredentialsOnly        string          // machine clients only, authenticating this way (clientcredentials.go)
 }
 
 // Option configures Run.

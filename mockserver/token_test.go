@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
@@ -529,6 +530,21 @@ var _ = Describe("the token endpoint", func() {
 			expectTokenError(postToken(s, with(ccForm(), "scope", "mcp:tools mcp:write"), basic), http.StatusBadRequest, "invalid_scope")
 			expectTokenError(postToken(s, with(ccForm(), "resource", "https://unrelated.example/"), basic), http.StatusBadRequest, "invalid_target")
 		})
+	})
+
+	It("serves machine clients alone under WithClientCredentialsOnly", func() {
+		machine := startAS(mockserver.WithClientCredentialsOnly("private_key_jwt"), mockserver.WithRevision(spec.Latest))
+		meta := get(machine.URLs()["authorization server metadata"]).json()
+		Expect(meta).To(HaveKeyWithValue("grant_types_supported", ConsistOf("client_credentials")))
+		Expect(meta).To(HaveKeyWithValue("token_endpoint_auth_methods_supported", ConsistOf("private_key_jwt")))
+		Expect(meta).To(HaveKey("token_endpoint_auth_signing_alg_values_supported"))
+		Expect(meta).NotTo(HaveKey("client_id_metadata_document_supported"))
+		doc := expectTokens(postToken(machine, withAssertion(ccForm(), clientAssertion(machine, unchangedClaims))))
+		expectServed(machine, accessTokenOf(doc))
+
+		meta = get(startAS(mockserver.WithClientCredentialsOnly("client_secret_basic")).URLs()["authorization server metadata"]).json()
+		Expect(meta).To(HaveKeyWithValue("token_endpoint_auth_methods_supported", ConsistOf("client_secret_basic")))
+		Expect(meta).NotTo(HaveKey("token_endpoint_auth_signing_alg_values_supported"))
 	})
 
 	It("issues opaque tokens that the resource server accepts through introspection", func() {

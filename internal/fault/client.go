@@ -54,7 +54,7 @@ type ClientFault struct {
 // ClientFaults lists every fault of the reference client, sorted by name;
 // each area's file adds its list here.
 var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults,
-	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults, clientHostileFaults)
+	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults, clientHostileFaults, clientCCFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)

@@ -97,6 +97,7 @@ type authorizationServer struct {
 	registrationEndpoint  string // "" when it offers none
 	issParameterSupported bool   // RFC 9207: the authorization response carries iss
 	scopesSupported       string // its metadata's scopes_supported, space-separated
+	grantTypes            []string
 }
 
 // findAuthorizationServer is step c: the metadata of the first authorization
@@ -243,6 +244,9 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 	scopes, _ := doc.Strings("scopes_supported")
 	as.scopesSupported = strings.Join(scopes, " ")
 	json.Unmarshal(doc.Members["authorization_response_iss_parameter_supported"], &as.issParameterSupported)
+	if as.grantTypes, _ = doc.Strings("grant_types_supported"); len(as.grantTypes) == 0 {
+		as.grantTypes = []string{"authorization_code", "implicit"} // RFC 8414 §2's default
+	}
 	switch {
 	case as.authorizationEndpoint == "":
 		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no authorization_endpoint", doc.URL)

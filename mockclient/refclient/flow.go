@@ -85,6 +85,9 @@ func (f *flow) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if machine := f.machineCredentials(as); machine != nil {
+		return f.clientCredentials(ctx, as, prm, challenge, machine)
+	}
 	// The callback listens before registration, which names it.
 	cb, err := listenForCallback(ctx, f.callbackHost())
 	if err != nil {

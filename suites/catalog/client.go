@@ -171,7 +171,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},
 			Faults:    faults(fault.ClientNoResource),
-			Scenarios: []string{"auth/dcr"},
+			Scenarios: []string{"auth/dcr", "auth/client-credentials-basic", "auth/client-credentials-jwt"},
 		},
 	)
 }

@@ -152,3 +152,12 @@ func oidcDiscovery(section, anchor string) Ref {
 		URL:   "https://openid.net/specs/openid-connect-discovery-1_0.html#" + anchor,
 	}
 }
+
+// extClientCredentials cites a section of MCP's OAuth client credentials
+// extension (io.modelcontextprotocol/oauth-client-credentials).
+func extClientCredentials(title, anchor string) Ref {
+	return Ref{
+		Label: "MCP OAuth client credentials extension: " + title,
+		URL:   "https://github.com/modelcontextprotocol/ext-auth/blob/main/specification/draft/oauth-client-credentials.mdx#" + anchor,
+	}
+}

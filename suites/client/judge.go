@@ -63,9 +63,14 @@ func expectNone(requests []mockserver.CapturedRequest, kind, requirement string)
 
 // codeExchanges are the token requests redeeming an authorization code.
 func codeExchanges(o *Observation) []mockserver.CapturedRequest {
+	return grantRequests(o, "authorization_code")
+}
+
+// grantRequests are the token requests of grant type grant.
+func grantRequests(o *Observation, grant string) []mockserver.CapturedRequest {
 	var out []mockserver.CapturedRequest
 	for _, r := range o.TokenRequests() {
-		if r.Form().Get("grant_type") == "authorization_code" {
+		if r.Form().Get("grant_type") == grant {
 			out = append(out, r)
 		}
 	}

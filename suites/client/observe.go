@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -30,6 +31,9 @@ type Observation struct {
 	URLs map[string]string
 	// Scopes are what the MCP server told the client to ask for.
 	Scopes mockserver.Scopes
+	// Context is what MCP_CONFORMANCE_CONTEXT told the client besides the
+	// scenario's name.
+	Context map[string]any
 	// RefreshTokens are the refresh tokens the authorization server issued,
 	// in order.
 	RefreshTokens []string
@@ -105,6 +109,17 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		return o
 	}
 	opts := append([]mockserver.Option{mockserver.WithRevision(cfg.Revision), mockserver.WithRequestCapture()}, sc.Options...)
+	o.Context = maps.Clone(sc.Context)
+	if sc.Prepare != nil {
+		prepared, context, err := sc.Prepare()
+		if err != nil {
+			o.Err = fmt.Errorf("client: %s: prepare: %w", sc.Name, err)
+			return o
+		}
+		opts = append(opts, prepared...)
+		o.Context = mergedContext(o.Context, context)
+	}
+	learnContextSecrets(cfg.Redactor, o.Context)
 	srv, err := mockserver.Run(ctx, opts...)
 	if err != nil {
 		o.Err = fmt.Errorf("client: %s: start the counterparts: %w", sc.Name, err)
@@ -113,9 +128,9 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	o.MCPURL, o.Issuer, o.Endpoints, o.URLs = srv.MCPURL(), srv.IssuerURL(), srv.OAuthEndpoints(), srv.URLs()
 	o.Scopes = srv.AdvertisedScopes()
 	if cfg.Serve != nil {
-		o.Outcome = cfg.Serve.serve(ctx, sc, o.MCPURL)
+		o.Outcome = cfg.Serve.serve(ctx, sc.Name, o.MCPURL, o.Context)
 	} else {
-		o.Outcome, o.Browsed = launchBrowsing(ctx, cfg.Launcher, sc, o.MCPURL)
+		o.Outcome, o.Browsed = launchBrowsing(ctx, cfg.Launcher, sc, o.MCPURL, o.Context)
 	}
 	srv.Close() // requests still in flight finish and are captured
 	o.Requests, o.RefreshTokens = srv.Requests(), srv.IssuedRefreshTokens()
@@ -131,16 +146,16 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	return o
 }
 
-// launchBrowsing launches the client for sc and reads what it asked
-// `mcpconform browse` to open.
-func launchBrowsing(ctx context.Context, l Launcher, sc Scenario, mcpURL string) (Outcome, []string) {
+// launchBrowsing launches the client for sc with clientContext and reads
+// what it asked `mcpconform browse` to open.
+func launchBrowsing(ctx context.Context, l Launcher, sc Scenario, mcpURL string, clientContext map[string]any) (Outcome, []string) {
 	dir, err := os.MkdirTemp("", "mcpconform-browse-")
 	if err != nil {
 		return Outcome{ExitCode: -1, Err: fmt.Sprintf("client: %s: browse log: %v", sc.Name, err)}, nil
 	}
 	defer os.RemoveAll(dir)
 	log := filepath.Join(dir, "browsed")
-	outcome := l.Launch(ctx, sc.Name, mcpURL, sc.Context, EnvBrowseLog+"="+log)
+	outcome := l.Launch(ctx, sc.Name, mcpURL, clientContext, EnvBrowseLog+"="+log)
 	return outcome, readBrowseLog(log)
 }
 
@@ -181,10 +196,10 @@ func compareBool(a, b bool) int {
 
 // serve announces the scenario's URL (and the context a launched client
 // would get) and waits until the person is done or the run ends.
-func (s *Serving) serve(ctx context.Context, sc Scenario, mcpURL string) Outcome {
-	line := fmt.Sprintf("serving %-40s %s", sc.Name, mcpURL)
-	if len(sc.Context) > 0 {
-		context, _ := json.Marshal(sc.Context)
+func (s *Serving) serve(ctx context.Context, scenario, mcpURL string, clientContext map[string]any) Outcome {
+	line := fmt.Sprintf("serving %-40s %s", scenario, mcpURL)
+	if len(clientContext) > 0 {
+		context, _ := json.Marshal(clientContext)
 		line += "  (client: " + string(context) + ")"
 	}
 	fmt.Fprintln(s.Announce, line)
@@ -194,6 +209,36 @@ func (s *Serving) serve(ctx context.Context, sc Scenario, mcpURL string) Outcome
 	case <-ctx.Done():
 	}
 	return Outcome{ExitCode: -1, Served: true, Duration: time.Since(started)}
+}
+
+// mergedContext is base with extra's entries added.
+func mergedContext(base, extra map[string]any) map[string]any {
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]any{}
+	}
+	maps.Copy(out, extra)
+	return out
+}
+
+// contextSecrets are the context entries whose values are secrets.
+var contextSecrets = []string{"client_secret", "private_key_pem"}
+
+// learnContextSecrets tells redactor the secrets the context gives the
+// client; a PEM key line by line too, as a client may quote it reflowed.
+func learnContextSecrets(redactor *evidence.Redactor, clientContext map[string]any) {
+	if redactor == nil {
+		return
+	}
+	for _, name := range contextSecrets {
+		value, _ := clientContext[name].(string)
+		redactor.Add(value)
+		for line := range strings.Lines(value) {
+			if line = strings.TrimSpace(line); !strings.HasPrefix(line, "-----") {
+				redactor.Add(line)
+			}
+		}
+	}
 }
 
 // secretParams are the request parameters whose values are secrets.

@@ -16,7 +16,14 @@ func describeResource(s *Session) {
 		It("names the MCP server as resource in its authorization and token requests", check.ID("CL-RES-001"), func() {
 			o := check.Need(s.completedFlow())
 			expectResource(o, o.AuthorizationRequests(), "authorization", func(r mockserver.CapturedRequest) []string { return r.URL.Query()["resource"] })
-			expectResource(o, codeExchanges(o), "token", func(r mockserver.CapturedRequest) []string { return r.Form()["resource"] })
+			expectResource(o, codeExchanges(o), "token", formResource)
+			// A client credentials token is for the MCP server just as well.
+			for _, name := range []string{scenarioCCBasic, scenarioCCJWT} {
+				if cc, err := s.Observe(name); err == nil {
+					check.Attach(cc)
+					expectResource(cc, grantRequests(cc, grantClientCreds), "client credentials token", formResource)
+				}
+			}
 		})
 
 		It("asks for the resource exactly as the protected resource metadata names it", check.ID("CL-RES-002"), func() {
@@ -35,10 +42,12 @@ func describeResource(s *Session) {
 	})
 }
 
+func formResource(r mockserver.CapturedRequest) []string { return r.Form()["resource"] }
+
 func expectResource(o *Observation, requests []mockserver.CapturedRequest, kind string, resource func(mockserver.CapturedRequest) []string) {
 	for _, r := range requests {
 		if got := resource(r); len(got) != 1 || got[0] != o.MCPURL {
-			Fail(fmt.Sprintf("the %s request's resource is %q, not the MCP server's URL %s (RFC 8707)", kind, got, o.MCPURL))
+			Fail(fmt.Sprintf("in %s the %s request's resource is %q, not the MCP server's URL %s (RFC 8707)", o.Scenario.Name, kind, got, o.MCPURL))
 		}
 	}
 }

@@ -22,6 +22,9 @@ type Scenario struct {
 	// Context is what MCP_CONFORMANCE_CONTEXT tells the client besides the
 	// scenario's name (a pre-registered client's ID, say).
 	Context map[string]any
+	// Prepare, when set, makes what the scenario needs anew for each run (a
+	// client key pair, say): options added to Options, entries to Context.
+	Prepare func() ([]mockserver.Option, map[string]any, error)
 	// WaitsOnTime: the scenario lasts seconds whatever the client does
 	// (tokens that really expire), so it starts first and the others run
 	// meanwhile.
@@ -39,7 +42,7 @@ const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
 var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, stepUpScenarios,
-	refreshScenarios, offlineScenarios, hostileScenarios)
+	refreshScenarios, offlineScenarios, hostileScenarios, clientCredentialsScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

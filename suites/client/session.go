@@ -58,6 +58,7 @@ func Specs(s *Session) {
 		describeRefresh(s)
 		describeOffline(s)
 		describeHostile(s)
+		describeClientCredentials(s)
 	})
 }
 
