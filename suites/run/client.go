@@ -61,6 +61,10 @@ func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
 	return res, nil
 }
 
+// ClientScenarios are the scenarios the checks filter selects judge: what
+// a client-mode run with it starts.
+func ClientScenarios(filter catalog.Filter) []client.Scenario { return scenariosOf(filter.Select(), filter) }
+
 // scenariosOf are the scenarios the checks judge, in the filter's revision.
 func scenariosOf(checks []catalog.Check, filter catalog.Filter) []client.Scenario {
 	var out []client.Scenario

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/run"
 )
 
 // BenchmarkServerRun measures the README's main job per revision, process
@@ -18,7 +20,8 @@ func BenchmarkServerRun(b *testing.B) { benchmarkMode(b, "server") }
 
 // BenchmarkClientRun measures the client battery per revision, process
 // start to reports written: `mcpconform client` running the bundled
-// reference client once per scenario, scenarios side by side:
+// reference client once per scenario, scenarios side by side; it reports
+// scenarios a second besides the time:
 //
 //	go test ./suites/selftest -run '^$' -bench ClientRun
 func BenchmarkClientRun(b *testing.B) { benchmarkMode(b, "client") }
@@ -35,6 +38,10 @@ func benchmarkMode(b *testing.B, mode string) {
 				if out, err := exec.Command(bin, mode, "--spec-version", string(rev), "--report-dir", reportDir).CombinedOutput(); err != nil {
 					b.Fatalf("run: %v\n%s", err, out)
 				}
+			}
+			if mode == "client" {
+				scenarios := len(run.ClientScenarios(catalog.Filter{Revision: rev, Roles: []spec.Role{spec.RoleClient}}))
+				b.ReportMetric(float64(scenarios*b.N)/b.Elapsed().Seconds(), "scenarios/s")
 			}
 		})
 	}
