@@ -97,6 +97,9 @@ type authorizationServer struct {
 	registrationEndpoint  string // "" when it offers none
 	issParameterSupported bool   // RFC 9207: the authorization response carries iss
 	scopesSupported       string // its metadata's scopes_supported, space-separated
+	// metadataDocuments: it takes a client ID metadata document URL as
+	// client_id (client_id_metadata_document_supported).
+	metadataDocuments bool
 }
 
 // findAuthorizationServer is step c: the metadata of the first authorization
@@ -219,6 +222,7 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 	scopes, _ := doc.Strings("scopes_supported")
 	as.scopesSupported = strings.Join(scopes, " ")
 	json.Unmarshal(doc.Members["authorization_response_iss_parameter_supported"], &as.issParameterSupported)
+	json.Unmarshal(doc.Members["client_id_metadata_document_supported"], &as.metadataDocuments)
 	switch {
 	case as.authorizationEndpoint == "":
 		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no authorization_endpoint", doc.URL)
