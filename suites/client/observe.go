@@ -31,11 +31,26 @@ type Observation struct {
 	// RefreshTokens are the refresh tokens the authorization server issued,
 	// in order.
 	RefreshTokens []string
-	Requests      []mockserver.CapturedRequest
-	Outcome       Outcome
+	// Next is the authorization server the MCP server moves to in a
+	// migration scenario; nil elsewhere.
+	Next     *NextAuthorizationServer
+	Requests []mockserver.CapturedRequest
+	Outcome  Outcome
 	// Err: the counterparts could not be started; nothing was observed.
 	Err      error
 	redactor *evidence.Redactor
+}
+
+// NextAuthorizationServer is what a migration scenario's second
+// authorization server was, and did.
+type NextAuthorizationServer struct {
+	Issuer    string
+	Endpoints mockserver.Endpoints
+	// RefreshTokens are the refresh tokens it issued, in order.
+	RefreshTokens []string
+	// Moved: the MCP server moved to it, having served a request with a
+	// token of the first.
+	Moved bool
 }
 
 // Config is how scenarios are run.
@@ -102,6 +117,10 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	}
 	o.MCPURL, o.Issuer, o.Endpoints, o.URLs = srv.MCPURL(), srv.IssuerURL(), srv.OAuthEndpoints(), srv.URLs()
 	o.Scopes = srv.AdvertisedScopes()
+	next := srv.NextAuthorizationServer()
+	if next != nil {
+		o.Next = &NextAuthorizationServer{Issuer: next.IssuerURL(), Endpoints: next.OAuthEndpoints()}
+	}
 	if cfg.Serve != nil {
 		o.Outcome = cfg.Serve.serve(ctx, sc, o.MCPURL)
 	} else {
@@ -109,12 +128,38 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	}
 	srv.Close() // requests still in flight finish and are captured
 	o.Requests, o.RefreshTokens = srv.Requests(), srv.IssuedRefreshTokens()
+	if next != nil {
+		o.Next.RefreshTokens, o.Next.Moved = next.IssuedRefreshTokens(), srv.Migrated()
+	}
 	learnSecrets(cfg.Redactor, o.Requests)
 	if cfg.Redactor != nil {
 		// Issued, so secret wherever the client puts them.
-		cfg.Redactor.Add(o.RefreshTokens...)
+		for _, issued := range o.issuedRefreshTokens() {
+			cfg.Redactor.Add(issued.token)
+		}
 	}
 	return o
+}
+
+// issuedRefreshToken is a refresh token and the token endpoint of the
+// authorization server that issued it.
+type issuedRefreshToken struct {
+	token, tokenEndpoint string
+}
+
+// issuedRefreshTokens are the refresh tokens the scenario's authorization
+// servers issued.
+func (o *Observation) issuedRefreshTokens() []issuedRefreshToken {
+	var out []issuedRefreshToken
+	for _, token := range o.RefreshTokens {
+		out = append(out, issuedRefreshToken{token, o.Endpoints.Token})
+	}
+	if o.Next != nil {
+		for _, token := range o.Next.RefreshTokens {
+			out = append(out, issuedRefreshToken{token, o.Next.Endpoints.Token})
+		}
+	}
+	return out
 }
 
 // compareBool orders false before true.

@@ -39,7 +39,7 @@ const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
 var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, stepUpScenarios,
-	refreshScenarios, offlineScenarios)
+	refreshScenarios, offlineScenarios, cimdScenarios, migrationScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

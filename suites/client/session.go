@@ -57,6 +57,8 @@ func Specs(s *Session) {
 		describeStepUp(s)
 		describeRefresh(s)
 		describeOffline(s)
+		describeCIMD(s)
+		describeMigration(s)
 	})
 }
 
