@@ -65,7 +65,11 @@ func describeCIMD(s *Session) {
 		It("names the same client_id in the code exchange as in the authorization request", check.ID("CL-CIMD-002"), func() {
 			o, document := s.documentClient()
 			exchanges := codeExchanges(o)
-			if len(exchanges) == 0 {
+			switch {
+			case len(exchanges) == 0 && document == cimdDocumentURL && len(unlistedRedirects(o)) > 0:
+				Skip(check.PrerequisitePrefix + "in auth/basic-cimd the client asked for a redirect URI its client ID metadata document " +
+					"does not list (CL-CIMD-003), and got no code")
+			case len(exchanges) == 0:
 				Skip(fmt.Sprintf("%sin auth/basic-cimd the client redeemed no code (%s)", check.NotRunPrefix, o.Ending()))
 			}
 			for i, r := range exchanges {
@@ -86,12 +90,10 @@ func describeCIMD(s *Session) {
 			if document != cimdDocumentURL {
 				Skip(fmt.Sprintf("%sin auth/basic-cimd the client used its own document %s, whose redirect URIs are not known here", check.NotRunPrefix, document))
 			}
-			for i, r := range o.AuthorizationRequests() {
-				if sent := r.URL.Query().Get("redirect_uri"); !slices.ContainsFunc(cimdRedirectURIs, func(listed string) bool { return redirectListed(listed, sent) }) {
-					Fail(fmt.Sprintf("in auth/basic-cimd authorization request %d names redirect_uri %q, which the client ID metadata document %s "+
-						"does not list (it lists %s; a loopback IP literal may take any port): the authorization server must refuse it "+
-						"(draft-ietf-oauth-client-id-metadata-document §8.1)", i+1, sent, document, strings.Join(cimdRedirectURIs, ", ")))
-				}
+			if unlisted := unlistedRedirects(o); len(unlisted) > 0 {
+				Fail(fmt.Sprintf("in auth/basic-cimd the client asked for the redirect URI(s) %s, which its client ID metadata document %s "+
+					"does not list (it lists %s; a loopback IP literal may take any port): the authorization server must refuse them "+
+					"(draft-ietf-oauth-client-id-metadata-document §8.1)", strings.Join(unlisted, ", "), document, strings.Join(cimdRedirectURIs, ", ")))
 			}
 		})
 
@@ -118,8 +120,21 @@ func (s *Session) documentClient() (*Observation, string) {
 			return o, id
 		}
 	}
-	Skip(check.NotRunPrefix + "in auth/basic-cimd the client did not authorize with a client ID metadata document (CL-CIMD-001 judges that)")
+	Skip(check.PrerequisitePrefix + "in auth/basic-cimd the client did not authorize with a client ID metadata document (CL-CIMD-001)")
 	return nil, ""
+}
+
+// unlistedRedirects are the redirect URIs the client asked for in o that
+// the CIMD scenario's document does not list.
+func unlistedRedirects(o *Observation) []string {
+	var out []string
+	for _, r := range o.AuthorizationRequests() {
+		sent := r.URL.Query().Get("redirect_uri")
+		if !slices.ContainsFunc(cimdRedirectURIs, func(listed string) bool { return redirectListed(listed, sent) }) && !slices.Contains(out, sent) {
+			out = append(out, sent)
+		}
+	}
+	return out
 }
 
 // isMetadataDocumentURL reports whether a client_id has the form of a
