@@ -104,6 +104,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 		if !s.holdUntilExpired(r, token) || s.redirectToSecondServer(w, r) {
 			return
 		}
+		s.migrate(r)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -271,6 +272,9 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 		return errors.New("mockserver: access token not valid yet (nbf)")
 	case !s.faults[fault.RSAcceptNotYetValid] && claims.IssuedAt != nil && now.Before(claims.IssuedAt.Time()):
 		return errors.New("mockserver: access token issued in the future (iat)")
+	}
+	if s.movedAwayFrom(claims.Issuer) {
+		return errors.New("mockserver: access token of the authorization server this resource moved away from")
 	}
 	if claims.Issuer != s.issuer {
 		return nil // another issuer's token, vouched for by its key

@@ -42,7 +42,14 @@ const (
 // supportsClientIDMetadataDocuments matches client_id_metadata_document_supported
 // in the authorization server metadata.
 func (s *Server) supportsClientIDMetadataDocuments() bool {
-	return s.revision.AtLeast(spec.Rev20251125) && s.cfg.clientCredentialsOnly == ""
+	return s.revision.AtLeast(spec.Rev20251125) && !s.cfg.noCIMD && s.cfg.clientCredentialsOnly == ""
+}
+
+// WithoutClientIDMetadataDocuments leaves client_id_metadata_document_supported
+// out of the metadata and treats a URL client_id as any unknown one: an
+// authorization server that only knows the clients registered with it.
+func WithoutClientIDMetadataDocuments() Option {
+	return func(c *config) { c.noCIMD = true }
 }
 
 // isURLClientID reports whether a client_id is meant as a metadata document

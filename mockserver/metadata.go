@@ -19,7 +19,7 @@ const (
 func (s *Server) protectedResourceMetadata() map[string]any {
 	doc := map[string]any{
 		"resource":                 s.resource,
-		"authorization_servers":    []string{s.issuer},
+		"authorization_servers":    []string{s.currentIssuer()},
 		"scopes_supported":         supportedScopes,
 		"bearer_methods_supported": []string{"header"},
 		"resource_name":            "mcpconform reference",
@@ -131,6 +131,24 @@ func (s *Server) protectedResourceDelivery() (delivery, error) {
 		d.body = []byte(truncatedProtectedResourceMetadata)
 	}
 	return d, nil
+}
+
+// serveProtectedResourceMetadata serves the protected resource metadata,
+// built anew for each request when it changes as the MCP server moves to
+// another authorization server.
+func (s *Server) serveProtectedResourceMetadata() (http.HandlerFunc, error) {
+	d, err := s.protectedResourceDelivery()
+	if err != nil || s.next == nil {
+		return serveDocument(d, s.rsOrigin.local, s.rsOrigin.offhost), err
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, err := s.protectedResourceDelivery()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		serveDocument(d, s.rsOrigin.local, s.rsOrigin.offhost)(w, r)
+	}, nil
 }
 
 func (s *Server) authorizationServerDelivery(openID bool) (delivery, error) {

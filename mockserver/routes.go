@@ -17,6 +17,9 @@ func (s *Server) resolveURLs() error {
 	if s.cfg.originResource {
 		s.resource = s.rsOrigin.local
 	}
+	if rs := s.cfg.resourceServer; rs != nil {
+		s.mcpURL, s.resource = rs.mcpURL, rs.resource // the resource its tokens are for
+	}
 	if s.revision.UsesProtectedResourceMetadata() {
 		s.issuer = s.asOrigin.local + "/oauth" // a path issuer, so insertion matters
 		if s.cfg.rootIssuer {
@@ -66,48 +69,66 @@ func (s *Server) routes() ([]http.Handler, error) {
 		handlers = append(handlers, as)
 	}
 
-	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.newMCPHandler()))
-	if err := s.mountOriginMetadataDecoy(rs); err != nil {
-		return nil, err
-	}
-	s.mountSecondServer(rs)
-
-	if s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSPRMMissing] {
-		d, err := s.protectedResourceDelivery()
-		if err != nil {
+	if s.cfg.resourceServer == nil {
+		if err := s.mountResourceServer(rs); err != nil {
 			return nil, err
 		}
-		serve := serveDocument(d, s.rsOrigin.local, s.rsOrigin.offhost)
-		switch {
-		case s.cfg.metadataOnlyInChallenge:
-			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmCustomURL), serve)
-		case s.prmAtRootOnly():
-			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
-		default:
-			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
-			rs.Handle("GET "+pathOf(s.rsOrigin, s.prmURL), serve)
-		}
 	}
+	if err := s.mountAuthorizationServerRoutes(as); err != nil {
+		return nil, err
+	}
+	return handlers, nil
+}
 
+// mountResourceServer routes the MCP endpoint and its protected resource
+// metadata.
+func (s *Server) mountResourceServer(rs *http.ServeMux) error {
+	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.newMCPHandler()))
+	if err := s.mountOriginMetadataDecoy(rs); err != nil {
+		return err
+	}
+	s.mountSecondServer(rs)
+	if !s.revision.UsesProtectedResourceMetadata() || s.faults[fault.RSPRMMissing] {
+		return nil
+	}
+	serve, err := s.serveProtectedResourceMetadata()
+	if err != nil {
+		return err
+	}
+	switch {
+	case s.cfg.metadataOnlyInChallenge:
+		rs.Handle("GET "+pathOf(s.rsOrigin, s.prmCustomURL), serve)
+	case s.prmAtRootOnly():
+		rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
+	default:
+		rs.Handle("GET "+pathOf(s.rsOrigin, s.prmRootURL), serve)
+		rs.Handle("GET "+pathOf(s.rsOrigin, s.prmURL), serve)
+	}
+	return nil
+}
+
+// mountAuthorizationServerRoutes routes the authorization server's
+// metadata, keys and endpoints.
+func (s *Server) mountAuthorizationServerRoutes(as *http.ServeMux) error {
 	if !s.faults[fault.ASMetadataMissing] {
 		if s.publishesOAuthMetadata() {
 			d, err := s.authorizationServerDelivery(false)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			as.Handle("GET "+pathOf(s.asOrigin, s.asMetadataURL), serveDocument(d, s.asOrigin.local, s.asOrigin.offhost))
 		}
 		if s.publishesOpenIDConfiguration() {
 			d, err := s.authorizationServerDelivery(true)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			as.Handle("GET "+pathOf(s.asOrigin, s.openIDURL), serveDocument(d, s.asOrigin.local, s.asOrigin.offhost))
 		}
 	}
 	as.HandleFunc("GET "+pathOf(s.asOrigin, s.jwksURL), s.serveJWKS)
 	s.mountAuthorizationServer(as)
-	return handlers, nil
+	return nil
 }
 
 // pathOf is the path of one of the server's own URLs on its listener.

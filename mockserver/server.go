@@ -62,6 +62,9 @@ type config struct {
 	originMetadataDecoy          bool            // the MCP server's origin serves metadata of its own (decoy.go)
 	redirectToSecondServer       bool            // authorized MCP requests go on to a second server (redirect.go)
 	clientCredentialsOnly        string          // machine clients only, authenticating this way (clientcredentials.go)
+	noCIMD                       bool            // client ID metadata documents neither advertised nor resolved (cimd.go)
+	migration                    bool            // a second authorization server the MCP server moves to (migration.go)
+	resourceServer               *Server         // set: only an authorization server, for this one's MCP endpoint (migration.go)
 }
 
 // Option configures Run.
@@ -147,6 +150,10 @@ type Server struct {
 	// failed included.
 	connections atomic.Int64
 	shellMarker string // WithShellCommandInAuthorizationEndpoint
+	// next is the authorization server of WithAuthorizationServerMigration;
+	// migrated, whether the MCP server has moved to it.
+	next     *Server
+	migrated atomic.Bool
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
@@ -194,6 +201,9 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 	}
 	s := &Server{revision: cfg.revision, cfg: cfg, faults: faults, key: key, store: newStore(),
 		log: &requestLog{w: cfg.log, capture: cfg.capture}}
+	if cfg.resourceServer != nil {
+		s.log = cfg.resourceServer.log // one record of everything the client sent
+	}
 	for _, c := range cfg.clients {
 		s.store.addClient(c.registered())
 	}
@@ -227,6 +237,10 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 		closeAll(listeners)
 		return nil, fmt.Errorf("mockserver: discovery urls: %w", err)
 	}
+	if err := s.startNextAuthorizationServer(ctx); err != nil {
+		closeAll(listeners)
+		return nil, err
+	}
 	handlers, err := s.routes()
 	if err != nil {
 		closeAll(listeners)
@@ -237,9 +251,10 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 }
 
 // ownAuthorizationServerListener: from 2025-06-18 the authorization server
-// is a separate party, so it gets its own origin.
+// is a separate party, so it gets its own origin. An authorization server
+// alone (migration.go) has one listener, its own.
 func (s *Server) ownAuthorizationServerListener() bool {
-	return s.revision.UsesProtectedResourceMetadata()
+	return s.revision.UsesProtectedResourceMetadata() && s.cfg.resourceServer == nil
 }
 
 func listen(ctx context.Context, addrs []string) ([]net.Listener, error) {
@@ -310,6 +325,9 @@ func (s *Server) Close() error {
 		close(s.serveErrs)
 		for err := range s.serveErrs {
 			errs = append(errs, err)
+		}
+		if s.next != nil {
+			errs = append(errs, s.next.Close())
 		}
 		s.closeErr = errors.Join(errs...)
 	})

@@ -54,7 +54,8 @@ type ClientFault struct {
 // ClientFaults lists every fault of the reference client, sorted by name;
 // each area's file adds its list here.
 var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults,
-	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults, clientHostileFaults, clientCCFaults)
+	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults, clientHostileFaults, clientCCFaults, clientCIMDFaults,
+	clientMigrationFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)

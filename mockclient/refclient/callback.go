@@ -10,8 +10,12 @@ import (
 	"time"
 )
 
-// callbackPath is the redirect URI's path on the loopback listener.
-const callbackPath = "/callback"
+// callbackPath is the redirect URI's path on the loopback listener;
+// unlistedCallbackPath the one of client.cimd.unlisted-redirect.
+const (
+	callbackPath         = "/callback"
+	unlistedCallbackPath = "/oauth/callback"
+)
 
 // maxCallbacks bounds the authorization responses a flow takes: a real one,
 // and any an attacker slips in before it.
@@ -34,18 +38,19 @@ type callback struct {
 // names it (RFC 8252 §8.3: the IP literal, not localhost).
 const loopbackIP = "127.0.0.1"
 
-// listenForCallback listens on a free port of loopbackIP; the redirect URI
-// names the listener by host (loopbackIP, or a name that resolves to it).
-func listenForCallback(ctx context.Context, host string) (*callback, error) {
+// listenForCallback listens on a free port of loopbackIP for responses at
+// path; the redirect URI names the listener by host (loopbackIP, or a name
+// that resolves to it).
+func listenForCallback(ctx context.Context, host, path string) (*callback, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(loopbackIP, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("refclient: callback: listen: %w", err)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String()) // a listener's address always splits
-	cb := &callback{redirectURI: "http://" + net.JoinHostPort(host, port) + callbackPath, responses: make(chan url.Values, maxCallbacks)}
+	cb := &callback{redirectURI: "http://" + net.JoinHostPort(host, port) + path, responses: make(chan url.Values, maxCallbacks)}
 	mux := http.NewServeMux() // answers 404 for every other path
-	mux.HandleFunc("GET "+callbackPath, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case cb.responses <- r.URL.Query():
 		default: // a flood: the flow has more than it will look at

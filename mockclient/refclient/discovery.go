@@ -98,6 +98,9 @@ type authorizationServer struct {
 	issParameterSupported bool   // RFC 9207: the authorization response carries iss
 	scopesSupported       string // its metadata's scopes_supported, space-separated
 	grantTypes            []string
+	// metadataDocuments: it takes a client ID metadata document URL as
+	// client_id (client_id_metadata_document_supported).
+	metadataDocuments bool
 }
 
 // findAuthorizationServer is step c: the metadata of the first authorization
@@ -247,6 +250,7 @@ func (f *flow) fromMetadata(doc *mockclient.Document, issuer string) (*authoriza
 	if as.grantTypes, _ = doc.Strings("grant_types_supported"); len(as.grantTypes) == 0 {
 		as.grantTypes = []string{"authorization_code", "implicit"} // RFC 8414 §2's default
 	}
+	json.Unmarshal(doc.Members["client_id_metadata_document_supported"], &as.metadataDocuments)
 	switch {
 	case as.authorizationEndpoint == "":
 		return nil, fmt.Errorf("refclient: authorization server metadata at %s has no authorization_endpoint", doc.URL)

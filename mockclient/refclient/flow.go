@@ -20,6 +20,10 @@ import (
 type flow struct {
 	cfg  Config
 	http *mockclient.Client
+	// clients are the client identities the client holds, by issuer: a
+	// client_id and secret are the issuing authorization server's alone
+	// (RFC 6749 §2.2).
+	clients map[string]mockclient.ClientAuth
 }
 
 func (f *flow) has(name fault.Name) bool { return slices.Contains(f.cfg.Faults, name) }
@@ -89,7 +93,7 @@ func (f *flow) run(ctx context.Context) error {
 		return f.clientCredentials(ctx, as, prm, challenge, machine)
 	}
 	// The callback listens before registration, which names it.
-	cb, err := listenForCallback(ctx, f.callbackHost())
+	cb, err := listenForCallback(ctx, f.callbackHost(), f.callbackPath())
 	if err != nil {
 		return err
 	}
@@ -147,7 +151,12 @@ func (a *authorizer) authorize(ctx context.Context, scope string) (*tokens, erro
 		f.logf("using the access token of the authorization response (fault %s)", fault.ClientAcceptFrontChannelToken)
 		return &tokens{access: frontChannel}, nil
 	}
-	return f.tokenRequest(ctx, a.as, req, a.auth, code)
+	auth := a.auth
+	if document := f.metadataDocumentURL(); document != "" && auth.ID == document && f.has(fault.ClientCIMDTokenWithoutID) {
+		f.logf("code exchange without client_id (fault %s)", fault.ClientCIMDTokenWithoutID)
+		auth.ID = ""
+	}
+	return f.tokenRequest(ctx, a.as, req, auth, code)
 }
 
 // callbackHost names the callback in the redirect URI: its IP literal, or
@@ -158,6 +167,17 @@ func (f *flow) callbackHost() string {
 		return "localhost"
 	}
 	return loopbackIP
+}
+
+// callbackPath is the redirect URI's path: the one the client ID metadata
+// document lists, unless client.cimd.unlisted-redirect uses another.
+func (f *flow) callbackPath() string {
+	if f.metadataDocumentURL() != "" && f.has(fault.ClientCIMDUnlistedRedirect) {
+		f.logf("redirect URI path %s, which the client ID metadata document does not list (fault %s)",
+			unlistedCallbackPath, fault.ClientCIMDUnlistedRedirect)
+		return unlistedCallbackPath
+	}
+	return callbackPath
 }
 
 // initialize is step a: an MCP initialize without a token. It reports

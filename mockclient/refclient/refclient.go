@@ -28,7 +28,9 @@ type Config struct {
 	Faults []fault.Name
 	// Context is the parsed MCP_CONFORMANCE_CONTEXT; nil when unset. A
 	// "client_id" (with "client_secret" for a confidential client) replaces
-	// dynamic registration.
+	// dynamic registration; a "client_metadata_url", the URL of the
+	// client's ID metadata document, does where the authorization server
+	// supports those.
 	Context map[string]any
 	// Log gets one line per step; never a secret. Nil discards.
 	Log io.Writer
@@ -74,7 +76,8 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Timeout = mockclient.DefaultTimeout
 	}
 	f := &flow{cfg: cfg, http: mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Run: ctx,
-		InsecureSkipVerify: slices.Contains(cfg.Faults, fault.ClientSkipCertificateVerify)})}
+		InsecureSkipVerify: slices.Contains(cfg.Faults, fault.ClientSkipCertificateVerify)}),
+		clients: map[string]mockclient.ClientAuth{}}
 	defer f.http.CloseIdleConnections()
 	if err := f.run(ctx); err != nil {
 		// Messages may quote URLs and answers; none may show a secret.

@@ -55,11 +55,35 @@ func (k *keeper) renew(ctx context.Context, refused string) (string, error) {
 	if k.tokens.access != refused {
 		return k.tokens.access, nil
 	}
-	var next *tokens
-	var err error
-	switch {
-	case k.failure != nil:
+	if k.failure != nil {
 		return "", k.failure
+	}
+	next, err := k.renewAt(ctx)
+	if err != nil {
+		k.failure = err
+		return "", err
+	}
+	k.tokens = *next
+	return next.access, nil
+}
+
+// renewAt gets new tokens: from the authorization server the MCP server
+// lists now when it has moved to another, else by refreshing.
+func (k *keeper) renewAt(ctx context.Context) (*tokens, error) {
+	moved, err := k.authorizer.movedTo(ctx)
+	switch {
+	case err != nil:
+		return nil, err
+	case moved != nil && k.renewals >= maxRenewals:
+		return nil, fmt.Errorf("refclient: the MCP server moved to another authorization server after %d renewals", k.renewals)
+	case moved != nil:
+		k.renewals++
+		old := k.tokens
+		k.authorizer = moved
+		return moved.takeOver(ctx, old, k.scope)
+	}
+	var next *tokens
+	switch {
 	case k.tokens.refresh == "":
 		err = errors.New("refclient: the MCP server refused the access token as invalid, and there is no refresh token to renew it with")
 	case k.renewals >= maxRenewals:
@@ -73,12 +97,7 @@ func (k *keeper) renew(ctx context.Context, refused string) (string, error) {
 		k.flow.logf("mcp session: access token refused; refreshing (%d of at most %d)", k.renewals, maxRenewals)
 		next, err = k.authorizer.refresh(ctx, k.tokens.refresh)
 	}
-	if err != nil {
-		k.failure = err
-		return "", err
-	}
-	k.tokens = *next
-	return next.access, nil
+	return next, err
 }
 
 // refusedRenewed notes that the server refused a renewed token as well:

@@ -39,8 +39,9 @@ func init() {
 			ID: "CL-REF-004", Title: "sends its refresh token only to the token endpoint that issued it",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
 			Revisions: all, Refs: []Ref{mcp(mcpRefreshTokens), oauth21("4.3"), rfc(6749, "10.4")},
-			Faults:    faults(fault.ClientRefreshTokenToMCP),
-			Scenarios: refreshing,
+			Faults: append(faults(fault.ClientRefreshTokenToMCP),
+				faultIn(fault.ClientMigrationRefreshAtNewAS, spec.From(spec.Rev20260728)...)),
+			Scenarios: []string{"auth/dcr", "auth/refresh", "auth/authorization-server-migration"},
 		},
 	)
 }

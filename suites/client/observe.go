@@ -37,7 +37,10 @@ type Observation struct {
 	// RefreshTokens are the refresh tokens the authorization server issued,
 	// in order.
 	RefreshTokens []string
-	Requests      []mockserver.CapturedRequest
+	// Next is the authorization server the MCP server moves to in a
+	// migration scenario; nil elsewhere.
+	Next     *NextAuthorizationServer
+	Requests []mockserver.CapturedRequest
 	// Browsed are the URLs the client asked its $BROWSER to open, in
 	// order; nil when it was not launched (Serving).
 	Browsed []string
@@ -50,6 +53,18 @@ type Observation struct {
 	// Err: the counterparts could not be started; nothing was observed.
 	Err      error
 	redactor *evidence.Redactor
+}
+
+// NextAuthorizationServer is what a migration scenario's second
+// authorization server was, and did.
+type NextAuthorizationServer struct {
+	Issuer    string
+	Endpoints mockserver.Endpoints
+	// RefreshTokens are the refresh tokens it issued, in order.
+	RefreshTokens []string
+	// Moved: the MCP server moved to it, having served a request with a
+	// token of the first.
+	Moved bool
 }
 
 // Config is how scenarios are run.
@@ -127,6 +142,10 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	}
 	o.MCPURL, o.Issuer, o.Endpoints, o.URLs = srv.MCPURL(), srv.IssuerURL(), srv.OAuthEndpoints(), srv.URLs()
 	o.Scopes = srv.AdvertisedScopes()
+	next := srv.NextAuthorizationServer()
+	if next != nil {
+		o.Next = &NextAuthorizationServer{Issuer: next.IssuerURL(), Endpoints: next.OAuthEndpoints()}
+	}
 	if cfg.Serve != nil {
 		o.Outcome = cfg.Serve.serve(ctx, sc.Name, o.MCPURL, o.Context)
 	} else {
@@ -138,10 +157,15 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	if marker := srv.ShellMarker(); marker != "" {
 		o.ShellRan = os.Remove(marker) == nil
 	}
+	if next != nil {
+		o.Next.RefreshTokens, o.Next.Moved = next.IssuedRefreshTokens(), srv.Migrated()
+	}
 	learnSecrets(cfg.Redactor, o.Requests)
 	if cfg.Redactor != nil {
 		// Issued, so secret wherever the client puts them.
-		cfg.Redactor.Add(o.RefreshTokens...)
+		for _, issued := range o.issuedRefreshTokens() {
+			cfg.Redactor.Add(issued.token)
+		}
 	}
 	return o
 }
@@ -179,6 +203,27 @@ func readBrowseLog(path string) []string {
 			break
 		}
 		out = append(out, url)
+	}
+	return out
+}
+
+// issuedRefreshToken is a refresh token and the token endpoint of the
+// authorization server that issued it.
+type issuedRefreshToken struct {
+	token, tokenEndpoint string
+}
+
+// issuedRefreshTokens are the refresh tokens the scenario's authorization
+// servers issued.
+func (o *Observation) issuedRefreshTokens() []issuedRefreshToken {
+	var out []issuedRefreshToken
+	for _, token := range o.RefreshTokens {
+		out = append(out, issuedRefreshToken{token, o.Endpoints.Token})
+	}
+	if o.Next != nil {
+		for _, token := range o.Next.RefreshTokens {
+			out = append(out, issuedRefreshToken{token, o.Next.Endpoints.Token})
+		}
 	}
 	return out
 }

@@ -84,14 +84,18 @@ func describeRefresh(s *Session) {
 				check.Attach(o)
 				observations = append(observations, o)
 			}
+			if o, err := s.Observe("auth/authorization-server-migration"); err == nil {
+				check.Attach(o)
+				observations = append(observations, o)
+			}
 			held := false
 			for _, o := range observations {
-				for _, token := range o.RefreshTokens {
+				for _, issued := range o.issuedRefreshTokens() {
 					held = true
 					for _, r := range o.Requests {
-						if where := refreshTokenLeak(o, r, token); where != "" {
+						if where := refreshTokenLeak(r, issued); where != "" {
 							Fail(fmt.Sprintf("in %s the client sent its refresh token %s: a refresh token goes only to the token "+
-								"endpoint of the authorization server that issued it (%s)", o.Scenario.Name, where, o.Endpoints.Token))
+								"endpoint of the authorization server that issued it (%s)", o.Scenario.Name, where, issued.tokenEndpoint))
 						}
 					}
 				}
@@ -180,7 +184,8 @@ func requestsAfter(requests []mockserver.CapturedRequest, first mockserver.Captu
 // refreshTokenLeak says where request r carried the refresh token other
 // than where it belongs: the refresh_token parameter of a form posted to
 // the token endpoint. "" when it did not.
-func refreshTokenLeak(o *Observation, r mockserver.CapturedRequest, token string) string {
+func refreshTokenLeak(r mockserver.CapturedRequest, issued issuedRefreshToken) string {
+	token := issued.token
 	target := fmt.Sprintf("%s %s://%s%s", r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path)
 	if strings.Contains(r.URL.RawQuery, token) {
 		return "in the query of " + target
@@ -193,7 +198,7 @@ func refreshTokenLeak(o *Observation, r mockserver.CapturedRequest, token string
 	if !strings.Contains(r.Body, token) {
 		return ""
 	}
-	if r.Method == http.MethodPost && sameEndpoint(r.URL, o.Endpoints.Token) && r.Form().Get("refresh_token") == token {
+	if r.Method == http.MethodPost && sameEndpoint(r.URL, issued.tokenEndpoint) && r.Form().Get("refresh_token") == token {
 		return ""
 	}
 	return "in the body of " + target

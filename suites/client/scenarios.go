@@ -42,7 +42,7 @@ const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
 var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, stepUpScenarios,
-	refreshScenarios, offlineScenarios, hostileScenarios, clientCredentialsScenarios)
+	refreshScenarios, offlineScenarios, hostileScenarios, clientCredentialsScenarios, cimdScenarios, migrationScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{

@@ -59,6 +59,8 @@ func Specs(s *Session) {
 		describeOffline(s)
 		describeHostile(s)
 		describeClientCredentials(s)
+		describeCIMD(s)
+		describeMigration(s)
 	})
 }
 
