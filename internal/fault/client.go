@@ -50,7 +50,7 @@ type ClientFault struct {
 // ClientFaults lists every fault of the reference client, sorted by name;
 // each area's file adds its list here.
 var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults,
-	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults)
+	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults, clientTokenFaults, clientCallbackFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)
