@@ -18,6 +18,9 @@ const (
 	// FrontChannelToken is the access token a faulty authorization server
 	// puts in the authorization response (as.authorization.token-in-response).
 	FrontChannelToken = "mcpconform-front-channel-token"
+	// InjectedDecision is how the decision on an authorization request
+	// says an attacker's response reached the client's redirect URI.
+	InjectedDecision = "injected an authorization response at the client's redirect URI"
 )
 
 // injectTimeout bounds the attacker's request to the client's callback.
@@ -78,7 +81,7 @@ func (s *Server) deliverInjected(r *http.Request, target url.URL, params url.Val
 		return
 	}
 	resp.Body.Close()
-	decide(r, "injected an authorization response at the client's redirect URI (%d)", resp.StatusCode)
+	decide(r, "%s (%d)", InjectedDecision, resp.StatusCode)
 }
 
 // withValue is a copy of values with name set to value.

@@ -57,6 +57,7 @@ func Specs(s *Session) {
 		describeStepUp(s)
 		describeRefresh(s)
 		describeOffline(s)
+		describeTokenResponses(s)
 	})
 }
 
