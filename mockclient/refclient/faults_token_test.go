@@ -65,6 +65,17 @@ var _ = Describe("the reference client's token response faults", func() {
 		Expect(runClient(s, fault.ClientTokenTypeCaseSensitive)).To(Succeed(), "Bearer as spelt is taken")
 	})
 
+	It(string(fault.ClientFlowResponseTypeHybrid)+" asks for the hybrid response type, which the authorization server refuses", func() {
+		s := serve()
+		Expect(runClient(s)).To(Succeed())
+		Expect(authorizationRequest(s).Get("response_type")).To(Equal("code"))
+
+		s = serve()
+		Expect(runClient(s, fault.ClientFlowResponseTypeHybrid)).To(MatchError(ContainSubstring("unsupported_response_type")))
+		Expect(authorizationRequest(s).Get("response_type")).To(Equal("code id_token"))
+		expectNoTokenRequest(s)
+	})
+
 	It(string(fault.ClientTokenNoRedirectURI)+" leaves redirect_uri out of the code exchange", func() {
 		s := serve(mockserver.WithRequestCapture())
 		Expect(runClient(s)).To(Succeed())

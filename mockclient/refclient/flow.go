@@ -218,6 +218,10 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 		"code_challenge":        {mockclient.S256(req.verifier)},
 		"code_challenge_method": {"S256"},
 	}
+	if f.has(fault.ClientFlowResponseTypeHybrid) {
+		f.logf("asking for the hybrid response type (fault %s)", fault.ClientFlowResponseTypeHybrid)
+		params.Set("response_type", "code id_token")
+	}
 	if f.has(fault.ClientPKCEPlain) {
 		params.Set("code_challenge", req.verifier)
 		params.Set("code_challenge_method", "plain")

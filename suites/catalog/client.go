@@ -17,7 +17,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "flow",
 			Revisions: all, Refs: []Ref{mcp(mcpOverview), oauth21("4.1")},
 			Faults: faults(fault.ClientStopAfterToken, fault.ClientPKCEPlain, fault.ClientTokenNoRedirectURI,
-				fault.ClientCallbackUnregisteredRedirect),
+				fault.ClientCallbackUnregisteredRedirect, fault.ClientFlowResponseTypeHybrid),
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{

@@ -25,6 +25,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/token-type-lowercase"},
 		},
 		Check{
+			ID: "CL-FLOW-003", Title: "asks for a code, as the client its registration created",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "flow",
+			Revisions: all, Refs: []Ref{oauth21("4.1.1"), rfc(7591, "3.2.1")},
+			Faults:    faults(fault.ClientFlowResponseTypeHybrid),
+			Scenarios: []string{"auth/dcr", "auth/pre-registration", "auth/metadata-in-challenge-only"},
+		},
+		Check{
 			ID: "CL-FLOW-002", Title: "redeems each code with grant_type authorization_code and its authorization request's redirect_uri",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "flow",
 			Revisions: all, Refs: []Ref{rfc(6749, "4.1.3"), oauth21("4.1.3")},

@@ -31,8 +31,11 @@ type Observation struct {
 	// RefreshTokens are the refresh tokens the authorization server issued,
 	// in order.
 	RefreshTokens []string
-	Requests      []mockserver.CapturedRequest
-	Outcome       Outcome
+	// ClientIDs are the client IDs the authorization server's dynamic
+	// registration issued, in order.
+	ClientIDs []string
+	Requests  []mockserver.CapturedRequest
+	Outcome   Outcome
 	// Err: the counterparts could not be started; nothing was observed.
 	Err      error
 	redactor *evidence.Redactor
@@ -108,7 +111,7 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		o.Outcome = cfg.Launcher.Launch(ctx, sc.Name, o.MCPURL, sc.Context)
 	}
 	srv.Close() // requests still in flight finish and are captured
-	o.Requests, o.RefreshTokens = srv.Requests(), srv.IssuedRefreshTokens()
+	o.Requests, o.RefreshTokens, o.ClientIDs = srv.Requests(), srv.IssuedRefreshTokens(), srv.RegisteredClientIDs()
 	learnSecrets(cfg.Redactor, o.Requests)
 	if cfg.Redactor != nil {
 		// Issued, so secret wherever the client puts them.

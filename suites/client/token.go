@@ -59,6 +59,32 @@ func describeTokenResponses(s *Session) {
 				"a token response whose token_type is bearer in lower case is a Bearer token response (RFC 6749 §5.1: the value is case insensitive)")
 		})
 
+		It("asks for a code, as the client its registration created", check.ID("CL-FLOW-003"), func() {
+			judged := false
+			for _, sc := range Scenarios() {
+				o, err := s.Observe(sc.Name)
+				if err != nil {
+					continue
+				}
+				for _, r := range o.AuthorizationRequests() {
+					judged = true
+					check.Attach(o)
+					q := r.URL.Query()
+					if responseType := q.Get("response_type"); responseType != "code" {
+						Fail(fmt.Sprintf("in %s the authorization request's response_type is %q: the authorization code flow asks for code "+
+							"(OAuth 2.1 §4.1.1)", o.Scenario.Name, responseType))
+					}
+					if problem := unissuedClientID(o, q.Get("client_id")); problem != "" {
+						Fail(fmt.Sprintf("in %s the authorization request %s (RFC 7591 §3.2.1: the registration response's client_id "+
+							"identifies the client)", o.Scenario.Name, problem))
+					}
+				}
+			}
+			if !judged {
+				Skip(check.NotRunPrefix + "the client sent no authorization request in any scenario")
+			}
+		})
+
 		It("redeems each code with grant_type authorization_code and its authorization request's redirect_uri", check.ID("CL-FLOW-002"), func() {
 			judged := false
 			for _, sc := range Scenarios() {
@@ -90,6 +116,21 @@ func describeTokenResponses(s *Session) {
 			}
 		})
 	})
+}
+
+// unissuedClientID says what is wrong with the client_id of an
+// authorization request in o, or "": where the client registered, it is
+// one its registrations returned, unless it is its pre-registered one or
+// a client ID metadata document's URL.
+func unissuedClientID(o *Observation, clientID string) string {
+	switch {
+	case len(o.ClientIDs) == 0, slices.Contains(o.ClientIDs, clientID), strings.HasPrefix(clientID, "https://"),
+		clientID == o.Scenario.Context["client_id"]:
+		return ""
+	case clientID == "":
+		return "carries no client_id although the client registered"
+	}
+	return fmt.Sprintf("names client_id %q, which none of the %d registrations there returned", clientID, len(o.ClientIDs))
 }
 
 // exchangedCode is scenario name's observation once its client sent a

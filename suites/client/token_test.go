@@ -44,3 +44,17 @@ var _ = Describe("redirect URI hygiene", func() {
 		Expect(redirectURIsOf([]mockserver.CapturedRequest{authorizationAt(url.Values{})})).To(BeEmpty())
 	})
 })
+
+var _ = DescribeTable("an authorization request's client_id against the registrations",
+	func(clientIDs []string, context map[string]any, clientID string, ok bool) {
+		o := &Observation{ClientIDs: clientIDs, Scenario: Scenario{Context: context}}
+		Expect(unissuedClientID(o, clientID) == "").To(Equal(ok))
+	},
+	Entry("no registration there", nil, nil, "anything", true),
+	Entry("the one registered", []string{"a"}, nil, "a", true),
+	Entry("the later of two registered", []string{"a", "b"}, nil, "b", true),
+	Entry("a client ID metadata document", []string{"a"}, nil, "https://client.example/metadata.json", true),
+	Entry("the pre-registered one, after registering too", []string{"a"}, map[string]any{"client_id": "pre"}, "pre", true),
+	Entry("one of its own making", []string{"a"}, nil, "mine", false),
+	Entry("none", []string{"a"}, nil, "", false),
+)
