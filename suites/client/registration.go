@@ -160,7 +160,7 @@ func describeRegistration(s *Session) {
 				}
 			}
 			if !judged {
-				Skip(check.NotRunPrefix + "the client registered dynamically and then authorized in no scenario")
+				s.skipUnjudged("the client registered dynamically and then authorized in no scenario")
 			}
 		})
 

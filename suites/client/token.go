@@ -81,7 +81,7 @@ func describeTokenResponses(s *Session) {
 				}
 			}
 			if !judged {
-				Skip(check.NotRunPrefix + "the client sent no authorization request in any scenario")
+				s.skipUnjudged("the client sent no authorization request in any scenario")
 			}
 		})
 
@@ -112,7 +112,7 @@ func describeTokenResponses(s *Session) {
 				}
 			}
 			if !judged {
-				Skip(check.NotRunPrefix + "the client redeemed no authorization code in any scenario")
+				s.skipUnjudged("the client redeemed no authorization code in any scenario")
 			}
 		})
 	})
