@@ -101,7 +101,8 @@ func (w *callbackWaiter) take(response url.Values) (string, error) {
 }
 
 // drain judges the responses already received: the code of the first that
-// answers the request (answered), else why the last did not, else nothing.
+// answers the request (answered), else why the last did not, else nothing;
+// an abandoned flow (client.callback.abort-on-error) ends it at once.
 func (w *callbackWaiter) drain() (code string, answered bool, err error) {
 	for {
 		select {
