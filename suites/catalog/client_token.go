@@ -11,28 +11,28 @@ func init() {
 	all := spec.Revisions
 	register(
 		Check{
-			ID: "CL-TOK-005", Title: "uses no access token whose token_type is not Bearer",
+			ID: "CL-TOK-006", Title: "uses no access token whose token_type is not Bearer",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "7.1"), rfc(6749, "5.1"), mcp(mcpTokens)},
 			Faults:    faults(fault.ClientTokenIgnoreType),
 			Scenarios: []string{"auth/dcr", "auth/token-type-not-bearer"},
 		},
 		Check{
-			ID: "CL-TOK-006", Title: "takes token_type bearer in any letter case",
+			ID: "CL-TOK-007", Title: "takes token_type bearer in any letter case",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), oauth21("3.2.3")},
 			Faults:    faults(fault.ClientTokenTypeCaseSensitive),
 			Scenarios: []string{"auth/dcr", "auth/token-type-lowercase"},
 		},
 		Check{
-			ID: "CL-FLOW-003", Title: "asks for a code, as the client its registration created",
+			ID: "CL-FLOW-004", Title: "asks for a code, as the client its registration created",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "flow",
 			Revisions: all, Refs: []Ref{oauth21("4.1.1"), rfc(7591, "3.2.1")},
 			Faults:    faults(fault.ClientFlowResponseTypeHybrid),
 			Scenarios: []string{"auth/dcr", "auth/pre-registration", "auth/metadata-in-challenge-only"},
 		},
 		Check{
-			ID: "CL-FLOW-002", Title: "redeems each code with grant_type authorization_code and its authorization request's redirect_uri",
+			ID: "CL-FLOW-003", Title: "redeems each code with grant_type authorization_code and its authorization request's redirect_uri",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "flow",
 			Revisions: all, Refs: []Ref{rfc(6749, "4.1.3"), oauth21("4.1.3")},
 			Faults:    faults(fault.ClientTokenNoRedirectURI),

@@ -43,7 +43,7 @@ var tokenlessAnswers = map[string]string{
 
 func describeTokenResponses(s *Session) {
 	Describe("The token response and the code exchange", func() {
-		It("uses no access token whose token_type is not Bearer", check.ID("CL-TOK-005"), func() {
+		It("uses no access token whose token_type is not Bearer", check.ID("CL-TOK-006"), func() {
 			o := s.exchangedCode("auth/token-type-not-bearer")
 			for _, r := range o.MCPRequests() {
 				if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "bearer") {
@@ -53,13 +53,13 @@ func describeTokenResponses(s *Session) {
 			}
 		})
 
-		It("takes token_type bearer in any letter case", check.ID("CL-TOK-006"), func() {
+		It("takes token_type bearer in any letter case", check.ID("CL-TOK-007"), func() {
 			s.exchangedCode("auth/token-type-lowercase")
 			s.expectCompletedIn("auth/token-type-lowercase", nil,
 				"a token response whose token_type is bearer in lower case is a Bearer token response (RFC 6749 §5.1: the value is case insensitive)")
 		})
 
-		It("asks for a code, as the client its registration created", check.ID("CL-FLOW-003"), func() {
+		It("asks for a code, as the client its registration created", check.ID("CL-FLOW-004"), func() {
 			judged := false
 			for _, sc := range Scenarios() {
 				o, err := s.Observe(sc.Name)
@@ -85,7 +85,7 @@ func describeTokenResponses(s *Session) {
 			}
 		})
 
-		It("redeems each code with grant_type authorization_code and its authorization request's redirect_uri", check.ID("CL-FLOW-002"), func() {
+		It("redeems each code with grant_type authorization_code and its authorization request's redirect_uri", check.ID("CL-FLOW-003"), func() {
 			judged := false
 			for _, sc := range Scenarios() {
 				o, err := s.Observe(sc.Name)
