@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -163,25 +162,10 @@ func (s *Server) matchRedirectURI(c *client, sent []string) (string, *oauthError
 }
 
 // redirectURIMatches compares redirect URIs as strings, except that a
-// loopback IP redirect URI may use any port (OAuth 2.1 §8.4.2, RFC 8252
-// §7.3): native clients pick a free port at run time.
+// loopback IP redirect URI may use any port (spec.RedirectURIMatches).
 func (s *Server) redirectURIMatches(registered, requested string) bool {
-	if requested == registered || s.faults[fault.ASRedirectPrefixMatch] && strings.HasPrefix(requested, registered) {
-		return true
-	}
-	reg, err := url.Parse(registered)
-	if err != nil || reg.Scheme != "http" {
-		return false
-	}
-	if ip := net.ParseIP(reg.Hostname()); ip == nil || !ip.IsLoopback() {
-		return false
-	}
-	req, err := url.Parse(requested)
-	if err != nil || req.Scheme != "http" || req.Hostname() != reg.Hostname() {
-		return false
-	}
-	req.Host = reg.Host // the port, and nothing else, may differ
-	return req.String() == registered
+	return spec.RedirectURIMatches(registered, requested) ||
+		s.faults[fault.ASRedirectPrefixMatch] && strings.HasPrefix(requested, registered)
 }
 
 // issueCode checks the rest of a request from a validated client and

@@ -248,6 +248,23 @@ var _ = Describe("the authorization endpoint", func() {
 		Consistently(received, "100ms").ShouldNot(Receive(), "without the option nothing is injected")
 	})
 
+	It("delivers an attacker's error responses, forged state then none, first with WithInjectedErrorCallback", func() {
+		received := make(chan url.Values, 3)
+		client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received <- r.URL.Query() }))
+		DeferCleanup(client.Close)
+		injecting := startAS(mockserver.WithInjectedErrorCallback())
+		Expect(newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").callback(injecting)).To(HaveKey("code"))
+		var forged, stateless url.Values
+		Eventually(received).Should(Receive(&forged))
+		Expect(forged.Get("error")).To(Equal("access_denied"))
+		Expect(forged.Get("state")).To(HavePrefix("forged-"))
+		Expect(forged).NotTo(HaveKey("code"))
+		Eventually(received).Should(Receive(&stateless))
+		Expect(stateless.Get("error")).To(Equal("access_denied"))
+		Expect(stateless).NotTo(HaveKey("state"))
+		Consistently(received, "100ms").ShouldNot(Receive())
+	})
+
 	It("lets golang.org/x/oauth2 through the code flow with PKCE and a resource indicator", func(ctx SpecContext) {
 		cfg := oauthConfig(s, publicApp, "", oauth2.AuthStyleInParams)
 		verifier := oauth2.GenerateVerifier()

@@ -18,6 +18,9 @@ const (
 	// FrontChannelToken is the access token a faulty authorization server
 	// puts in the authorization response (as.authorization.token-in-response).
 	FrontChannelToken = "mcpconform-front-channel-token"
+	// InjectedDecision is how the decision on an authorization request
+	// says an attacker's response reached the client's redirect URI.
+	InjectedDecision = "injected an authorization response at the client's redirect URI"
 )
 
 // injectTimeout bounds the attacker's request to the client's callback.
@@ -32,15 +35,36 @@ func WithInjectedCallback() Option {
 	return func(c *config) { c.injectCallback = true }
 }
 
-// injectCallback delivers the attacker's authorization response to
-// redirectURI, when WithInjectedCallback asks for it.
+// WithInjectedErrorCallback is WithInjectedCallback with error responses
+// (access_denied) instead of a code: one with a forged state, then one
+// without state, as a stray or hostile request would end a login that
+// does not check state first.
+func WithInjectedErrorCallback() Option {
+	return func(c *config) { c.injectErrorCallback = true }
+}
+
+// injectCallback delivers the attacker's authorization responses to
+// redirectURI, when WithInjectedCallback or WithInjectedErrorCallback asks
+// for them.
 func (s *Server) injectCallback(r *http.Request, redirectURI string, q url.Values) {
 	target, err := url.Parse(redirectURI)
-	if !s.cfg.injectCallback || err != nil || target.Scheme != "http" || !spec.IsLoopbackHost(target.Hostname()) {
+	if err != nil || target.Scheme != "http" || !spec.IsLoopbackHost(target.Hostname()) {
 		return
 	}
 	// The issuer is public: the attacker names it as the real response does.
-	params := url.Values{"code": {InjectedCode}, "state": {"forged-" + q.Get("state")}, "iss": {s.issuer}}
+	forged := "forged-" + q.Get("state")
+	if s.cfg.injectCallback {
+		s.deliverInjected(r, *target, url.Values{"code": {InjectedCode}, "state": {forged}, "iss": {s.issuer}})
+	}
+	if s.cfg.injectErrorCallback {
+		denied := url.Values{"error": {oauthAccessDenied}, "error_description": {"the user denied the request"}, "iss": {s.issuer}}
+		s.deliverInjected(r, *target, withValue(denied, "state", forged))
+		s.deliverInjected(r, *target, denied)
+	}
+}
+
+// deliverInjected sends one forged authorization response to target.
+func (s *Server) deliverInjected(r *http.Request, target url.URL, params url.Values) {
 	if target.RawQuery != "" {
 		target.RawQuery += "&"
 	}
@@ -57,5 +81,14 @@ func (s *Server) injectCallback(r *http.Request, redirectURI string, q url.Value
 		return
 	}
 	resp.Body.Close()
-	decide(r, "injected an authorization response at the client's redirect URI (%d)", resp.StatusCode)
+	decide(r, "%s (%d)", InjectedDecision, resp.StatusCode)
+}
+
+// withValue is a copy of values with name set to value.
+func withValue(values url.Values, name, value string) url.Values {
+	out := url.Values{name: {value}}
+	for k, v := range values {
+		out[k] = v
+	}
+	return out
 }

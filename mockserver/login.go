@@ -157,7 +157,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	decide(r, "consent refused by the resource owner")
-	s.redirectAuthorizationResponse(w, r, redirectURI, q, url.Values{"error": {"access_denied"}})
+	s.redirectAuthorizationResponse(w, r, redirectURI, q, url.Values{"error": {oauthAccessDenied}})
 }
 
 // readLoginForm parses a posted form and returns its authorization request

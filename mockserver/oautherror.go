@@ -18,6 +18,7 @@ const (
 	oauthInvalidScope            = "invalid_scope"
 	oauthInvalidTarget           = "invalid_target"
 	oauthServerError             = "server_error"
+	oauthAccessDenied            = "access_denied"
 )
 
 // basicChallenge answers a failed client authentication (RFC 6749 §5.2).

@@ -163,7 +163,7 @@ func (s *Server) completeRegistration(w http.ResponseWriter, r *http.Request, c 
 	if issuesSecret(c.AuthMethod) {
 		c.Secret = randomValue()
 	}
-	s.store.addClient(c)
+	s.store.addRegisteredClient(c)
 	decide(r, "registered a client with auth method %s and grant types %s", c.AuthMethod, strings.Join(c.GrantTypes, " "))
 
 	body := map[string]any{
@@ -387,4 +387,12 @@ func publicKeySet(raw json.RawMessage) (*jose.JSONWebKeySet, *metadataRefusal) {
 		}
 	}
 	return &set, nil
+}
+
+// RegisteredClientIDs are the client IDs dynamic client registration
+// issued so far, in order.
+func (s *Server) RegisteredClientIDs() []string {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	return append([]string(nil), s.store.registeredIDs...)
 }

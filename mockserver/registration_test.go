@@ -200,6 +200,14 @@ var _ = Describe("dynamic client registration", func() {
 			Expect(doc).NotTo(HaveKey("client_secret_expires_at"))
 		}, NodeTimeout(specTimeout))
 
+		It("client IDs it lists as registered, in order, apart from pre-registered clients", func(SpecContext) {
+			s := startAS()
+			Expect(s.RegisteredClientIDs()).To(BeEmpty())
+			first := expectRegistered(register(s, redirectsTo(loopbackRedirect)))["client_id"]
+			second := expectRegistered(register(s, redirectsTo(loopbackRedirect)))["client_id"]
+			Expect(s.RegisteredClientIDs()).To(Equal([]string{first.(string), second.(string)}))
+		}, NodeTimeout(specTimeout))
+
 		It("its own client_id and secret, whatever the request proposed", func(SpecContext) {
 			doc := expectRegistered(register(s, `{"redirect_uris":["https://client.example/cb"],"client_id":"mine","client_secret":"mine"}`))
 			Expect(doc["client_id"]).NotTo(Equal("mine"))

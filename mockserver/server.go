@@ -35,6 +35,8 @@ type config struct {
 	log                    io.Writer
 	capture                bool   // keep whole requests for client mode (capture.go)
 	injectCallback         bool   // an attacker's authorization response first (inject.go)
+	injectErrorCallback    bool   // an attacker's error responses first (inject.go)
+	tokenType              string // token_type of successful token responses; "": Bearer (token_faults.go)
 	issNotAdvertised       bool   // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
 	registrationAuthMethod string // the token endpoint auth method registration assigns (registration.go)
 	// Filled by the options of the other areas' files.

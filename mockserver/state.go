@@ -111,6 +111,8 @@ type store struct {
 	tokens  map[string]*issuedToken
 	// refreshIssued are the refresh tokens issued, in order.
 	refreshIssued []string
+	// registeredIDs are the client IDs dynamic registration issued, in order.
+	registeredIDs []string
 }
 
 func newStore() *store {
@@ -136,6 +138,14 @@ func (st *store) addClient(c *client) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.clients[c.ID] = c
+}
+
+// addRegisteredClient stores a client dynamic registration created.
+func (st *store) addRegisteredClient(c *client) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.clients[c.ID] = c
+	st.registeredIDs = append(st.registeredIDs, c.ID)
 }
 
 // client finds a registered client.

@@ -37,7 +37,7 @@ const (
 
 // tokenResponse is a successful token response (RFC 6749 §5.1).
 type tokenResponse struct {
-	AccessToken  string `json:"access_token"`
+	AccessToken  string `json:"access_token,omitempty"` // omitted only under as.token.no-access-token
 	TokenType    string `json:"token_type"`
 	ExpiresIn    int    `json:"expires_in"`
 	Scope        string `json:"scope"`
@@ -52,7 +52,7 @@ func (s *Server) mountToken(as *http.ServeMux) {
 			s.writeTokenError(w, r, err)
 			return
 		}
-		writeNoStoreJSON(w, http.StatusOK, resp, s.faults[fault.ASTokenNoCacheControl])
+		s.writeTokenResponse(w, resp)
 	})
 }
 
@@ -241,7 +241,7 @@ func (s *Server) issueForGrant(r *http.Request, c *client, grant string, resourc
 		s.store.revoke(id)
 		return nil, oauthErrorf(oauthInvalidGrant, "the grant was revoked while tokens were issued")
 	}
-	resp := &tokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(lifetime / time.Second), Scope: scope}
+	resp := &tokenResponse{AccessToken: token, TokenType: s.tokenType(), ExpiresIn: int(lifetime / time.Second), Scope: scope}
 	if refresh != nil {
 		resp.RefreshToken = refresh.Value
 	}
@@ -273,7 +273,7 @@ func (s *Server) clientCredentials(r *http.Request, c *client) (*tokenResponse, 
 		return nil, oauthErrorf(oauthServerError, "the access token could not be signed")
 	}
 	decide(r, "access token issued to client %s for itself for %s, scope %q", c.ID, strings.Join(audience, " "), scope)
-	return &tokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(accessTokenTTL / time.Second), Scope: scope}, nil
+	return &tokenResponse{AccessToken: token, TokenType: s.tokenType(), ExpiresIn: int(accessTokenTTL / time.Second), Scope: scope}, nil
 }
 
 // audience is who an access token for resources is for.

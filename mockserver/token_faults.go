@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -18,7 +19,44 @@ func init() {
 		Fault{fault.ASCCPublicClient, "client_credentials is issued to public clients, without authentication, whatever grants they registered", spec.Rev20250326},
 		Fault{fault.ASTokenUnknownGrantInvalidRequest, "an unknown grant_type is refused with invalid_request instead of unsupported_grant_type", spec.Rev20250326},
 		Fault{fault.ASTokenMissingCodeHTML, "a code exchange without code is refused with an HTML page instead of a JSON invalid_request", spec.Rev20250326},
+		Fault{fault.ASTokenMalformedJSON, "successful token responses are 200 with the first half of their JSON body only", spec.Rev20250326},
+		Fault{fault.ASTokenNoAccessToken, "successful token responses are 200 JSON without access_token", spec.Rev20250326},
 	)
+}
+
+// WithTokenType names token_type in successful token responses instead of
+// Bearer: "bearer" (RFC 6749 §5.1: the value is case insensitive) or a type
+// MCP clients do not use.
+func WithTokenType(tokenType string) Option {
+	return func(c *config) { c.tokenType = tokenType }
+}
+
+func (s *Server) tokenType() string {
+	if s.cfg.tokenType != "" {
+		return s.cfg.tokenType
+	}
+	return "Bearer"
+}
+
+// writeTokenResponse answers a successful token request, spoilt as the
+// token response faults say.
+func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *tokenResponse) {
+	noCacheControl := s.faults[fault.ASTokenNoCacheControl]
+	switch {
+	case s.faults[fault.ASTokenNoAccessToken]:
+		resp.AccessToken = ""
+	case s.faults[fault.ASTokenMalformedJSON]:
+		body, _ := json.Marshal(resp) // plain strings and numbers: never fails
+		w.Header().Set("Content-Type", "application/json")
+		if !noCacheControl {
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Pragma", "no-cache")
+		}
+		w.WriteHeader(http.StatusOK)
+		w.Write(body[:len(body)/2])
+		return
+	}
+	writeNoStoreJSON(w, http.StatusOK, resp, noCacheControl)
 }
 
 // faultyGrantRefusal is how the grant type faults refuse grant; nil when

@@ -1,9 +1,11 @@
 package mockserver_test
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 
+	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
@@ -77,6 +79,40 @@ var tokenMoreFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		Expect(string(a.body)).To(ContainSubstring("'code' is missing"))
 		expectTokenError(postToken(s, refreshForm(publicApp, "")), http.StatusBadRequest, "invalid_request")
 	},
+	fault.ASTokenMalformedJSON: func(s *mockserver.Server) {
+		publicTokens(startAS())
+		addOAuthClients(s)
+		a := newAuthRequest(publicApp)
+		answer := postToken(s, codeForm(publicApp, a.code(s), a.verifier))
+		Expect(answer.status).To(Equal(http.StatusOK))
+		expectNoStore(answer)
+		Expect(json.Valid(answer.body)).To(BeFalse(), string(answer.body))
+		Expect(string(answer.body)).To(HavePrefix(`{"access_token":"`))
+		expectTokenError(postToken(s, ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
+	},
+	fault.ASTokenNoAccessToken: func(s *mockserver.Server) {
+		publicTokens(startAS())
+		addOAuthClients(s)
+		a := newAuthRequest(publicApp)
+		answer := postToken(s, codeForm(publicApp, a.code(s), a.verifier))
+		Expect(answer.status).To(Equal(http.StatusOK))
+		expectNoStore(answer)
+		doc := answer.json()
+		Expect(doc).NotTo(HaveKey("access_token"))
+		Expect(doc).To(HaveKeyWithValue("token_type", "Bearer"))
+		expectTokenError(postToken(s, ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
+	},
 }
+
+var _ = Describe("WithTokenType", func() {
+	It("names another token_type in successful token responses", func(SpecContext) {
+		s := startAS(mockserver.WithTokenType("bearer"))
+		a := newAuthRequest(publicApp)
+		answer := postToken(s, codeForm(publicApp, a.code(s), a.verifier))
+		Expect(answer.status).To(Equal(http.StatusOK))
+		Expect(answer.json()).To(HaveKeyWithValue("token_type", "bearer"))
+		expectServed(s, accessTokenOf(answer.json()))
+	}, NodeTimeout(specTimeout))
+})
 
 func init() { maps.Copy(faultChecks, tokenMoreFaultChecks) }

@@ -55,7 +55,7 @@ type ClientFault struct {
 // each area's file adds its list here.
 var ClientFaults = sortedClientFaults(clientAuthorizationFaults, clientDiscoveryFaults, clientRegistrationFaults,
 	clientStepUpFaults, clientRefreshFaults, clientOfflineFaults, clientHostileFaults, clientCCFaults, clientCIMDFaults,
-	clientMigrationFaults)
+	clientMigrationFaults, clientTokenFaults, clientCallbackFaults)
 
 func sortedClientFaults(areas ...[]ClientFault) []ClientFault {
 	out := slices.Concat(areas...)

@@ -96,7 +96,9 @@ const (
 	ASResourceRejected  Name = "as.resource.rejected"
 
 	// Token endpoint answers.
+	ASTokenMalformedJSON              Name = "as.token.malformed-json"
 	ASTokenMissingCodeHTML            Name = "as.token.missing-code-html"
+	ASTokenNoAccessToken              Name = "as.token.no-access-token"
 	ASTokenNoCacheControl             Name = "as.token.no-cache-control"
 	ASTokenRefuseCodes                Name = "as.token.refuse-codes"
 	ASTokenUnknownGrantInvalidRequest Name = "as.token.unknown-grant-invalid-request"

@@ -68,7 +68,7 @@ func (f *flow) clientCredentials(ctx context.Context, as *authorizationServer, p
 		form.Set("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
 	}
 	if prm != nil && !f.has(fault.ClientNoResource) {
-		form.Set("resource", f.cfg.MCPURL)
+		form.Set("resource", f.resourceIndicator(prm))
 	}
 	if scope := f.resourceScope(as, prm, challenge); scope != "" {
 		form.Set("scope", scope)
@@ -78,7 +78,7 @@ func (f *flow) clientCredentials(ctx context.Context, as *authorizationServer, p
 	if err != nil {
 		return fmt.Errorf("refclient: client credentials token request: %w", err)
 	}
-	if err := checkTokenResponse(as.tokenEndpoint, answer); err != nil {
+	if err := f.checkTokenResponse(as.tokenEndpoint, answer); err != nil {
 		return fmt.Errorf("refclient: client credentials token request: %w", err)
 	}
 	f.logf("token response: a Bearer access token for the client itself")

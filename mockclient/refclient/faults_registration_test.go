@@ -97,11 +97,7 @@ var _ = Describe("the reference client's registration and token endpoint faults"
 		after := mcpAfterToken(s)
 		Expect(after).NotTo(BeEmpty())
 		Expect(after[0].Status).To(Equal(http.StatusUnauthorized))
-		var authorizations []string
-		for _, r := range s.Requests() {
-			authorizations = append(authorizations, r.Header.Values("Authorization")...)
-		}
-		Expect(authorizations).To(ContainElement("Bearer no-token-was-issued"))
+		Expect(authorizations(s)).To(ContainElement("Bearer no-token-was-issued"))
 	})
 })
 

@@ -134,7 +134,7 @@ type authorizer struct {
 // authorize asks the user agent for a code for scope and redeems it.
 func (a *authorizer) authorize(ctx context.Context, scope string) (*tokens, error) {
 	f := a.flow
-	req, err := f.newAuthorizationRequest(a.as, a.prm, scope, a.auth.ID, a.cb.redirectURI)
+	req, err := f.newAuthorizationRequest(a.as, a.prm, scope, a.auth.ID, f.authorizationRedirectURI(a.cb))
 	if err != nil {
 		return nil, err
 	}
@@ -157,6 +157,17 @@ func (a *authorizer) authorize(ctx context.Context, scope string) (*tokens, erro
 		auth.ID = ""
 	}
 	return f.tokenRequest(ctx, a.as, req, auth, code)
+}
+
+// authorizationRedirectURI is the redirect URI the flow names: the one it
+// registered, or under client.callback.unregistered-redirect-uri that one
+// with a query parameter of its own.
+func (f *flow) authorizationRedirectURI(cb *callback) string {
+	if f.has(fault.ClientCallbackUnregisteredRedirect) {
+		f.logf("authorizing with a redirect URI it did not register (fault %s)", fault.ClientCallbackUnregisteredRedirect)
+		return cb.redirectURI + "?flow=1"
+	}
+	return cb.redirectURI
 }
 
 // callbackHost names the callback in the redirect URI: its IP literal, or
@@ -238,6 +249,10 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 		"code_challenge":        {mockclient.S256(req.verifier)},
 		"code_challenge_method": {"S256"},
 	}
+	if f.has(fault.ClientFlowResponseTypeHybrid) {
+		f.logf("asking for the hybrid response type (fault %s)", fault.ClientFlowResponseTypeHybrid)
+		params.Set("response_type", "code id_token")
+	}
 	if f.has(fault.ClientPKCEPlain) {
 		params.Set("code_challenge", req.verifier)
 		params.Set("code_challenge_method", "plain")
@@ -247,13 +262,7 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 		params.Set("state", req.state)
 	}
 	if prm != nil && !f.has(fault.ClientNoResource) {
-		// The protected resource's identifier as its metadata publishes it
-		// (checked against the MCP URL at discovery): the one its tokens
-		// must be for.
-		req.resource, _ = prm.String("resource")
-		if req.resource == "" || f.has(fault.ClientResourceFromURL) {
-			req.resource = f.cfg.MCPURL
-		}
+		req.resource = f.resourceIndicator(prm)
 		params.Set("resource", req.resource)
 	}
 	switch {
@@ -382,7 +391,8 @@ func normalizedIssuer(issuer string) string {
 	return strings.TrimSuffix(issuer, "/")
 }
 
-// noTokenIssued is the Bearer value of client.ignore-token-error. Not the
+// noTokenIssued is the Bearer value of client.ignore-token-error and the
+// faults that act on a token response without a usable token. Not the
 // error code: reports hide every Bearer value wherever it appears, and
 // would hide invalid_grant in their own messages too.
 const noTokenIssued = "no-token-was-issued"
@@ -402,6 +412,10 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 		"redirect_uri":  {req.redirectURI},
 		"code_verifier": {req.verifier},
 	}
+	if f.has(fault.ClientTokenNoRedirectURI) {
+		f.logf("code exchange without redirect_uri (fault %s)", fault.ClientTokenNoRedirectURI)
+		form.Del("redirect_uri")
+	}
 	if req.resource != "" {
 		form.Set("resource", req.resource)
 	}
@@ -411,11 +425,11 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 	if err != nil {
 		return nil, fmt.Errorf("refclient: token request: %w", err)
 	}
-	if answer.Status != http.StatusOK && f.has(fault.ClientIgnoreTokenError) {
-		f.skipped(fault.ClientIgnoreTokenError, fmt.Sprintf("the token request was refused: %d %s", answer.Status, answer.Error()))
-		return &tokens{access: noTokenIssued}, nil
-	}
-	if err := checkTokenResponse(as.tokenEndpoint, answer); err != nil {
+	if err := f.checkTokenResponse(as.tokenEndpoint, answer); err != nil {
+		if skip := tokenResponseSkip(answer); skip != "" && f.has(skip) {
+			f.skipped(skip, err.Error())
+			return &tokens{access: noTokenIssued}, nil
+		}
 		return nil, fmt.Errorf("refclient: token request: %w", err)
 	}
 	granted := &tokens{access: answer.String("access_token"), refresh: answer.String("refresh_token")}
@@ -423,9 +437,25 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 	return granted, nil
 }
 
+// tokenResponseSkip is the fault under which the client acts on a token
+// response that gave it no access token, as if it had one.
+func tokenResponseSkip(answer *mockclient.OAuthAnswer) fault.Name {
+	switch {
+	case answer.Status != http.StatusOK:
+		return fault.ClientIgnoreTokenError
+	case answer.Members == nil:
+		return fault.ClientTokenAcceptMalformed
+	case answer.String("access_token") == "":
+		return fault.ClientTokenAcceptNoAccessToken
+	}
+	return ""
+}
+
 // checkTokenResponse requires a successful token response with a Bearer
-// access token (RFC 6749 §5.1).
-func checkTokenResponse(endpoint string, answer *mockclient.OAuthAnswer) error {
+// access token (RFC 6749 §5.1; §7.1: a token of a type the client does not
+// understand is not used). token_type is case insensitive.
+func (f *flow) checkTokenResponse(endpoint string, answer *mockclient.OAuthAnswer) error {
+	tokenType := answer.String("token_type")
 	switch {
 	case answer.Status != http.StatusOK:
 		return fmt.Errorf("%s answered %d %s", endpoint, answer.Status, answer.Error())
@@ -433,8 +463,23 @@ func checkTokenResponse(endpoint string, answer *mockclient.OAuthAnswer) error {
 		return fmt.Errorf("the answer is not a JSON object")
 	case answer.String("access_token") == "":
 		return fmt.Errorf("the answer has no access_token")
-	case !strings.EqualFold(answer.String("token_type"), "bearer"):
-		return fmt.Errorf("token_type is %q, not Bearer", answer.String("token_type"))
+	case tokenType != "Bearer" && f.has(fault.ClientTokenTypeCaseSensitive):
+		return fmt.Errorf("token_type is %q, not Bearer (fault %s)", tokenType, fault.ClientTokenTypeCaseSensitive)
+	case !strings.EqualFold(tokenType, "bearer") && f.has(fault.ClientTokenIgnoreType):
+		f.skipped(fault.ClientTokenIgnoreType, fmt.Sprintf("token_type is %q, not Bearer", tokenType))
+	case !strings.EqualFold(tokenType, "bearer"):
+		return fmt.Errorf("token_type is %q, not Bearer", tokenType)
 	}
 	return nil
+}
+
+// resourceIndicator is the resource to ask a token for: the protected
+// resource's identifier as its metadata publishes it (checked against the
+// MCP URL at discovery), the one its tokens must be for.
+func (f *flow) resourceIndicator(prm *mockclient.Document) string {
+	resource, _ := prm.String("resource")
+	if resource == "" || f.has(fault.ClientResourceFromURL) {
+		return f.cfg.MCPURL
+	}
+	return resource
 }

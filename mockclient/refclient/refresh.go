@@ -127,7 +127,7 @@ func (a *authorizer) refresh(ctx context.Context, refreshToken string) (*tokens,
 	if err != nil {
 		return nil, fmt.Errorf("refclient: refresh request: %w", err)
 	}
-	if err := checkTokenResponse(a.as.tokenEndpoint, answer); err != nil {
+	if err := f.checkTokenResponse(a.as.tokenEndpoint, answer); err != nil {
 		return nil, fmt.Errorf("refclient: refresh request: %w", err)
 	}
 	next := &tokens{access: answer.String("access_token"), refresh: refreshToken}

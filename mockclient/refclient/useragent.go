@@ -57,8 +57,8 @@ func (f *flow) externalBrowser(ctx, wait context.Context, browser, authorization
 	for {
 		select {
 		case response := <-w.cb.responses:
-			if code, err := w.take(response); err == nil {
-				return code, nil
+			if code, err := w.take(response); err == nil || errors.Is(err, errFlowAbandoned) {
+				return code, err
 			}
 		case err := <-exited:
 			exited = nil
@@ -85,8 +85,16 @@ type callbackWaiter struct {
 	rejected error // why the last response that did not answer was passed over
 }
 
+// errFlowAbandoned ends the wait: under client.callback.abort-on-error the
+// first error response ends the flow, whatever its state.
+var errFlowAbandoned = errors.New("refclient: the flow ended on an error response at the callback")
+
 // take judges one response, remembering why it was passed over.
 func (w *callbackWaiter) take(response url.Values) (string, error) {
+	if response.Has("error") && w.flow.has(fault.ClientCallbackAbortOnError) {
+		w.flow.logf("callback: error %q; ending the flow before comparing state (fault %s)", response.Get("error"), fault.ClientCallbackAbortOnError)
+		return "", errFlowAbandoned
+	}
 	code, err := w.check(response)
 	if err != nil {
 		w.flow.logf("callback: passing over a response: %v", err)
@@ -96,13 +104,17 @@ func (w *callbackWaiter) take(response url.Values) (string, error) {
 }
 
 // drain judges the responses already received: the code of the first that
-// answers the request (answered), else why the last did not, else nothing.
+// answers the request (answered), else why the last did not, else nothing;
+// an abandoned flow (client.callback.abort-on-error) ends it at once.
 func (w *callbackWaiter) drain() (code string, answered bool, err error) {
 	for {
 		select {
 		case response := <-w.cb.responses:
-			if code, err := w.take(response); err == nil {
+			switch code, err := w.take(response); {
+			case err == nil:
 				return code, true, nil
+			case errors.Is(err, errFlowAbandoned):
+				return "", false, err
 			}
 		default:
 			return "", false, w.rejected

@@ -16,7 +16,8 @@ func init() {
 			ID: "CL-FLOW-001", Title: "completes the authorization code flow and calls the MCP server with the token",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "flow",
 			Revisions: all, Refs: []Ref{mcp(mcpOverview), oauth21("4.1")},
-			Faults:    faults(fault.ClientStopAfterToken, fault.ClientPKCEPlain),
+			Faults: faults(fault.ClientStopAfterToken, fault.ClientPKCEPlain, fault.ClientTokenNoRedirectURI,
+				fault.ClientCallbackUnregisteredRedirect, fault.ClientFlowResponseTypeHybrid),
 			Scenarios: []string{"auth/dcr"},
 		},
 		Check{

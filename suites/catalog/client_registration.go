@@ -9,6 +9,8 @@ import (
 // from the registration and token endpoints.
 func init() {
 	all := spec.Revisions
+	// The scenarios whose token endpoint issues no usable token for a code.
+	tokenless := []string{"auth/dcr", "auth/token-refused", "auth/token-response-malformed", "auth/token-response-no-access-token"}
 	register(
 		Check{
 			ID: "CL-REG-001", Title: "registers with an application_type that fits its redirect URIs",
@@ -46,18 +48,18 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/token-endpoint-auth-basic", "auth/token-endpoint-auth-post", "auth/token-endpoint-auth-none"},
 		},
 		Check{
-			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint refused the code",
+			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint issued none",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
-			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), rfc(6749, "5.2")},
-			Faults:    faults(fault.ClientIgnoreTokenError),
-			Scenarios: []string{"auth/dcr", "auth/token-refused"},
+			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), rfc(6749, "5.2"), oauth21("3.2.3")},
+			Faults:    faults(fault.ClientIgnoreTokenError, fault.ClientTokenAcceptMalformed, fault.ClientTokenAcceptNoAccessToken),
+			Scenarios: tokenless,
 		},
 		Check{
-			ID: "CL-TOK-004", Title: "does not retry a refused token request in a loop",
+			ID: "CL-TOK-004", Title: "does not retry a failed code exchange in a loop",
 			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "5.2")},
 			Faults:    faults(fault.ClientRetryToken),
-			Scenarios: []string{"auth/dcr", "auth/token-refused"},
+			Scenarios: tokenless,
 		},
 	)
 }

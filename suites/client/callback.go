@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -66,6 +67,20 @@ func describeCallback(s *Session) {
 					Fail("the client redeemed the code of an authorization response an attacker delivered at its callback: " +
 						"a response that does not answer the pending request (its state) must be passed over")
 				}
+			}
+		})
+
+		It("passes over an error response injected at its callback, and completes its flow", check.ID("CL-CB-003"), func() {
+			o := s.expectAnswered("auth/injected-error-callback")
+			if !slices.ContainsFunc(o.AuthorizationRequests(), func(r mockserver.CapturedRequest) bool {
+				return strings.Contains(r.Decision, mockserver.InjectedDecision)
+			}) {
+				Skip(check.NotRunPrefix + "the attacker's error responses never reached the client's redirect URI (only loopback http ones are hit)")
+			}
+			if !o.servedWithToken() {
+				Fail("error responses (access_denied) an attacker delivered at the client's redirect URI, with a forged state and with none, " +
+					"ended the pending flow: a response that does not answer the pending request (its state) must be passed over, " +
+					"and the real one completes the flow (RFC 9700 §4.7; " + o.Ending() + ")")
 			}
 		})
 

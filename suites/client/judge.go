@@ -102,3 +102,11 @@ func expectFresh(seen map[string]string, value, scenario, what string) {
 	}
 	seen[value] = scenario
 }
+
+// skipUnjudged skips a check that found nothing to judge in any scenario:
+// for want of the normal flow, which CL-FLOW-001 judges, else as not run
+// because the client never did what it judges.
+func (s *Session) skipUnjudged(why string) {
+	check.Need(s.completedFlow())
+	Skip(check.NotRunPrefix + why)
+}

@@ -39,8 +39,11 @@ type Observation struct {
 	RefreshTokens []string
 	// Next is the authorization server the MCP server moves to in a
 	// migration scenario; nil elsewhere.
-	Next     *NextAuthorizationServer
-	Requests []mockserver.CapturedRequest
+	Next *NextAuthorizationServer
+	// ClientIDs are the client IDs the authorization server's dynamic
+	// registration issued, in order.
+	ClientIDs []string
+	Requests  []mockserver.CapturedRequest
 	// Browsed are the URLs the client asked its $BROWSER to open, in
 	// order; nil when it was not launched (Serving).
 	Browsed []string
@@ -152,7 +155,7 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		o.Outcome, o.Browsed = launchBrowsing(ctx, cfg.Launcher, sc, o.MCPURL, o.Context)
 	}
 	srv.Close() // requests still in flight finish and are captured
-	o.Requests, o.RefreshTokens = srv.Requests(), srv.IssuedRefreshTokens()
+	o.Requests, o.RefreshTokens, o.ClientIDs = srv.Requests(), srv.IssuedRefreshTokens(), srv.RegisteredClientIDs()
 	o.Connections = srv.Connections()
 	if marker := srv.ShellMarker(); marker != "" {
 		o.ShellRan = os.Remove(marker) == nil

@@ -133,6 +133,37 @@ func describeRegistration(s *Session) {
 			}
 		})
 
+		It("authorizes with a redirect URI it registered", check.ID("CL-REG-007"), func() {
+			judged := false
+			for _, sc := range Scenarios() {
+				o, err := s.Observe(sc.Name)
+				if err != nil {
+					continue
+				}
+				registered, ok := registeredRedirectURIs(o)
+				if !ok {
+					continue
+				}
+				for _, r := range o.AuthorizationRequests() {
+					q := r.URL.Query()
+					// A client ID metadata document names its redirect URIs itself.
+					if strings.HasPrefix(q.Get("client_id"), "https://") {
+						continue
+					}
+					judged = true
+					check.Attach(o)
+					if problem := unregisteredRedirect(q, registered); problem != "" {
+						Fail(fmt.Sprintf("in %s the client registered the redirect URIs %s, and its authorization request %s: "+
+							"the redirect URI must be one registered, compared as a string (a loopback IP's port aside) "+
+							"(RFC 7591 §2; OAuth 2.1 §2.3.1, §8.4.2)", o.Scenario.Name, strings.Join(registered, " "), problem))
+					}
+				}
+			}
+			if !judged {
+				s.skipUnjudged("the client registered dynamically and then authorized in no scenario")
+			}
+		})
+
 		It("stops after a refused registration", check.ID("CL-REG-003"), func() {
 			check.Need(s.completedFlow())
 			o := check.Need(s.Observe("auth/registration-refused"))
@@ -154,19 +185,23 @@ func describeRegistration(s *Session) {
 			}
 		})
 
-		It("makes no MCP request with a token after the token endpoint refused the code", check.ID("CL-TOK-003"), func() {
-			o := s.refusedCodeExchanges()
-			if sent := o.AuthenticatedMCPRequests(); len(sent) > 0 {
-				Fail(fmt.Sprintf("the token endpoint refused the code with invalid_grant and issued no token, "+
-					"yet the client sent %d MCP request(s) with an Authorization header", len(sent)))
+		It("makes no MCP request with a token after the token endpoint issued none", check.ID("CL-TOK-003"), func() {
+			for _, o := range s.tokenlessExchanges() {
+				if sent := o.AuthenticatedMCPRequests(); len(sent) > 0 {
+					Fail(fmt.Sprintf("in %s the token endpoint %s and issued no access token, yet the client sent %d MCP request(s) "+
+						"with an Authorization header: only a successful token response carries an access token (RFC 6749 §5.1, §5.2)",
+						o.Scenario.Name, tokenlessAnswers[o.Scenario.Name], len(sent)))
+				}
 			}
 		})
 
-		It("does not retry a refused token request in a loop", check.ID("CL-TOK-004"), func() {
-			o := s.refusedCodeExchanges()
-			if sent := codeExchanges(o); len(sent) > maxRefusedAttempts {
-				Fail(fmt.Sprintf("the client sent %d code exchanges although the token endpoint refused the code with invalid_grant: "+
-					"a refused grant must end in an error, not a loop", len(sent)))
+		It("does not retry a failed code exchange in a loop", check.ID("CL-TOK-004"), func() {
+			for _, o := range s.tokenlessExchanges() {
+				if sent := codeExchanges(o); len(sent) > maxRefusedAttempts {
+					Fail(fmt.Sprintf("in %s the token endpoint %s, and the client sent %d code exchanges: "+
+						"a failed code exchange must end in an error, not a loop (RFC 6749 §5.2)",
+						o.Scenario.Name, tokenlessAnswers[o.Scenario.Name], len(sent)))
+				}
 			}
 		})
 	})
@@ -200,15 +235,35 @@ func (s *Session) registrations(name string) []clientMetadata {
 	return out
 }
 
-// refusedCodeExchanges is the token-refused scenario, from a client that
-// completes the normal flow and sent a code exchange there.
-func (s *Session) refusedCodeExchanges() *Observation {
-	check.Need(s.completedFlow())
-	o := check.Need(s.Observe("auth/token-refused"))
-	if len(codeExchanges(o)) == 0 {
-		Skip(fmt.Sprintf("%sin auth/token-refused the client sent no code exchange (%s)", check.NotRunPrefix, o.Ending()))
+// registeredRedirectURIs are the redirect URIs of the registrations the
+// authorization server accepted in o, and whether it accepted any.
+func registeredRedirectURIs(o *Observation) (uris []string, registered bool) {
+	for _, r := range o.RegistrationRequests() {
+		var m clientMetadata
+		if r.Status/100 != 2 || json.Unmarshal([]byte(r.Body), &m) != nil {
+			continue
+		}
+		registered = true
+		uris = append(uris, m.RedirectURIs...)
 	}
-	return o
+	return uris, registered
+}
+
+// unregisteredRedirect says what is wrong with an authorization request's
+// redirect_uri given the registered ones, or "": it must be one of them, and
+// may be left out only when there is exactly one (OAuth 2.1 §4.1.1).
+func unregisteredRedirect(q url.Values, registered []string) string {
+	if !q.Has("redirect_uri") {
+		if len(registered) == 1 {
+			return ""
+		}
+		return "carries no redirect_uri"
+	}
+	sent := q.Get("redirect_uri")
+	if slices.ContainsFunc(registered, func(uri string) bool { return spec.RedirectURIMatches(uri, sent) }) {
+		return ""
+	}
+	return "names " + sent
 }
 
 // remoteHTTPS reports whether a redirect URI is an https URL off the

@@ -42,7 +42,8 @@ const preregisteredClientID = "mcpconform-preregistered-client"
 
 // scenarios are every scenario; each area's file adds its list here.
 var scenarios = slices.Concat(authorizationScenarios, discoveryScenarios, registrationScenarios, stepUpScenarios,
-	refreshScenarios, offlineScenarios, hostileScenarios, clientCredentialsScenarios, cimdScenarios, migrationScenarios)
+	refreshScenarios, offlineScenarios, hostileScenarios, clientCredentialsScenarios, cimdScenarios, migrationScenarios,
+	tokenResponseScenarios)
 
 // authorizationScenarios vary discovery and the authorization response.
 var authorizationScenarios = []Scenario{
@@ -100,6 +101,9 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/injected-callback", Since: spec.Rev20250326,
 		Description: "an attacker delivers its own authorization response at the client's redirect URI while the real one is pending",
 		Options:     []mockserver.Option{mockserver.WithInjectedCallback()}},
+	{Name: "auth/injected-error-callback", Since: spec.Rev20250326,
+		Description: "an attacker delivers error responses (access_denied, with a forged state and with none) at the client's redirect URI while the real one is pending",
+		Options:     []mockserver.Option{mockserver.WithInjectedErrorCallback()}},
 	{Name: "auth/front-channel-token", Since: spec.Rev20250326,
 		Description: "the authorization response carries an access token beside the code",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASTokenInResponse)}},

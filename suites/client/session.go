@@ -61,6 +61,7 @@ func Specs(s *Session) {
 		describeClientCredentials(s)
 		describeCIMD(s)
 		describeMigration(s)
+		describeTokenResponses(s)
 	})
 }
 

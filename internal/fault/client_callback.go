@@ -1,0 +1,15 @@
+package fault
+
+// The reference client's faults at its redirect URI (RFC 6749 §4.1.2,
+// RFC 9700 §4.7, RFC 8252 §7.3).
+const (
+	ClientCallbackAbortOnError         Name = "client.callback.abort-on-error"
+	ClientCallbackUnregisteredRedirect Name = "client.callback.unregistered-redirect-uri"
+)
+
+// clientCallbackFaults break how the client names its redirect URI and
+// which authorization responses there it acts on.
+var clientCallbackFaults = []ClientFault{
+	{ClientCallbackAbortOnError, "ends its pending flow on the first error response at its redirect URI, before comparing state"},
+	{ClientCallbackUnregisteredRedirect, "registers its redirect URI, then authorizes and redeems with it plus a query parameter (?flow=1)"},
+}
