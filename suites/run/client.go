@@ -63,7 +63,9 @@ func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
 
 // ClientScenarios are the scenarios the checks filter selects judge: what
 // a client-mode run with it starts.
-func ClientScenarios(filter catalog.Filter) []client.Scenario { return scenariosOf(filter.Select(), filter) }
+func ClientScenarios(filter catalog.Filter) []client.Scenario {
+	return scenariosOf(filter.Select(), filter)
+}
 
 // scenariosOf are the scenarios the checks judge, in the filter's revision.
 func scenariosOf(checks []catalog.Check, filter catalog.Filter) []client.Scenario {

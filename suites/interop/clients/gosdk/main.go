@@ -40,12 +40,15 @@ func run(ctx context.Context, mcpURL string) error {
 			return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
 		},
 	}
-	clientID, err := harness.PreregisteredClientID()
+	conformance, err := harness.ConformanceContext()
 	if err != nil {
 		return err
 	}
-	if clientID != "" {
-		config.PreregisteredClient = &oauthex.ClientCredentials{ClientID: clientID}
+	if conformance.ClientID != "" {
+		config.PreregisteredClient = &oauthex.ClientCredentials{ClientID: conformance.ClientID}
+	}
+	if conformance.ClientMetadataURL != "" {
+		config.ClientIDMetadataDocumentConfig = &auth.ClientIDMetadataDocumentConfig{URL: conformance.ClientMetadataURL}
 	}
 	handler, err := auth.NewAuthorizationCodeHandler(config)
 	if err != nil {

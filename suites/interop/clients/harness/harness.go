@@ -33,18 +33,22 @@ func Run(name string, client func(ctx context.Context, mcpURL string) error) {
 	}
 }
 
-// PreregisteredClientID is the client_id MCP_CONFORMANCE_CONTEXT names,
-// or "".
-func PreregisteredClientID() (string, error) {
-	var conformance struct {
-		ClientID string `json:"client_id"`
-	}
+// Conformance is what MCP_CONFORMANCE_CONTEXT tells the client: a
+// pre-registered client_id, a client ID metadata document's URL.
+type Conformance struct {
+	ClientID          string `json:"client_id"`
+	ClientMetadataURL string `json:"client_metadata_url"`
+}
+
+// ConformanceContext reads MCP_CONFORMANCE_CONTEXT; empty when unset.
+func ConformanceContext() (Conformance, error) {
+	var conformance Conformance
 	if raw := os.Getenv("MCP_CONFORMANCE_CONTEXT"); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &conformance); err != nil {
-			return "", fmt.Errorf("MCP_CONFORMANCE_CONTEXT: %w", err)
+			return conformance, fmt.Errorf("MCP_CONFORMANCE_CONTEXT: %w", err)
 		}
 	}
-	return conformance.ClientID, nil
+	return conformance, nil
 }
 
 // Callback is a loopback redirect URI; the first authorization response it
@@ -72,14 +76,29 @@ func ListenCallback() (*Callback, error) {
 }
 
 // Authorize opens authorizationURL in $BROWSER and waits for the response
-// at the callback.
+// at the callback; a browser that fails before one arrives ends the wait,
+// as a person closing the window would.
 func (c *Callback) Authorize(ctx context.Context, authorizationURL string) (url.Values, error) {
-	if err := exec.CommandContext(ctx, os.Getenv("BROWSER"), authorizationURL).Start(); err != nil {
+	browser := exec.CommandContext(ctx, os.Getenv("BROWSER"), authorizationURL)
+	if err := browser.Start(); err != nil {
 		return nil, fmt.Errorf("browser: %w", err)
 	}
+	failed := make(chan error, 1)
+	go func() {
+		if err := browser.Wait(); err != nil {
+			failed <- err
+		}
+	}()
 	select {
 	case response := <-c.Responses:
 		return response, nil
+	case err := <-failed:
+		select {
+		case response := <-c.Responses: // it answered as the browser gave up
+			return response, nil
+		default:
+			return nil, fmt.Errorf("browser: %w", err)
+		}
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

@@ -25,12 +25,12 @@ func run(ctx context.Context, mcpURL string) error {
 	if err != nil {
 		return err
 	}
-	clientID, err := harness.PreregisteredClientID()
+	conformance, err := harness.ConformanceContext() // no client ID metadata document support to give the URL to
 	if err != nil {
 		return err
 	}
 	c, err := client.NewOAuthStreamableHttpClient(mcpURL, client.OAuthConfig{
-		ClientID: clientID, RedirectURI: callback.RedirectURI, TokenStore: client.NewMemoryTokenStore(), PKCEEnabled: true,
+		ClientID: conformance.ClientID, RedirectURI: callback.RedirectURI, TokenStore: client.NewMemoryTokenStore(), PKCEEnabled: true,
 	})
 	if err != nil {
 		return fmt.Errorf("new client: %w", err)
