@@ -73,7 +73,7 @@ var _ = Describe("Every client check can fail", func() {
 })
 
 // clientFaultTrials are the clean reference client and every client fault
-// a check names, each judged by the checks it trips at rev.
+// a check of rev names, each judged by the checks it trips there.
 func clientFaultTrials(rev spec.Revision) []trial {
 	named := map[string]catalog.Fault{}
 	for _, c := range clientChecks() {
@@ -89,7 +89,11 @@ func clientFaultTrials(rev spec.Revision) []trial {
 				t.expected = append(t.expected, c.ID)
 			}
 		}
-		trials = append(trials, t)
+		// A fault no check of rev names shows nothing there (its area is
+		// newer): the clean trial covers that revision.
+		if len(t.expected) > 0 {
+			trials = append(trials, t)
+		}
 	}
 	return trials
 }
