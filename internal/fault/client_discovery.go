@@ -11,6 +11,7 @@ const (
 	ClientRootIssuerTrailingSlash Name = "client.root-issuer-trailing-slash"
 	ClientFallbackToMCPOrigin     Name = "client.fallback-to-mcp-origin"
 	ClientOriginMetadataFirst     Name = "client.origin-metadata-first"
+	ClientNoRootMetadataFallback  Name = "client.no-root-metadata-fallback"
 
 	// The 2025-03-26 layout.
 	ClientNoDefaultEndpoints Name = "client.no-default-endpoints"
@@ -24,6 +25,8 @@ const (
 // clientDiscoveryFaults break the discovery variants and scope selection.
 var clientDiscoveryFaults = []ClientFault{
 	{ClientAppendWellKnown, "first looks for the authorization server metadata at the issuer with the RFC 8414 suffix appended, then where it belongs"},
+	{ClientNoRootMetadataFallback, "without resource_metadata in the challenge, tries the path-inserted protected resource " +
+		"metadata URL only, never the root one"},
 	{ClientOriginMetadataFirst, "looks for authorization server metadata at the MCP server's origin first, as in 2025-03-26, " +
 		"and uses it when there is some, whatever the protected resource metadata names"},
 	{ClientFallbackToMCPOrigin, "when the authorization server the protected resource names has no metadata, uses /authorize, /token and /register at the MCP server's origin"},

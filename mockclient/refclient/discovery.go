@@ -38,7 +38,7 @@ func (f *flow) findResourceMetadata(ctx context.Context, challenge map[string]st
 		return nil, fmt.Errorf("refclient: protected resource metadata: %w", err)
 	}
 	candidates := []string{inserted}
-	if root := f.rootMetadataURL(); root != inserted {
+	if root := f.rootMetadataURL(); root != inserted && !f.has(fault.ClientNoRootMetadataFallback) {
 		candidates = append(candidates, root)
 	}
 	for i, candidate := range candidates {

@@ -162,6 +162,18 @@ var _ = Describe("the reference client's faults", func() {
 		Expect(authorizationRequest(s).Has("resource")).To(BeFalse())
 	})
 
+	It(string(fault.ClientNoRootMetadataFallback)+" never looks for the metadata at the root well-known URL", func() {
+		rootOnly := mockserver.WithFaults("rs.challenge-no-resource-metadata", "rs.prm-root-only")
+		s := serve(rootOnly)
+		Expect(runClient(s)).To(Succeed())
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource")).To(HaveLen(1))
+
+		s = serve(rootOnly)
+		Expect(runClient(s, fault.ClientNoRootMetadataFallback)).NotTo(Succeed())
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource/mcp")).To(HaveLen(1))
+		Expect(requests(s, http.MethodGet, "/.well-known/oauth-protected-resource")).To(BeEmpty())
+	})
+
 	It(string(fault.ClientNoWellKnownFallback)+" looks for no well-known metadata when the challenge names none", func() {
 		s := serve(mockserver.WithFaults("rs.challenge-no-resource-metadata"))
 		err := runClient(s, fault.ClientNoWellKnownFallback)

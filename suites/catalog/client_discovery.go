@@ -51,6 +51,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/authorization-server-metadata-missing"},
 		},
 		Check{
+			ID: "CL-DISC-008", Title: "falls back to the root protected resource metadata when the path-inserted one is missing",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "discovery",
+			Revisions: from20251125, Refs: []Ref{mcp(mcpPRMDiscovery), rfc(9728, "3.1")},
+			Faults:    faults(fault.ClientNoRootMetadataFallback, fault.ClientNoWellKnownFallback),
+			Scenarios: []string{"auth/dcr", "auth/origin-resource"},
+		},
+		Check{
 			ID: "CL-DISC-007", Title: "uses the authorization server the protected resource names, not metadata at the MCP server's origin",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
 			Revisions: spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpASLocation), rfc(9728, "2")},

@@ -49,6 +49,14 @@ func describeDiscoveryVariants(s *Session) {
 			}
 		})
 
+		It("falls back to the root protected resource metadata when the path-inserted one is missing", check.ID("CL-DISC-008"), func() {
+			// The root document names the origin, as RFC 9728 §3.3 has a
+			// document there name the identifier its URL was built from.
+			s.expectCompletedIn("auth/origin-resource", []string{docPRMRoot},
+				"without resource_metadata in the 401 challenge the client must try the root well-known protected resource "+
+					"metadata URL when the path-inserted one answers 404")
+		})
+
 		It("discovers an authorization server whose issuer has no path", check.ID("CL-DISC-005"), func() {
 			s.expectCompletedIn("auth/root-issuer", []string{docASMetadata, docOpenID},
 				"the metadata of an issuer without a path is at the root well-known URLs, with no trailing slash")

@@ -29,7 +29,7 @@ func describeResource(s *Session) {
 		It("asks for the resource exactly as the protected resource metadata names it", check.ID("CL-RES-002"), func() {
 			if o := check.Need(s.Observe("auth/origin-resource")); !fetchedAny(o, []string{docPRMRoot}) {
 				Skip(check.PrerequisitePrefix + "in auth/origin-resource the client never fetched the protected resource metadata " +
-					"at the root well-known URL, where a challenge without resource_metadata sends it (CL-DISC-002)")
+					"at the root well-known URL, where a challenge without resource_metadata sends it (CL-DISC-008)")
 			}
 			o := s.expectAnswered("auth/origin-resource")
 			published, err := spec.Origin(o.MCPURL)

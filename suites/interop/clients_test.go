@@ -76,6 +76,9 @@ var independentClients = []struct {
 			"CL-REG-001":   "RegisterClient's metadata has no application_type, which 2026-07-28 requires of registrations",
 			"CL-CB-003": "the oauth_client example's callback handler (the harness copies it) ends the flow at the first " +
 				"response whose state does not match, instead of passing it over and waiting for the real one",
+			"CL-DISC-008": "without resource_metadata in the challenge, getServerMetadata builds one protected resource " +
+				"metadata URL (buildWellKnownURL: the path-inserted one) and on its 404 goes to authorization server " +
+				"discovery at the MCP origin: the root well-known URL is never tried",
 			"CL-MIG-001": "the oauth_client example (the harness copies it) authorizes only when Start or Initialize reports " +
 				"authorization required, and the library does not find the new authorization server by itself: after the " +
 				"move, tools/list fails with 'no valid token available, authorization required'",
@@ -96,6 +99,7 @@ var independentClients = []struct {
 			"CL-CIMD-002": "needs a flow with a client ID metadata document (CL-CIMD-001)",
 			"CL-CIMD-003": "needs a flow with a client ID metadata document (CL-CIMD-001)",
 			"CL-MIG-002":  "needs a flow at the new authorization server (CL-MIG-001)",
+			"CL-RES-002":  "needs the root protected resource metadata read (CL-DISC-008)",
 		},
 		notRunAt: map[string]revisionNote{
 			"CL-URL-002": {at: []spec.Revision{spec.Rev20250326}, why: "it looks for the metadata at the MCP URL's path-inserted " +
@@ -103,8 +107,6 @@ var independentClients = []struct {
 				"javascript: endpoint"},
 			"CL-TLS-002": {at: []spec.Revision{spec.Rev20250326}, why: "as for CL-URL-002: at 2025-03-26 it never reads the " +
 				"metadata naming the plain-http endpoint"},
-			"CL-RES-002": {at: spec.From(spec.Rev20251125), why: "it does not take root metadata naming the origin as its MCP " +
-				"server's and falls back to the default /register, which 404s: it never asks for a token there"},
 		},
 	},
 }
