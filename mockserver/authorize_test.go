@@ -259,6 +259,7 @@ var _ = Describe("the authorization endpoint", func() {
 		Expect(forged.Get("error")).To(Equal("access_denied"))
 		Expect(forged.Get("state")).To(HavePrefix("forged-"))
 		Expect(forged).NotTo(HaveKey("code"))
+		Expect(forged.Get("next")).To(Equal(mockserver.OpenRedirectBait), "bait for an open redirector")
 		Eventually(received).Should(Receive(&stateless))
 		Expect(stateless.Get("error")).To(Equal("access_denied"))
 		Expect(stateless).NotTo(HaveKey("state"))

@@ -18,6 +18,14 @@ const (
 	// FrontChannelToken is the access token a faulty authorization server
 	// puts in the authorization response (as.authorization.token-in-response).
 	FrontChannelToken = "mcpconform-front-channel-token"
+	// OpenRedirectBait is where the attacker's error responses
+	// (WithInjectedErrorCallback) ask the client's redirect URI to send the
+	// browser on, as next, return_to and redirect.
+	OpenRedirectBait = "http://mcpconform-attacker.test/landing"
+	// InjectedRedirectDecision starts the decision recorded when the
+	// client's redirect URI answered an injected response with a redirect;
+	// the Location follows.
+	InjectedRedirectDecision = "the client's redirect URI redirected an injected response to"
 	// InjectedDecision is how the decision on an authorization request
 	// says an attacker's response reached the client's redirect URI.
 	InjectedDecision = "injected an authorization response at the client's redirect URI"
@@ -57,7 +65,8 @@ func (s *Server) injectCallback(r *http.Request, redirectURI string, q url.Value
 		s.deliverInjected(r, *target, url.Values{"code": {InjectedCode}, "state": {forged}, "iss": {s.issuer}})
 	}
 	if s.cfg.injectErrorCallback {
-		denied := url.Values{"error": {oauthAccessDenied}, "error_description": {"the user denied the request"}, "iss": {s.issuer}}
+		denied := url.Values{"error": {oauthAccessDenied}, "error_description": {"the user denied the request"}, "iss": {s.issuer},
+			"next": {OpenRedirectBait}, "return_to": {OpenRedirectBait}, "redirect": {OpenRedirectBait}}
 		s.deliverInjected(r, *target, withValue(denied, "state", forged))
 		s.deliverInjected(r, *target, denied)
 	}
@@ -75,14 +84,21 @@ func (s *Server) deliverInjected(r *http.Request, target url.URL, params url.Val
 	if err != nil {
 		return
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := injectClient.Do(req)
 	if err != nil {
 		decide(r, "injected callback not delivered: %v", err)
 		return
 	}
 	resp.Body.Close()
 	decide(r, "%s (%d)", InjectedDecision, resp.StatusCode)
+	if location := resp.Header.Get("Location"); location != "" {
+		decide(r, "%s %s", InjectedRedirectDecision, location)
+	}
 }
+
+// injectClient is the attacker's: it sees where the redirect URI sends a
+// browser, and goes no further.
+var injectClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // withValue is a copy of values with name set to value.
 func withValue(values url.Values, name, value string) url.Values {

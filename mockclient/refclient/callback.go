@@ -41,7 +41,7 @@ const loopbackIP = "127.0.0.1"
 // listenForCallback listens on a free port of loopbackIP for responses at
 // path; the redirect URI names the listener by host (loopbackIP, or a name
 // that resolves to it).
-func listenForCallback(ctx context.Context, host, path string) (*callback, error) {
+func listenForCallback(ctx context.Context, host, path string, openRedirect bool) (*callback, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(loopbackIP, "0"))
 	if err != nil {
@@ -54,6 +54,10 @@ func listenForCallback(ctx context.Context, host, path string) (*callback, error
 		select {
 		case cb.responses <- r.URL.Query():
 		default: // a flood: the flow has more than it will look at
+		}
+		if next := r.URL.Query().Get("next"); openRedirect && next != "" {
+			http.Redirect(w, r, next, http.StatusFound) // client.callback.open-redirect
+			return
 		}
 		h := w.Header()
 		h.Set("Content-Type", "text/plain; charset=utf-8")

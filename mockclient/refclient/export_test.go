@@ -11,7 +11,7 @@ var ContainsResource = containsResource
 // ListenForCallback starts a callback listener and returns its redirect
 // URI, where the authorization responses arrive, and its Close.
 func ListenForCallback(ctx context.Context) (string, <-chan url.Values, func() error, error) {
-	cb, err := listenForCallback(ctx, loopbackIP, callbackPath)
+	cb, err := listenForCallback(ctx, loopbackIP, callbackPath, false)
 	if err != nil {
 		return "", nil, nil, err
 	}

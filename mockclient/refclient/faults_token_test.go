@@ -2,6 +2,7 @@ package refclient_test
 
 import (
 	"net/http"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -102,6 +103,24 @@ var _ = Describe("the reference client's callback faults", func() {
 
 		s = serve()
 		Expect(runClient(s, fault.ClientCallbackAbortOnError)).To(Succeed(), "without an error response nothing changes")
+	})
+
+	It(string(fault.ClientCallbackOpenRedirect)+" sends the browser on to the next parameter an injected response names", func() {
+		redirected := func(s *mockserver.Server) bool {
+			for _, r := range s.Requests() {
+				if strings.Contains(r.Decision, mockserver.InjectedRedirectDecision+" "+mockserver.OpenRedirectBait) {
+					return true
+				}
+			}
+			return false
+		}
+		s := serve(mockserver.WithRequestCapture(), mockserver.WithInjectedErrorCallback())
+		Expect(runClient(s)).To(Succeed())
+		Expect(redirected(s)).To(BeFalse())
+
+		s = serve(mockserver.WithRequestCapture(), mockserver.WithInjectedErrorCallback())
+		Expect(runClient(s, fault.ClientCallbackOpenRedirect)).To(Succeed(), "the real response still completes the flow")
+		Expect(redirected(s)).To(BeTrue())
 	})
 
 	It(string(fault.ClientCallbackUnregisteredRedirect)+" authorizes with a redirect URI it did not register", func() {

@@ -93,7 +93,7 @@ func (f *flow) run(ctx context.Context) error {
 		return f.clientCredentials(ctx, as, prm, challenge, machine)
 	}
 	// The callback listens before registration, which names it.
-	cb, err := listenForCallback(ctx, f.callbackHost(), f.callbackPath())
+	cb, err := listenForCallback(ctx, f.callbackHost(), f.callbackPath(), f.has(fault.ClientCallbackOpenRedirect))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,13 @@ func init() {
 	all := spec.Revisions
 	register(
 		Check{
+			ID: "CL-CB-004", Title: "sends the browser nowhere an injected response names",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "callback",
+			Revisions: all, Refs: []Ref{rfc(9700, "4.11.1")},
+			Faults:    faults(fault.ClientCallbackOpenRedirect),
+			Scenarios: []string{"auth/dcr", "auth/injected-error-callback"},
+		},
+		Check{
 			ID: "CL-TOK-006", Title: "uses no access token whose token_type is not Bearer",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "7.1"), rfc(6749, "5.1"), mcp(mcpTokens)},

@@ -81,6 +81,21 @@ func describeCallback(s *Session) {
 			}
 		})
 
+		It("sends the browser nowhere an injected response names", check.ID("CL-CB-004"), func() {
+			o := s.expectAnswered("auth/injected-error-callback")
+			expectInjected(o)
+			for _, r := range o.AuthorizationRequests() {
+				for _, decision := range strings.Split(r.Decision, "; ") {
+					if location, ok := strings.CutPrefix(decision, mockserver.InjectedRedirectDecision+" "); ok &&
+						strings.HasPrefix(location, mockserver.OpenRedirectBait) {
+						Fail(fmt.Sprintf("an attacker's request to the client's redirect URI asked it to send the browser on to %s "+
+							"(next, return_to, redirect), and it answered with a redirect there: a redirect URI that sends the "+
+							"browser wherever a request says is an open redirector (RFC 9700 §4.11.1)", location))
+					}
+				}
+			}
+		})
+
 		It("redeems the code of the authorization response, never a token in it", check.ID("CL-CB-002"), func() {
 			o := s.expectAnswered("auth/front-channel-token")
 			for _, r := range o.MCPRequests() {
