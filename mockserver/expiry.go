@@ -31,6 +31,13 @@ func WithExpiringTokens(n int) Option {
 	return func(c *config) { c.expiringTokens = n }
 }
 
+// WithoutRefreshTokens issues no refresh token for any grant, and leaves
+// refresh_token out of grant_types_supported: a client must not count on
+// one (MCP 2026-07-28, refresh tokens).
+func WithoutRefreshTokens() Option {
+	return func(c *config) { c.noRefreshTokens = true }
+}
+
 // WithRefreshRotation rotates every client's refresh token when it is used,
 // a confidential client's too (RFC 6749 §6 lets the server issue a new one;
 // the client must then discard the old one). By default only public

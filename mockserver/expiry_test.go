@@ -70,3 +70,11 @@ var _ = Describe("refresh token rotation for every client (WithRefreshRotation)"
 			http.StatusBadRequest, "invalid_grant")
 	})
 })
+
+var _ = Describe("an authorization server without refresh tokens", func() {
+	It("leaves the refresh_token grant out of its metadata", func() {
+		s := start(mockserver.WithoutRefreshTokens())
+		Expect(get(s.URLs()["authorization server metadata"]).json()["grant_types_supported"]).NotTo(ContainElement("refresh_token"))
+		Expect(get(start().URLs()["authorization server metadata"]).json()["grant_types_supported"]).To(ContainElement("refresh_token"))
+	})
+})

@@ -94,6 +94,9 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 	if s.faults[fault.ASMetadataNoAuthorizationCodeGrant] {
 		doc["grant_types_supported"] = []string{"client_credentials"}
 	}
+	if s.cfg.noRefreshTokens {
+		doc["grant_types_supported"] = []string{"authorization_code", "client_credentials"}
+	}
 	if s.faults[fault.ASMetadataSchemaViolation] {
 		doc["token_endpoint_auth_methods_supported"] = "none"
 	}

@@ -57,6 +57,7 @@ type config struct {
 	challengeOmitsHeld           bool            // insufficient_scope challenges leave out the scopes held (stepup.go)
 	expiringTokens               int             // short-lived access tokens first (expiry.go)
 	rotateRefreshTokens          bool            // every client's refresh token rotates (expiry.go)
+	noRefreshTokens              bool            // no refresh token for any grant (expiry.go)
 	offlineAccess                bool            // the authorization server lists and grants offline_access (offline.go)
 	authorizationEndpoint        hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)

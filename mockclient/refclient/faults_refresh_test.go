@@ -118,4 +118,16 @@ var _ = Describe("the reference client's refresh", func() {
 		Expect(leaked(s)).NotTo(BeEmpty())
 		Expect(leaked(s)).To(HaveEach(s.IssuedRefreshTokens()[0]))
 	})
+
+	It(string(fault.ClientNoReauthorization)+" gives up when its access token expires without a refresh token", func() {
+		expiring := []mockserver.Option{mockserver.WithExpiringTokens(1), mockserver.WithoutRefreshTokens()}
+		s := serve(expiring...)
+		Expect(runClient(s)).To(Succeed(), "the reference authorizes again")
+		Expect(requests(s, http.MethodGet, "/authorize")).To(HaveLen(2))
+		Expect(s.IssuedRefreshTokens()).To(BeEmpty())
+
+		s = serve(expiring...)
+		Expect(runClient(s, fault.ClientNoReauthorization)).To(MatchError(ContainSubstring("no refresh token")))
+		Expect(requests(s, http.MethodGet, "/authorize")).To(HaveLen(1))
+	})
 })

@@ -84,10 +84,14 @@ func (k *keeper) renewAt(ctx context.Context) (*tokens, error) {
 	}
 	var next *tokens
 	switch {
-	case k.tokens.refresh == "":
-		err = errors.New("refclient: the MCP server refused the access token as invalid, and there is no refresh token to renew it with")
 	case k.renewals >= maxRenewals:
 		err = fmt.Errorf("refclient: the MCP server refused the access token as invalid after %d renewals", k.renewals)
+	case k.tokens.refresh == "" && k.flow.has(fault.ClientNoReauthorization):
+		err = errors.New("refclient: the MCP server refused the access token as invalid, and there is no refresh token to renew it with")
+	case k.tokens.refresh == "":
+		k.renewals++
+		k.flow.logf("mcp session: access token refused and no refresh token: authorizing again")
+		next, err = k.authorizer.authorize(ctx, k.scope)
 	case k.flow.has(fault.ClientNoRefresh):
 		k.renewals++
 		k.flow.logf("mcp session: access token refused; authorizing again instead of refreshing (fault %s)", fault.ClientNoRefresh)

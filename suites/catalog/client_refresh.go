@@ -15,6 +15,13 @@ func init() {
 	refreshing := []string{"auth/dcr", "auth/refresh"}
 	register(
 		Check{
+			ID: "CL-REF-005", Title: "authorizes again when its access token expires and it got no refresh token",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "refresh",
+			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpRefreshTokens), oauth21("4.3")},
+			Faults:    faults(fault.ClientNoReauthorization),
+			Scenarios: []string{"auth/dcr", "auth/expiry-without-refresh-token"},
+		},
+		Check{
 			ID: "CL-REF-001", Title: "refreshes with its refresh token when the access token expires",
 			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "refresh",
 			Revisions: all, Refs: []Ref{oauth21("4.3"), rfc(6749, "1.5"), rfc(6749, "6")},

@@ -93,8 +93,8 @@ type Serving struct {
 	Done <-chan struct{}
 }
 
-// Observe runs each scenario once, Parallel at a time, each with its own
-// counterparts on their own ports.
+// Observe runs each scenario once, Parallel at a time besides those that
+// wait on time, each with its own counterparts on their own ports.
 func Observe(ctx context.Context, cfg Config, run []Scenario) map[string]*Observation {
 	out := make(map[string]*Observation, len(run))
 	var mu sync.Mutex
@@ -107,9 +107,15 @@ func Observe(ctx context.Context, cfg Config, run []Scenario) map[string]*Observ
 	run = slices.Clone(run)
 	slices.SortStableFunc(run, func(a, b Scenario) int { return compareBool(b.WaitsOnTime, a.WaitsOnTime) })
 	for _, sc := range run {
-		slots <- struct{}{} // taken in order, so the slow ones start first
+		// A scenario that waits on time mostly sleeps: it starts first and
+		// holds no slot, so the others run meanwhile.
+		if !sc.WaitsOnTime {
+			slots <- struct{}{}
+		}
 		wg.Go(func() {
-			defer func() { <-slots }()
+			if !sc.WaitsOnTime {
+				defer func() { <-slots }()
+			}
 			o := observe(ctx, cfg, sc)
 			mu.Lock()
 			out[sc.Name] = o

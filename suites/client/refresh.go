@@ -25,10 +25,42 @@ var refreshScenarios = []Scenario{
 			"server answers a request carrying one only then, refusing it as expired afterwards; every refresh rotates the refresh token",
 		Options:     []mockserver.Option{mockserver.WithExpiringTokens(expiringTokens), mockserver.WithRefreshRotation()},
 		WaitsOnTime: true},
+	{Name: "auth/expiry-without-refresh-token", Since: spec.Rev20260728,
+		Description: "the authorization server issues no refresh token (nor lists the grant), and the first access token " +
+			"expires a second after it is issued, answered only then and refused afterwards",
+		Options:     []mockserver.Option{mockserver.WithExpiringTokens(1), mockserver.WithoutRefreshTokens()},
+		WaitsOnTime: true},
 }
 
 func describeRefresh(s *Session) {
 	Describe("Refresh tokens", func() {
+		It("authorizes again when its access token expires and it got no refresh token", check.ID("CL-REF-005"), func() {
+			check.Need(s.completedFlow())
+			name := "auth/expiry-without-refresh-token"
+			o := check.Need(s.Observe(name))
+			authorizations := o.AuthorizationRequests()
+			if len(authorizations) == 0 {
+				Skip(check.NotRunPrefix + "in " + name + " the client sent no authorization request (" + o.Ending() + ")")
+			}
+			// Authorized again, and served after that: what the check asks.
+			if again := len(authorizations) > 1; again && slices.ContainsFunc(o.AuthenticatedMCPRequests(), func(r mockserver.CapturedRequest) bool {
+				return r.Status == http.StatusOK && r.Time.After(authorizations[1].Time)
+			}) {
+				return
+			}
+			// The expired token refused, or the client giving up on it by
+			// its own clock: either way it needed a new one and got none.
+			refused := slices.ContainsFunc(o.AuthenticatedMCPRequests(), func(r mockserver.CapturedRequest) bool {
+				return r.Status == http.StatusUnauthorized
+			})
+			if !refused && o.Outcome.ExitCode == 0 {
+				Skip(check.NotRunPrefix + "in " + name + " the client was through before its access token expired (" + o.Ending() + ")")
+			}
+			Fail(fmt.Sprintf("in %s the authorization server issued no refresh token and the access token expired; the client "+
+				"then got no request served with a new one (%d authorization request(s) in all; %s): a client must not count "+
+				"on a refresh token, and authorizes again instead (MCP refresh tokens)", name, len(authorizations), o.Ending()))
+		})
+
 		// MCP leaves renewing to OAuth, and OAuth does not require a client
 		// to refresh; but the refresh token is there so that an expired
 		// access token does not send the user through authorization again.

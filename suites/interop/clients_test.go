@@ -49,6 +49,8 @@ var independentClients = []struct {
 				"flow on a state mismatch instead of waiting for the response that answers it; the state to match is inside " +
 				"the handler, so a fetcher can only hand over the first response its redirect URI gets, as the SDK's " +
 				"examples/auth/client receiver does",
+			"CL-REF-005": "once an access token issued without a refresh token expires, x/oauth2's token source answers " +
+				"'token expired and refresh token is not set' and the handler starts no new authorization: the session fails",
 			"CL-TOK-006": "the token response's token_type is never checked: x/oauth2's Token.Type() only defaults an empty " +
 				"one to Bearer, and the handler sends whatever access_token it got as Authorization: Bearer",
 		},
@@ -79,6 +81,9 @@ var independentClients = []struct {
 			"CL-DISC-008": "without resource_metadata in the challenge, getServerMetadata builds one protected resource " +
 				"metadata URL (buildWellKnownURL: the path-inserted one) and on its 404 goes to authorization server " +
 				"discovery at the MCP origin: the root well-known URL is never tried",
+			"CL-REF-005": "once an access token without a refresh token expires, the transport reports 'no valid token " +
+				"available, authorization required', and the oauth_client example (the harness copies it) authorizes only " +
+				"at Start and Initialize",
 			"CL-MIG-001": "the oauth_client example (the harness copies it) authorizes only when Start or Initialize reports " +
 				"authorization required, and the library does not find the new authorization server by itself: after the " +
 				"move, tools/list fails with 'no valid token available, authorization required'",
