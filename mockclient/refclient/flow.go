@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
@@ -400,7 +402,23 @@ const noTokenIssued = "no-token-was-issued"
 // tokens are what the token endpoint granted.
 type tokens struct {
 	access  string
-	refresh string // "": none was issued
+	refresh string    // "": none was issued
+	expires time.Time // from expires_in; zero when the response gave none
+}
+
+// expired reports whether the access token has outlived the expires_in it
+// was issued with.
+func (t tokens) expired() bool { return !t.expires.IsZero() && !time.Now().Before(t.expires) }
+
+// issuedTokens are the tokens of a successful token response, refresh
+// token given.
+func issuedTokens(answer *mockclient.OAuthAnswer, refresh string) *tokens {
+	t := &tokens{access: answer.String("access_token"), refresh: refresh}
+	var expiresIn int64
+	if answer.Members != nil && json.Unmarshal(answer.Members["expires_in"], &expiresIn) == nil && expiresIn > 0 {
+		t.expires = time.Now().Add(time.Duration(expiresIn) * time.Second)
+	}
+	return t
 }
 
 // tokenRequest is step i: the code exchange (with PKCE's verifier and the
@@ -432,7 +450,7 @@ func (f *flow) tokenRequest(ctx context.Context, as *authorizationServer, req *a
 		}
 		return nil, fmt.Errorf("refclient: token request: %w", err)
 	}
-	granted := &tokens{access: answer.String("access_token"), refresh: answer.String("refresh_token")}
+	granted := issuedTokens(answer, answer.String("refresh_token"))
 	f.logf("token response: a Bearer access token, refresh token: %t", granted.refresh != "")
 	return granted, nil
 }

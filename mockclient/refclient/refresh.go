@@ -86,12 +86,13 @@ func (k *keeper) renewAt(ctx context.Context) (*tokens, error) {
 	switch {
 	case k.renewals >= maxRenewals:
 		err = fmt.Errorf("refclient: the MCP server refused the access token as invalid after %d renewals", k.renewals)
-	case k.tokens.refresh == "" && k.flow.has(fault.ClientNoReauthorization):
-		err = errors.New("refclient: the MCP server refused the access token as invalid, and there is no refresh token to renew it with")
-	case k.tokens.refresh == "":
+	case k.tokens.refresh == "" && k.tokens.expired() && !k.flow.has(fault.ClientNoReauthorization):
+		// MCP: a client must not count on a refresh token.
 		k.renewals++
-		k.flow.logf("mcp session: access token refused and no refresh token: authorizing again")
+		k.flow.logf("mcp session: access token expired and no refresh token: authorizing again")
 		next, err = k.authorizer.authorize(ctx, k.scope)
+	case k.tokens.refresh == "":
+		err = errors.New("refclient: the MCP server refused the access token as invalid, and there is no refresh token to renew it with")
 	case k.flow.has(fault.ClientNoRefresh):
 		k.renewals++
 		k.flow.logf("mcp session: access token refused; authorizing again instead of refreshing (fault %s)", fault.ClientNoRefresh)
@@ -134,7 +135,7 @@ func (a *authorizer) refresh(ctx context.Context, refreshToken string) (*tokens,
 	if err := f.checkTokenResponse(a.as.tokenEndpoint, answer); err != nil {
 		return nil, fmt.Errorf("refclient: refresh request: %w", err)
 	}
-	next := &tokens{access: answer.String("access_token"), refresh: refreshToken}
+	next := issuedTokens(answer, refreshToken)
 	rotated := answer.String("refresh_token")
 	switch {
 	case rotated == "":

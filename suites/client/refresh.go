@@ -53,7 +53,11 @@ func describeRefresh(s *Session) {
 			refused := slices.ContainsFunc(o.AuthenticatedMCPRequests(), func(r mockserver.CapturedRequest) bool {
 				return r.Status == http.StatusUnauthorized
 			})
-			if !refused && o.Outcome.ExitCode == 0 {
+			switch {
+			case droppedToken(o):
+				Skip(check.PrerequisitePrefix + "in " + name + " the client sent an MCP request without its access token after it " +
+					"had one (CL-TOK-002)")
+			case !refused && o.Outcome.ExitCode == 0:
 				Skip(check.NotRunPrefix + "in " + name + " the client was through before its access token expired (" + o.Ending() + ")")
 			}
 			Fail(fmt.Sprintf("in %s the authorization server issued no refresh token and the access token expired; the client "+
