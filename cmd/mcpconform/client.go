@@ -137,7 +137,7 @@ func referenceClientCommand() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("client: find the bundled reference client: %w", err)
 	}
-	return "env " + client.HelperEnv + " " + shellQuote(self) + " mock client", nil
+	return client.HelperCommand(shellQuote(self), "mock", "client"), nil
 }
 
 // browserScript writes an executable that runs `mcpconform browse`, for
@@ -153,7 +153,7 @@ func browserScript() (string, error) {
 		return "", fmt.Errorf("client: BROWSER script: %w", err)
 	}
 	path := filepath.Join(dir, "browse")
-	script := "#!/bin/sh\nexec env " + client.HelperEnv + " " + shellQuote(self) + ` browse "$@"` + "\n"
+	script := "#!/bin/sh\nexec " + client.HelperCommand(shellQuote(self), "browse", `"$@"`) + "\n"
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 		os.RemoveAll(dir)
 		return "", fmt.Errorf("client: BROWSER script: %w", err)

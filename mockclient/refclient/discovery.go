@@ -176,16 +176,10 @@ func (f *flow) metadataCandidates(issuer string) ([]spec.MetadataCandidate, erro
 // and when that answers 404, the default endpoints.
 func (f *flow) legacyAuthorizationServer(ctx context.Context) (*authorizationServer, error) {
 	f.logf("no protected resource metadata: the MCP server's origin is the authorization server (2025-03-26)")
-	origin, err := spec.Origin(f.cfg.MCPURL)
-	if err != nil {
-		return nil, fmt.Errorf("refclient: authorization base url: %w", err)
-	}
-	metadataURL, err := spec.LegacyMetadataURL(f.cfg.MCPURL)
-	if err != nil {
-		return nil, fmt.Errorf("refclient: authorization server metadata: %w", err)
-	}
-	doc, err := f.http.GetDocument(ctx, metadataURL)
+	origin, metadataURL, doc, err := f.originMetadata(ctx)
 	switch {
+	case doc == nil:
+		return nil, err
 	case err == nil:
 		return f.fromMetadata(doc, origin)
 	case doc.Response != nil && doc.Response.Status == http.StatusNotFound && f.has(fault.ClientNoDefaultEndpoints):
@@ -206,20 +200,26 @@ func (f *flow) legacyAuthorizationServer(ctx context.Context) (*authorizationSer
 // originAuthorizationServer is the authorization server whose metadata
 // the MCP server's origin serves at the 2025-03-26 URL (client.origin-metadata-first).
 func (f *flow) originAuthorizationServer(ctx context.Context) (*authorizationServer, error) {
-	origin, err := spec.Origin(f.cfg.MCPURL)
-	if err != nil {
-		return nil, err
-	}
-	metadataURL, err := spec.LegacyMetadataURL(f.cfg.MCPURL)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := f.http.GetDocument(ctx, metadataURL)
+	origin, _, doc, err := f.originMetadata(ctx)
 	if err != nil {
 		return nil, err
 	}
 	f.logf("using the metadata at the MCP server's origin (fault %s)", fault.ClientOriginMetadataFirst)
 	return f.fromMetadata(doc, origin)
+}
+
+// originMetadata asks the MCP server's origin for RFC 8414 metadata at the
+// 2025-03-26 URL: the origin, that URL and the answer (nil when the URLs
+// could not be built).
+func (f *flow) originMetadata(ctx context.Context) (origin, metadataURL string, doc *mockclient.Document, err error) {
+	if origin, err = spec.Origin(f.cfg.MCPURL); err != nil {
+		return "", "", nil, fmt.Errorf("refclient: authorization base url: %w", err)
+	}
+	if metadataURL, err = spec.LegacyMetadataURL(f.cfg.MCPURL); err != nil {
+		return "", "", nil, fmt.Errorf("refclient: authorization server metadata: %w", err)
+	}
+	doc, err = f.http.GetDocument(ctx, metadataURL)
+	return origin, metadataURL, doc, err
 }
 
 // fromMetadata checks the metadata found for issuer: it must be that

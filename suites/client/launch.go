@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,12 +24,18 @@ const (
 	EnvBrowseLog = "MCPCONFORM_BROWSE_LOG"
 )
 
-// HelperEnv is the environment of mcpconform's own short-lived helper
+// helperEnv is the environment of mcpconform's own short-lived helper
 // processes (the bundled reference client, browse): testcontainers-go's
 // package init lists every process on the machine through gopsutil, which
 // none of them needs, and a HOST_PROC pointing nowhere makes that list
 // empty. Under a parallel run it was a quarter of their CPU time.
-const HelperEnv = "HOST_PROC=/nonexistent"
+const helperEnv = "HOST_PROC=/nonexistent"
+
+// HelperCommand is a shell command line running words (this binary's, one
+// word each) as such a helper.
+func HelperCommand(words ...string) string {
+	return "env " + helperEnv + " " + strings.Join(words, " ")
+}
 
 // maxOutput bounds how much of the client's output a scenario keeps (the
 // end of it, where the reason of a failure usually is).

@@ -110,7 +110,7 @@ func runClientTrial(t trial) []string {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}
 	defer os.RemoveAll(dir)
-	command := "env " + client.HelperEnv + " " + binary + " mock client"
+	command := client.HelperCommand(binary, "mock", "client")
 	for _, f := range t.clientFaults {
 		command += " --fault " + string(f)
 	}
