@@ -39,6 +39,10 @@ const resourceOwner = "mcpconform-user"
 // metadata's scopes_supported.
 var supportedScopes = []string{requiredScope, writeScope}
 
+// CodeIssuedDecision is in the decision recorded when the authorization
+// endpoint issued a code.
+const CodeIssuedDecision = "authorization code issued"
+
 func (s *Server) mountAuthorization(as *http.ServeMux) {
 	as.HandleFunc("GET "+pathOf(s.asOrigin, s.authorizationEndpoint()), s.authorize)
 	if served := s.servedAuthorizationEndpoint(); served != s.authorizationEndpoint() {
@@ -62,6 +66,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.refuseUnvalidated(w, r, q, err)
 		return
 	}
+	if s.honest != nil {
+		s.bounceToHonest(w, r, c.ID, redirectURI, q)
+		return
+	}
 	if s.awaitResourceOwner(w, r, c) {
 		return
 	}
@@ -71,7 +79,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		response.Set("error", err.Code)
 		response.Set("error_description", err.Error())
 	} else {
-		decide(r, "authorization code issued to client %s", c.ID)
+		decide(r, "%s to client %s", CodeIssuedDecision, c.ID)
 		response.Set("code", code)
 		if s.faults[fault.ASTokenInResponse] {
 			response.Set("access_token", FrontChannelToken)

@@ -67,6 +67,7 @@ type config struct {
 	clientCredentialsOnly        string          // machine clients only, authenticating this way (clientcredentials.go)
 	noCIMD                       bool            // client ID metadata documents neither advertised nor resolved (cimd.go)
 	migration                    bool            // a second authorization server the MCP server moves to (migration.go)
+	mixUp                        bool            // the authorization server sends users on to an honest one (mixup.go)
 	resourceServer               *Server         // set: only an authorization server, for this one's MCP endpoint (migration.go)
 }
 
@@ -157,6 +158,7 @@ type Server struct {
 	// migrated, whether the MCP server has moved to it.
 	next     *Server
 	migrated atomic.Bool
+	honest   *Server // WithMixUp
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 
@@ -240,7 +242,8 @@ func Run(ctx context.Context, opts ...Option) (*Server, error) {
 		closeAll(listeners)
 		return nil, fmt.Errorf("mockserver: discovery urls: %w", err)
 	}
-	if err := s.startNextAuthorizationServer(ctx); err != nil {
+	if err := errors.Join(s.startNextAuthorizationServer(ctx), s.startHonestAuthorizationServer(ctx)); err != nil {
+		s.closeSecondAuthorizationServers()
 		closeAll(listeners)
 		return nil, err
 	}
@@ -329,9 +332,7 @@ func (s *Server) Close() error {
 		for err := range s.serveErrs {
 			errs = append(errs, err)
 		}
-		if s.next != nil {
-			errs = append(errs, s.next.Close())
-		}
+		errs = append(errs, s.closeSecondAuthorizationServers())
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
@@ -369,4 +370,16 @@ func (s *Server) URLs() map[string]string {
 		urls["openid configuration"] = s.openIDURL
 	}
 	return urls
+}
+
+// closeSecondAuthorizationServers closes the migration's and the mix-up's
+// second authorization servers, those started.
+func (s *Server) closeSecondAuthorizationServers() error {
+	var errs []error
+	for _, second := range []*Server{s.next, s.honest} {
+		if second != nil {
+			errs = append(errs, second.Close())
+		}
+	}
+	return errors.Join(errs...)
 }

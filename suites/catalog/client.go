@@ -168,6 +168,14 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/iss-not-advertised"},
 		},
 		Check{
+			ID: "CL-ISS-006", Title: "never redeems another authorization server's code at its own (mix-up)",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "iss",
+			Revisions: spec.From(spec.Rev20260728),
+			Refs:      []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4"), rfc(9700, "4.4.2")},
+			Faults:    faults(fault.ClientSkipISSCheck),
+			Scenarios: []string{"auth/dcr", "auth/mix-up"},
+		},
+		Check{
 			ID: "CL-RES-001", Title: "names the MCP server as resource in its authorization and token requests",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "resource",
 			Revisions: withPRM, Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},

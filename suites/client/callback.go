@@ -115,6 +115,23 @@ func describeCallback(s *Session) {
 			s.expectNoRedemption("auth/iss-supported-missing",
 				"an authorization response without iss must be rejected when the metadata advertises authorization_response_iss_parameter_supported")
 		})
+
+		It("never redeems another authorization server's code at its own (mix-up)", check.ID("CL-ISS-006"), func() {
+			o := s.expectAnswered("auth/mix-up")
+			if !slices.ContainsFunc(o.To(o.Honest.Endpoints.Authorization), func(r mockserver.CapturedRequest) bool {
+				return strings.Contains(r.Decision, mockserver.CodeIssuedDecision)
+			}) {
+				Skip(fmt.Sprintf("%sin auth/mix-up the honest authorization server %s issued no code: the user agent never got there, "+
+					"or it refused the request (%s)", check.NotRunPrefix, o.Honest.Issuer, o.Ending()))
+			}
+			if leaked := codeExchanges(o); len(leaked) > 0 {
+				Fail(fmt.Sprintf("the authorization server %s issued no code (it sent the user agent on to %s), and the client redeemed "+
+					"the code that came back, iss=%s, at the token endpoint of %s %d time(s), code verifier included: a mix-up attacker "+
+					"gets a code and verifier good at the honest server. A client checks iss against the issuer it sent the "+
+					"request to and stops on a mismatch (RFC 9207 §2.4; RFC 9700 §4.4.2; MCP 2026-07-28)",
+					o.Issuer, o.Honest.Issuer, o.Honest.Issuer, o.Issuer, len(leaked)))
+			}
+		})
 	})
 }
 

@@ -39,7 +39,10 @@ type Observation struct {
 	RefreshTokens []string
 	// Next is the authorization server the MCP server moves to in a
 	// migration scenario; nil elsewhere.
-	Next *NextAuthorizationServer
+	Next *SecondAuthorizationServer
+	// Honest is the authorization server the mix-up scenario's attacker
+	// sends the user agent on to; nil elsewhere.
+	Honest *SecondAuthorizationServer
 	// ClientIDs are the client IDs the authorization server's dynamic
 	// registration issued, in order.
 	ClientIDs []string
@@ -58,14 +61,14 @@ type Observation struct {
 	redactor *evidence.Redactor
 }
 
-// NextAuthorizationServer is what a migration scenario's second
-// authorization server was, and did.
-type NextAuthorizationServer struct {
+// SecondAuthorizationServer is what a scenario's second authorization
+// server (of a migration or a mix-up) was, and did.
+type SecondAuthorizationServer struct {
 	Issuer    string
 	Endpoints mockserver.Endpoints
 	// RefreshTokens are the refresh tokens it issued, in order.
 	RefreshTokens []string
-	// Moved: the MCP server moved to it, having served a request with a
+	// Moved (migration): the MCP server moved to it, having served a request with a
 	// token of the first.
 	Moved bool
 }
@@ -153,7 +156,10 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	o.Scopes = srv.AdvertisedScopes()
 	next := srv.NextAuthorizationServer()
 	if next != nil {
-		o.Next = &NextAuthorizationServer{Issuer: next.IssuerURL(), Endpoints: next.OAuthEndpoints()}
+		o.Next = &SecondAuthorizationServer{Issuer: next.IssuerURL(), Endpoints: next.OAuthEndpoints()}
+	}
+	if honest := srv.HonestAuthorizationServer(); honest != nil {
+		o.Honest = &SecondAuthorizationServer{Issuer: honest.IssuerURL(), Endpoints: honest.OAuthEndpoints()}
 	}
 	if cfg.Serve != nil {
 		o.Outcome = cfg.Serve.serve(ctx, sc.Name, o.MCPURL, o.Context)

@@ -86,6 +86,11 @@ var authorizationScenarios = []Scenario{
 	{Name: "auth/iss-wrong-issuer", Since: spec.Rev20260728,
 		Description: "the authorization response names another issuer in iss",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASISSWrong)}},
+	{Name: "auth/mix-up", Since: spec.Rev20260728,
+		Description: "the authorization server is an attacker's: it sends the user agent on to an honest authorization server " +
+			"(another origin) under a client it registered there with the client's redirect URI; the honest server's code, " +
+			"state and iss come back to the client",
+		Options: []mockserver.Option{mockserver.WithMixUp()}},
 	{Name: "auth/iss-normalized", Since: spec.Rev20260728,
 		Description: "the authorization response's iss is the issuer with a trailing slash",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASISSTrailingSlash)}},

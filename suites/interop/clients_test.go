@@ -72,6 +72,7 @@ var independentClients = []struct {
 			"CL-ISS-001":  "ProcessAuthorizationResponse takes no iss: RFC 9207 is not implemented",
 			"CL-ISS-002":  "no RFC 9207 iss validation (CL-ISS-001)",
 			"CL-ISS-003":  "no RFC 9207 iss validation, so no exact comparison either (CL-ISS-001)",
+			"CL-ISS-006":  "no RFC 9207 iss validation (CL-ISS-001): it redeems the honest server's code at the mix-up attacker's token endpoint",
 			"CL-SCOPE-001": "GetAuthorizationURL asks for OAuthConfig.Scopes only: the challenge's scope is never used " +
 				"(the harness configures none, as the example's scopes belong to its own server)",
 			"CL-SCOPE-002": "nor the protected resource metadata's scopes_supported (CL-SCOPE-001)",
