@@ -406,9 +406,14 @@ type tokens struct {
 	expires time.Time // from expires_in; zero when the response gave none
 }
 
-// expired reports whether the access token has outlived the expires_in it
-// was issued with.
-func (t tokens) expired() bool { return !t.expires.IsZero() && !time.Now().Before(t.expires) }
+// renewMargin: an access token that expires sooner than this is renewed
+// before it is sent, as x/oauth2 does (its expiryDelta), so that no request
+// carries a token that expires on the way.
+const renewMargin = 10 * time.Second
+
+// due reports whether the access token expires, by the expires_in it was
+// issued with, within renewMargin.
+func (t tokens) due() bool { return !t.expires.IsZero() && time.Until(t.expires) < renewMargin }
 
 // issuedTokens are the tokens of a successful token response, refresh
 // token given.

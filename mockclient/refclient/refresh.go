@@ -16,11 +16,10 @@ import (
 // refusing every new token must end the run, not loop it.
 const maxRenewals = 3
 
-// keeper holds the session's tokens and renews the access token when the
-// MCP server refuses it as invalid (expired): with the refresh token
-// (OAuth 2.1 §4.3), keeping the rotated one (RFC 6749 §6). Without a
-// refresh token there is nothing to renew with, and the refusal ends the
-// run.
+// keeper holds the session's tokens and renews the access token when it is
+// about to expire or the MCP server refuses it as invalid (expired): with
+// the refresh token (OAuth 2.1 §4.3), keeping the rotated one (RFC 6749 §6),
+// else by authorizing again.
 type keeper struct {
 	flow       *flow
 	authorizer *authorizer
@@ -67,6 +66,23 @@ func (k *keeper) renew(ctx context.Context, refused string) (string, error) {
 	return next.access, nil
 }
 
+// renewDue renews the access token while it is due to expire, and returns
+// the tokens to send: those it could not renew are sent as they are, and a
+// refusal then ends the run with the reason kept.
+func (k *keeper) renewDue(ctx context.Context) tokens {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for k.failure == nil && k.tokens.due() {
+		next, err := k.renewAt(ctx)
+		if err != nil {
+			k.failure = err
+			break
+		}
+		k.tokens = *next
+	}
+	return k.tokens
+}
+
 // renewAt gets new tokens: from the authorization server the MCP server
 // lists now when it has moved to another, else by refreshing.
 func (k *keeper) renewAt(ctx context.Context) (*tokens, error) {
@@ -85,21 +101,21 @@ func (k *keeper) renewAt(ctx context.Context) (*tokens, error) {
 	var next *tokens
 	switch {
 	case k.renewals >= maxRenewals:
-		err = fmt.Errorf("refclient: the MCP server refused the access token as invalid after %d renewals", k.renewals)
-	case k.tokens.refresh == "" && k.tokens.expired() && !k.flow.has(fault.ClientNoReauthorization):
+		err = fmt.Errorf("refclient: the access token needs renewing after %d renewals already", k.renewals)
+	case k.tokens.refresh == "" && k.tokens.due() && !k.flow.has(fault.ClientNoReauthorization):
 		// MCP: a client must not count on a refresh token.
 		k.renewals++
-		k.flow.logf("mcp session: access token expired and no refresh token: authorizing again")
+		k.flow.logf("mcp session: access token expiring and no refresh token: authorizing again")
 		next, err = k.authorizer.authorize(ctx, k.scope)
 	case k.tokens.refresh == "":
-		err = errors.New("refclient: the MCP server refused the access token as invalid, and there is no refresh token to renew it with")
+		err = errors.New("refclient: the access token is refused or expiring, and there is no refresh token to renew it with")
 	case k.flow.has(fault.ClientNoRefresh):
 		k.renewals++
-		k.flow.logf("mcp session: access token refused; authorizing again instead of refreshing (fault %s)", fault.ClientNoRefresh)
+		k.flow.logf("mcp session: access token refused or expiring; authorizing again instead of refreshing (fault %s)", fault.ClientNoRefresh)
 		next, err = k.authorizer.authorize(ctx, k.scope)
 	default:
 		k.renewals++
-		k.flow.logf("mcp session: access token refused; refreshing (%d of at most %d)", k.renewals, maxRenewals)
+		k.flow.logf("mcp session: access token refused or expiring; refreshing (%d of at most %d)", k.renewals, maxRenewals)
 		next, err = k.authorizer.refresh(ctx, k.tokens.refresh)
 	}
 	return next, err

@@ -152,7 +152,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, err
 	}
-	held := t.keeper.current()
+	held := t.keeper.renewDue(req.Context())
 	resp, err := t.send(req, held)
 	if err == nil {
 		t.noteInsufficientScope(resp)
