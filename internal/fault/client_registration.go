@@ -10,6 +10,7 @@ const (
 	ClientIgnoreRegistrationError    Name = "client.ignore-registration-error"
 	ClientIgnorePreregistered        Name = "client.ignore-preregistered"
 	ClientIgnoreRegisteredAuthMethod Name = "client.ignore-registered-auth-method"
+	ClientInitialAccessTokenToMCP    Name = "client.registration.initial-access-token-to-mcp"
 
 	// A refused token request (RFC 6749 §5.2).
 	ClientIgnoreTokenError Name = "client.ignore-token-error"
@@ -22,6 +23,7 @@ var clientRegistrationFaults = []ClientFault{
 	{ClientIgnoreRegisteredAuthMethod, "authenticates at the token endpoint as the public client it asked to be, whatever the registration answered"},
 	{ClientIgnorePreregistered, "registers dynamically although the context names its pre-registered client_id"},
 	{ClientIgnoreRegistrationError, "on a refused registration, authorizes anyway with a client_id of its own making"},
+	{ClientInitialAccessTokenToMCP, "sends the context's initial access token as Bearer on the MCP requests it makes before it holds an access token"},
 	{ClientIgnoreTokenError, "on a refused code exchange, calls the MCP server anyway with a made-up Bearer value"},
 	{ClientNoApplicationType, "registers without application_type"},
 	{ClientRedirectLocalhost, "registers and uses the redirect URI http://localhost:PORT/callback (the same loopback listener)"},

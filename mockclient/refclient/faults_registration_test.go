@@ -101,6 +101,36 @@ var _ = Describe("the reference client's registration and token endpoint faults"
 	})
 })
 
+var _ = Describe("the reference client's initial access token", func() {
+	const token = "an-initial-access-token-from-the-context"
+	withToken := refclient.Config{Context: map[string]any{"initial_access_token": token}}
+	bearers := func(s *mockserver.Server, path string) []string {
+		var out []string
+		for _, r := range s.Requests() {
+			if strings.HasSuffix(r.URL.Path, path) && r.Header.Get("Authorization") == "Bearer "+token {
+				out = append(out, r.URL.Path)
+			}
+		}
+		return out
+	}
+
+	It("registers with the context's initial access token and sends it nowhere else", func() {
+		s := serve(mockserver.WithRequestCapture(), mockserver.WithInitialAccessToken(token))
+		Expect(runWith(s, withToken)).To(Succeed())
+		Expect(bearers(s, "/register")).To(HaveLen(1))
+		Expect(bearers(s, "")).To(HaveLen(1))
+	})
+
+	It(string(fault.ClientInitialAccessTokenToMCP)+" sends it to the MCP server as well", func() {
+		s := serve(mockserver.WithRequestCapture(), mockserver.WithInitialAccessToken(token))
+		withFault := withToken
+		withFault.Faults = []fault.Name{fault.ClientInitialAccessTokenToMCP}
+		Expect(runWith(s, withFault)).To(Succeed())
+		Expect(bearers(s, "/mcp")).NotTo(BeEmpty())
+		Expect(bearers(s, "/register")).To(HaveLen(1))
+	})
+})
+
 // protectedRegistration asks for an initial access token the client never
 // has, so every registration is refused with 401.
 var protectedRegistration = mockserver.WithInitialAccessToken("an-initial-access-token-the-client-lacks")

@@ -199,6 +199,10 @@ func (f *flow) callbackPath() string {
 // on at the well-known URLs).
 func (f *flow) initialize(ctx context.Context) (challenge map[string]string, unauthorized bool, err error) {
 	header := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json, text/event-stream"}}
+	if token := f.initialAccessToken(); token != "" && f.has(fault.ClientInitialAccessTokenToMCP) {
+		f.logf("initialize with the initial access token as Bearer (fault %s)", fault.ClientInitialAccessTokenToMCP)
+		header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := f.http.Do(ctx, http.MethodPost, f.cfg.MCPURL, header, mockclient.InitializeRequest(spec.Latest))
 	if err != nil {
 		return nil, false, fmt.Errorf("refclient: initialize without a token: %w", err)

@@ -61,7 +61,7 @@ func (f *flow) newClientIdentity(ctx context.Context, as *authorizationServer, r
 		delete(metadata, "application_type")
 	}
 	answer, err := f.send(fault.ClientRetryRegistration, "client registration", func() (*mockclient.OAuthAnswer, error) {
-		return f.http.Register(ctx, as.registrationEndpoint, metadata, "")
+		return f.http.Register(ctx, as.registrationEndpoint, metadata, f.initialAccessToken())
 	})
 	if err != nil {
 		return mockclient.ClientAuth{}, fmt.Errorf("refclient: client registration: %w", err)
@@ -89,6 +89,13 @@ func (f *flow) newClientIdentity(ctx context.Context, as *authorizationServer, r
 	}
 	f.logf("client: registered at %s, token endpoint auth %s", as.registrationEndpoint, auth.Method)
 	return auth, nil
+}
+
+// initialAccessToken is the context's initial access token for dynamic
+// registration (RFC 7591 §3), or "".
+func (f *flow) initialAccessToken() string {
+	token, _ := f.cfg.Context["initial_access_token"].(string)
+	return token
 }
 
 // preregisteredAt reports whether the context's pre-registered client is

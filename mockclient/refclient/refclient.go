@@ -30,7 +30,8 @@ type Config struct {
 	// "client_id" (with "client_secret" for a confidential client) replaces
 	// dynamic registration; a "client_metadata_url", the URL of the
 	// client's ID metadata document, does where the authorization server
-	// supports those.
+	// supports those; an "initial_access_token" authorizes its dynamic
+	// registration (RFC 7591 §3).
 	Context map[string]any
 	// Log gets one line per step; never a secret. Nil discards.
 	Log io.Writer

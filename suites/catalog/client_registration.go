@@ -48,6 +48,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/token-endpoint-auth-basic", "auth/token-endpoint-auth-post", "auth/token-endpoint-auth-none"},
 		},
 		Check{
+			ID: "CL-REG-008", Title: "sends its initial access token to the registration endpoint alone",
+			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "registration",
+			Revisions: all, Refs: []Ref{rfc(7591, "3"), rfc(6750, "5.2"), mcp(mcpTokenHandling)},
+			Faults:    faults(fault.ClientInitialAccessTokenToMCP),
+			Scenarios: []string{"auth/dcr", "auth/registration-initial-access-token"},
+		},
+		Check{
 			ID: "CL-TOK-003", Title: "makes no MCP request with a token after the token endpoint issued none",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
 			Revisions: all, Refs: []Ref{rfc(6749, "5.1"), rfc(6749, "5.2"), oauth21("3.2.3")},

@@ -282,7 +282,7 @@ func mergedContext(base, extra map[string]any) map[string]any {
 }
 
 // contextSecrets are the context entries whose values are secrets.
-var contextSecrets = []string{"client_secret", "private_key_pem"}
+var contextSecrets = []string{"client_secret", "private_key_pem", contextInitialAccessToken}
 
 // learnContextSecrets tells redactor the secrets the context gives the
 // client; a PEM key line by line too, as a client may quote it reflowed.

@@ -24,6 +24,13 @@ var registrationScenarios = []Scenario{
 	{Name: "auth/registration-refused", Since: spec.Rev20250326,
 		Description: "registration needs an initial access token the client was never given, and answers 401",
 		Options:     []mockserver.Option{mockserver.WithInitialAccessToken(rand.Text())}},
+	{Name: "auth/registration-initial-access-token", Since: spec.Rev20250326,
+		Description: "registration needs an initial access token, which the context gives the client as initial_access_token " +
+			"(an mcpconform extension of the official context)",
+		Prepare: func() ([]mockserver.Option, map[string]any, error) {
+			token := rand.Text()
+			return []mockserver.Option{mockserver.WithInitialAccessToken(token)}, map[string]any{contextInitialAccessToken: token}, nil
+		}},
 	{Name: "auth/token-endpoint-auth-basic", Since: spec.Rev20250326,
 		Description: "registration assigns client_secret_basic and a secret, whatever the client asked",
 		Options:     []mockserver.Option{mockserver.WithRegistrationAuthMethod("client_secret_basic")}},
@@ -37,6 +44,10 @@ var registrationScenarios = []Scenario{
 		Description: "the token endpoint refuses the authorization code with invalid_grant",
 		Options:     []mockserver.Option{mockserver.WithFaults(fault.ASTokenRefuseCodes)}},
 }
+
+// contextInitialAccessToken names the context's initial access token for
+// the registration endpoint (RFC 7591 §3).
+const contextInitialAccessToken = "initial_access_token"
 
 // registeredAuthScenarios are the scenarios whose registration assigns each
 // token endpoint auth method.
@@ -185,6 +196,25 @@ func describeRegistration(s *Session) {
 			}
 		})
 
+		It("sends its initial access token to the registration endpoint alone", check.ID("CL-REG-008"), func() {
+			check.Need(s.completedFlow())
+			name := "auth/registration-initial-access-token"
+			o := check.Need(s.Observe(name))
+			token, _ := o.Context[contextInitialAccessToken].(string)
+			if !slices.ContainsFunc(o.RegistrationRequests(), func(r mockserver.CapturedRequest) bool { return carries(r, token) }) {
+				Skip(fmt.Sprintf("%sin %s the client never registered with the initial access token the context gave it (%s)",
+					check.NotRunPrefix, name, o.Ending()))
+			}
+			registration := o.Endpoints.Registration
+			for _, r := range o.Requests {
+				if !sameEndpoint(r.URL, registration) && carries(r, token) {
+					Fail(fmt.Sprintf("in %s the client sent its initial access token to %s %s://%s%s: it authorizes registration "+
+						"at %s alone (RFC 7591 §3), and a bearer credential sent elsewhere is one that server can replay (RFC 6750 §5.2)",
+						name, r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path, registration))
+				}
+			}
+		})
+
 		It("makes no MCP request with a token after the token endpoint issued none", check.ID("CL-TOK-003"), func() {
 			for _, o := range s.tokenlessExchanges() {
 				if sent := o.AuthenticatedMCPRequests(); len(sent) > 0 {
@@ -293,4 +323,18 @@ func httpRedirectProblem(raw string) string {
 func isLoopbackIP(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// carries reports whether request r holds secret anywhere the client put
+// it: a header, the query or the body.
+func carries(r mockserver.CapturedRequest, secret string) bool {
+	if secret == "" {
+		return false
+	}
+	for _, values := range r.Header {
+		if slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, secret) }) {
+			return true
+		}
+	}
+	return strings.Contains(r.URL.RawQuery, secret) || strings.Contains(r.Body, secret)
 }

@@ -55,7 +55,9 @@ var independentClients = []struct {
 				"one to Bearer, and the handler sends whatever access_token it got as Authorization: Bearer",
 		},
 		notRun: clientCredentialsNotRun("the harness wires the SDK's AuthorizationCodeHandler; its client credentials "+
-			"handler (auth/extauth) is a separate type the conformance contract gives no way to choose, so it is not wired", nil),
+			"handler (auth/extauth) is a separate type the conformance contract gives no way to choose, so it is not wired", map[string]string{
+			"CL-REG-008": "DynamicClientRegistrationConfig has no initial access token: registration is open or not done",
+		}),
 	},
 	{
 		name: "mark3labs/mcp-go's OAuth client (v1.2.1, wired as its oauth_client example)",
@@ -100,6 +102,7 @@ var independentClients = []struct {
 				"initialize carries a token and no 401 after initialize is ever met",
 			"CL-REF-003": "the example sends two requests with a token (initialize, tools/list) and refreshes before the " +
 				"second: its session ends before the refreshed token expires, so it never refreshes again",
+			"CL-REG-008": "RegisterClient sends no Authorization header: it has no initial access token to give",
 		}),
 		blocked: map[string]string{
 			"CL-CIMD-002": "needs a flow with a client ID metadata document (CL-CIMD-001)",
