@@ -85,7 +85,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			response.Set("access_token", FrontChannelToken)
 			response.Set("token_type", "Bearer")
 		}
-		s.injectCallback(r, redirectURI, q)
+		s.injectCallback(r, redirectURI, q, code)
 	}
 	s.redirectAuthorizationResponse(w, r, redirectURI, q, response)
 }

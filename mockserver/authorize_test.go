@@ -266,6 +266,21 @@ var _ = Describe("the authorization endpoint", func() {
 		Consistently(received, "100ms").ShouldNot(Receive())
 	})
 
+	It("delivers the first authorization response again before a later flow's answer with WithReplayedCallback", func() {
+		received := make(chan url.Values, 2)
+		client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received <- r.URL.Query() }))
+		DeferCleanup(client.Close)
+		replaying := startAS(mockserver.WithReplayedCallback())
+		first := newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").callback(replaying)
+		Consistently(received, "100ms").ShouldNot(Receive(), "nothing to replay in the first flow")
+		second := newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").with("state", "state-2").callback(replaying)
+		var replayed url.Values
+		Eventually(received).Should(Receive(&replayed))
+		Expect(replayed).To(Equal(first))
+		Expect(second.Get("code")).NotTo(Equal(first.Get("code")))
+		Expect(second.Get("state")).To(Equal("state-2"))
+	})
+
 	It("lets golang.org/x/oauth2 through the code flow with PKCE and a resource indicator", func(ctx SpecContext) {
 		cfg := oauthConfig(s, publicApp, "", oauth2.AuthStyleInParams)
 		verifier := oauth2.GenerateVerifier()

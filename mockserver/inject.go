@@ -51,13 +51,28 @@ func WithInjectedErrorCallback() Option {
 	return func(c *config) { c.injectErrorCallback = true }
 }
 
+// WithReplayedCallback plays an attacker who saw the client's first
+// authorization response (in a log, a browser's history): when the client
+// authorizes again, that response, its code redeemed and its state spent,
+// reaches the redirect URI before the real answer. Only loopback redirect
+// URIs are hit.
+func WithReplayedCallback() Option {
+	return func(c *config) { c.replayCallback = true }
+}
+
 // injectCallback delivers the attacker's authorization responses to
-// redirectURI, when WithInjectedCallback or WithInjectedErrorCallback asks
-// for them.
-func (s *Server) injectCallback(r *http.Request, redirectURI string, q url.Values) {
+// redirectURI before the answer with code, when WithInjectedCallback,
+// WithInjectedErrorCallback or WithReplayedCallback asks for them.
+func (s *Server) injectCallback(r *http.Request, redirectURI string, q url.Values, code string) {
 	target, err := url.Parse(redirectURI)
 	if err != nil || target.Scheme != "http" || !spec.IsLoopbackHost(target.Hostname()) {
 		return
+	}
+	if s.cfg.replayCallback {
+		first := url.Values{"code": {code}, "state": {q.Get("state")}, "iss": {s.responseIssuer()}}
+		if !s.firstResponse.CompareAndSwap(nil, &first) {
+			s.deliverInjected(r, *target, *s.firstResponse.Load())
+		}
 	}
 	// The issuer is public: the attacker names it as the real response does.
 	forged := "forged-" + q.Get("state")

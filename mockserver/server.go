@@ -13,6 +13,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,7 @@ type config struct {
 	capture                bool   // keep whole requests for client mode (capture.go)
 	injectCallback         bool   // an attacker's authorization response first (inject.go)
 	injectErrorCallback    bool   // an attacker's error responses first (inject.go)
+	replayCallback         bool   // the first authorization response again, in a later flow (inject.go)
 	tokenType              string // token_type of successful token responses; "": Bearer (token_faults.go)
 	issNotAdvertised       bool   // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
 	registrationAuthMethod string // the token endpoint auth method registration assigns (registration.go)
@@ -159,6 +161,9 @@ type Server struct {
 	next     *Server
 	migrated atomic.Bool
 	honest   *Server // WithMixUp
+	// firstResponse is the first authorization response with a code, which
+	// WithReplayedCallback delivers again.
+	firstResponse atomic.Pointer[url.Values]
 
 	rsOrigin, asOrigin origin // the same listener before 2025-06-18
 

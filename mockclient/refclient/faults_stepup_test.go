@@ -78,3 +78,24 @@ var _ = Describe("the reference client's step-up faults", func() {
 		Expect(asked[1:]).To(HaveEach("mcp:tools mcp:write"))
 	})
 })
+
+var _ = Describe("the reference client and a replayed authorization response", func() {
+	replaying := func() *mockserver.Server {
+		return serve(mockserver.WithRequestCapture(), mockserver.WithScopeForToolList("mcp:write"),
+			mockserver.WithChallengeOmittingHeldScopes(), mockserver.WithReplayedCallback())
+	}
+
+	It("passes over the first response replayed during the step-up, and completes the step-up", func() {
+		s := replaying()
+		Expect(runClient(s)).To(Succeed())
+		Expect(tokenForms(s, "authorization_code")).To(HaveLen(2))
+	})
+
+	It(string(fault.ClientCallbackAcceptSpentState)+" redeems the replayed first code again", func() {
+		s := replaying()
+		Expect(runClient(s, fault.ClientCallbackAcceptSpentState)).NotTo(Succeed())
+		exchanges := tokenForms(s, "authorization_code")
+		Expect(exchanges).To(HaveLen(2))
+		Expect(exchanges[1].Get("code")).To(Equal(exchanges[0].Get("code")))
+	})
+})

@@ -26,6 +26,9 @@ type flow struct {
 	// client_id and secret are the issuing authorization server's alone
 	// (RFC 6749 §2.2).
 	clients map[string]mockclient.ClientAuth
+	// states are the states of the run's authorization requests, in order
+	// (client.callback.accept-spent-state takes any of them).
+	states []string
 }
 
 func (f *flow) has(name fault.Name) bool { return slices.Contains(f.cfg.Faults, name) }
@@ -266,6 +269,7 @@ func (f *flow) newAuthorizationRequest(as *authorizationServer, prm *mockclient.
 	if !f.has(fault.ClientNoState) {
 		req.state = randomValue()
 		params.Set("state", req.state)
+		f.states = append(f.states, req.state)
 	}
 	if prm != nil && !f.has(fault.ClientNoResource) {
 		req.resource = f.resourceIndicator(prm)
@@ -360,6 +364,8 @@ func (f *flow) checkState(req *authorizationRequest, response url.Values) error 
 		f.skipped(fault.ClientAcceptMissingState, "the authorization response carries no state")
 	case !present:
 		return refuse("the authorization response carries no state")
+	case state != req.state && slices.Contains(f.states, state) && f.has(fault.ClientCallbackAcceptSpentState):
+		f.skipped(fault.ClientCallbackAcceptSpentState, "the authorization response's state is an earlier request's")
 	case state != req.state:
 		return refuse("the authorization response's state is not the one sent")
 	}

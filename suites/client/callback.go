@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -103,6 +104,34 @@ func describeCallback(s *Session) {
 					Fail("the client used the access token the authorization response carried: " +
 						"tokens come from the token endpoint, in exchange for the code")
 				}
+			}
+		})
+
+		It("takes an authorization response once: an earlier one replayed is passed over", check.ID("CL-CB-006"), func() {
+			name := "auth/replayed-callback"
+			o := s.expectAnswered(name)
+			authorizations := o.AuthorizationRequests()
+			if len(authorizations) < 2 {
+				Skip(fmt.Sprintf("%sin %s the client authorized once: no later flow to replay the first response into (%s)",
+					check.NotRunPrefix, name, o.Ending()))
+			}
+			expectInjected(o)
+			redeemed := map[string]bool{}
+			completed := false
+			for _, r := range codeExchanges(o) {
+				code := r.Form().Get("code")
+				if redeemed[code] {
+					Fail(fmt.Sprintf("in %s the client redeemed the code of its first authorization response again, when an attacker "+
+						"replayed that response during a later flow: a response answers one pending request, and its state is spent "+
+						"once it has (RFC 9700 §4.7.1; RFC 6749 §10.12)", name))
+				}
+				redeemed[code] = true
+				completed = completed || r.Time.After(authorizations[1].Time) && r.Status == http.StatusOK
+			}
+			if !completed {
+				Fail(fmt.Sprintf("in %s the replayed first authorization response ended the later flow: no code was redeemed after "+
+					"the second authorization request (%s); a response that does not answer the pending request is passed over "+
+					"(RFC 9700 §4.7.1)", name, o.Ending()))
 			}
 		})
 
