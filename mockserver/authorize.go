@@ -62,7 +62,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.refuseUnvalidated(w, r, q, err)
 		return
 	}
-	if s.awaitResourceOwner(w, r, c) {
+	if s.awaitInteractionCookie(w, r) || s.awaitResourceOwner(w, r, c) {
 		return
 	}
 	response := url.Values{}

@@ -39,6 +39,7 @@ type config struct {
 	tokenType              string // token_type of successful token responses; "": Bearer (token_faults.go)
 	issNotAdvertised       bool   // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
 	registrationAuthMethod string // the token endpoint auth method registration assigns (registration.go)
+	interactionCookie      string // the cookie the authorization endpoint requires; "": none (interaction.go)
 	// Filled by the options of the other areas' files.
 	tls                          bool     // serve HTTPS with a generated certificate (tls.go)
 	initialAccessToken           string   // registration needs this token when set (registration.go)
