@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,8 +127,83 @@ func (c *Client) Get(ctx context.Context, url string, header http.Header) (*Resp
 	return c.Do(ctx, http.MethodGet, url, header, "")
 }
 
-// Do sends one request and reads at most the body cap of its answer.
+// A target that is busy (429, or 503 with Retry-After, RFC 9110 §10.2.3 and
+// RFC 6585 §4) says nothing about how it judges the request: the request is
+// sent again after the wait the target asks for, within these bounds, and
+// is otherwise not judged.
+const (
+	maxBusyRetries = 2
+	maxBusyWait    = 2 * time.Second
+	// defaultBusyWait is the wait after a 429 without Retry-After.
+	defaultBusyWait = 500 * time.Millisecond
+)
+
+// Do sends one request and reads at most the body cap of its answer. A busy
+// answer is retried; one still busy after the retries ends with a
+// NotRunError, its exchanges kept as evidence.
 func (c *Client) Do(ctx context.Context, method, url string, header http.Header, body string) (*Response, error) {
+	var earlier []evidence.Exchange
+	for retries := 0; ; retries++ {
+		resp, err := c.send(ctx, method, url, header, body)
+		resp.Exchanges = append(earlier, resp.Exchanges...)
+		wait, busy := busyWait(resp)
+		if err != nil || !busy {
+			return resp, err
+		}
+		if retries == maxBusyRetries || wait > maxBusyWait {
+			return resp, &NotRunError{Reason: c.busyReason(method, url, resp, retries, wait)}
+		}
+		earlier = resp.Exchanges
+		if err := c.sleep(ctx, wait); err != nil {
+			return resp, err
+		}
+	}
+}
+
+// busyWait reports whether resp says the target is busy, and how long it
+// asks the client to wait.
+func busyWait(resp *Response) (time.Duration, bool) {
+	retryAfter := resp.Header.Get("Retry-After")
+	switch {
+	case resp.Status == http.StatusTooManyRequests && retryAfter == "":
+		return defaultBusyWait, true
+	case resp.Status != http.StatusTooManyRequests && (resp.Status != http.StatusServiceUnavailable || retryAfter == ""):
+		return 0, false
+	}
+	if seconds, err := strconv.Atoi(strings.TrimSpace(retryAfter)); err == nil {
+		return max(time.Duration(seconds)*time.Second, 0), true
+	}
+	if when, err := http.ParseTime(retryAfter); err == nil {
+		return max(time.Until(when), 0), true
+	}
+	return defaultBusyWait, true // unparseable: wait as if none were given
+}
+
+// busyReason says why a busy target's request was not judged.
+func (c *Client) busyReason(method, url string, resp *Response, retries int, wait time.Duration) string {
+	answer := fmt.Sprintf("%s %s answered %d %s", method, c.redactor.URL(url), resp.Status, http.StatusText(resp.Status))
+	if wait > maxBusyWait {
+		return fmt.Sprintf("%s asking to wait %s (Retry-After), longer than the %s the suite waits", answer, wait.Round(time.Second), maxBusyWait)
+	}
+	return fmt.Sprintf("%s, still busy after %d retries", answer, retries)
+}
+
+// sleep waits d unless the request's context or the run ends first.
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-c.run.Done():
+		return fmt.Errorf("mockclient: %w", ErrInterrupted)
+	case <-ctx.Done():
+		return fmt.Errorf("mockclient: waiting to retry: %w", ctx.Err())
+	}
+}
+
+// send sends one request and reads at most the body cap of its answer.
+func (c *Client) send(ctx context.Context, method, url string, header http.Header, body string) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	defer context.AfterFunc(c.run, cancel)()
