@@ -151,6 +151,20 @@ var _ = Describe("The client facing a busy target", func() {
 		Expect(resp.Exchanges).To(HaveLen(1))
 	})
 
+	It("stops waiting once the run's budget for busy answers is spent", func(ctx SpecContext) {
+		mockclient.SetBusyBudget(client, 1500*time.Millisecond)
+		srv := busyFor(100, http.StatusTooManyRequests, "1")
+		_, err := client.Get(ctx, srv.URL, nil)
+		var notRun *mockclient.NotRunError
+		Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
+		Expect(notRun.Reason).To(ContainSubstring("the run has spent the 1.5s it waits for busy targets"))
+		began := time.Now()
+		resp, err := client.Get(ctx, srv.URL, nil)
+		Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
+		Expect(time.Since(began)).To(BeNumerically("<", 500*time.Millisecond), "no more waiting")
+		Expect(resp.Exchanges).To(HaveLen(1))
+	})
+
 	It("takes a 503 without Retry-After as the answer", func(ctx SpecContext) {
 		resp, err := client.Get(ctx, busyFor(100, http.StatusServiceUnavailable, "").URL, nil)
 		Expect(err).NotTo(HaveOccurred())
