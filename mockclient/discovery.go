@@ -2,6 +2,7 @@ package mockclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -166,15 +167,22 @@ func (d *Discovery) AuthorizationServerMetadata(ctx context.Context) (*ServerMet
 		}
 		meta := &ServerMetadata{ExpectedIssuer: issuer}
 		var errs []string
+		var unreachable []error
 		for _, c := range candidates {
 			doc, err := d.client.GetDocument(ctx, c.URL)
 			meta.Attempts = append(meta.Attempts, doc)
 			if err != nil {
 				errs = append(errs, err.Error())
+				if errors.Is(err, ErrUnreachable) {
+					unreachable = append(unreachable, err)
+				}
 				continue
 			}
 			meta.Document, meta.OpenID = doc, c.OpenID
 			return meta, nil
+		}
+		if len(unreachable) > 0 && len(unreachable) == len(candidates) {
+			return meta, fmt.Errorf("mockclient: authorization server %s: %w", issuer, unreachable[0])
 		}
 		return meta, fmt.Errorf("mockclient: no authorization server metadata for issuer %s: %s", issuer, strings.Join(errs, "; "))
 	})

@@ -1,6 +1,9 @@
 package mockclient
 
-import "net/url"
+import (
+	"net/url"
+	"time"
+)
 
 // FormKinds name what a page's chosen form asks of the person.
 var FormKinds = map[formKind]string{noForm: "none", loginForm: "login", identifierForm: "identifier", consentForm: "consent"}
@@ -19,3 +22,6 @@ func SubmitPage(page, pageURL, username, password string) (kind, method, target,
 	req, err := form.submission(credentials{username: username, password: password})
 	return FormKinds[k], req.method, req.url, req.body, err
 }
+
+// SetBusyBudget sets how long c waits for busy answers in all.
+func SetBusyBudget(c *Client, total time.Duration) { c.setBusyBudget(total) }

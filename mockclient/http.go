@@ -12,7 +12,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
@@ -52,6 +54,10 @@ type Client struct {
 	redactor *evidence.Redactor
 	run      context.Context
 	strategy Strategy
+	// busyBudget is what is left of the run's waiting for busy answers, in
+	// nanoseconds, of busyBudgetTotal.
+	busyBudget      atomic.Int64
+	busyBudgetTotal time.Duration
 }
 
 // CloseIdleConnections closes the connections kept for reuse: a server
@@ -99,6 +105,7 @@ func New(opts Options) *Client {
 	if c.redactor == nil {
 		c.redactor = &evidence.Redactor{}
 	}
+	c.setBusyBudget(busyBudget)
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // tests and audits talk to the target, never through a proxy
 	base.TLSClientConfig = &tls.Config{
@@ -126,8 +133,98 @@ func (c *Client) Get(ctx context.Context, url string, header http.Header) (*Resp
 	return c.Do(ctx, http.MethodGet, url, header, "")
 }
 
-// Do sends one request and reads at most the body cap of its answer.
+// A target that is busy (429, RFC 6585 §4; or 503 with Retry-After, RFC
+// 9110 §15.6.4 and §10.2.3) says nothing about how it judges the request:
+// the request is sent again after the wait the target asks for, within
+// these bounds, and is otherwise not judged.
+const (
+	maxBusyRetries = 2
+	maxBusyWait    = 2 * time.Second
+	// defaultBusyWait is the wait after a 429 without Retry-After.
+	defaultBusyWait = 500 * time.Millisecond
+	// busyBudget bounds the waiting of a whole run: a target busy at every
+	// request soon has its checks not run instead of a wait at each.
+	busyBudget = 20 * time.Second
+)
+
+// Do sends one request and reads at most the body cap of its answer. A busy
+// answer is retried; one still busy after the retries ends with a
+// NotRunError, its exchanges kept as evidence.
 func (c *Client) Do(ctx context.Context, method, url string, header http.Header, body string) (*Response, error) {
+	var earlier []evidence.Exchange
+	for retries := 0; ; retries++ {
+		resp, err := c.send(ctx, method, url, header, body)
+		resp.Exchanges = append(earlier, resp.Exchanges...)
+		wait, busy := busyWait(resp)
+		if err != nil || !busy {
+			return resp, err
+		}
+		if reason := c.giveUpBusy(retries, wait); reason != "" {
+			answer := fmt.Sprintf("%s %s answered %d %s", method, c.redactor.URL(url), resp.Status, http.StatusText(resp.Status))
+			return resp, &NotRunError{Reason: answer + reason}
+		}
+		earlier = resp.Exchanges
+		if err := c.sleep(ctx, wait); err != nil {
+			return resp, err
+		}
+	}
+}
+
+func (c *Client) setBusyBudget(total time.Duration) {
+	c.busyBudgetTotal = total
+	c.busyBudget.Store(int64(total))
+}
+
+// busyWait reports whether resp says the target is busy, and how long it
+// asks the client to wait.
+func busyWait(resp *Response) (time.Duration, bool) {
+	retryAfter := resp.Header.Get("Retry-After")
+	switch {
+	case resp.Status == http.StatusTooManyRequests && retryAfter == "":
+		return defaultBusyWait, true
+	case resp.Status != http.StatusTooManyRequests && (resp.Status != http.StatusServiceUnavailable || retryAfter == ""):
+		return 0, false
+	}
+	if seconds, err := strconv.Atoi(strings.TrimSpace(retryAfter)); err == nil {
+		return max(time.Duration(seconds)*time.Second, 0), true
+	}
+	if when, err := http.ParseTime(retryAfter); err == nil {
+		return max(time.Until(when), 0), true
+	}
+	return defaultBusyWait, true // unparseable: wait as if none were given
+}
+
+// giveUpBusy says why a busy answer is not waited for, after retries
+// retries and asking to wait wait; "" to wait, taking it from the run's
+// budget.
+func (c *Client) giveUpBusy(retries int, wait time.Duration) string {
+	switch {
+	case wait > maxBusyWait:
+		return fmt.Sprintf(" asking to wait %s (Retry-After), longer than the %s the suite waits", wait.Round(time.Second), maxBusyWait)
+	case retries == maxBusyRetries:
+		return fmt.Sprintf(", still busy after %d retries", retries)
+	case c.busyBudget.Add(-int64(wait)) < 0:
+		return fmt.Sprintf(", and the run has spent the %s it waits for busy targets", time.Duration(c.busyBudgetTotal))
+	}
+	return ""
+}
+
+// sleep waits d unless the request's context or the run ends first.
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-c.run.Done():
+		return fmt.Errorf("mockclient: %w", ErrInterrupted)
+	case <-ctx.Done():
+		return fmt.Errorf("mockclient: waiting to retry: %w", ctx.Err())
+	}
+}
+
+// send sends one request and reads at most the body cap of its answer.
+func (c *Client) send(ctx context.Context, method, url string, header http.Header, body string) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	defer context.AfterFunc(c.run, cancel)()

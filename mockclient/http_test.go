@@ -3,10 +3,12 @@ package mockclient_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -89,3 +91,84 @@ var _ = Describe("The bounded, recording client", func() {
 })
 
 func srvURL(r *http.Request) string { return "http://" + r.Host + r.URL.Path }
+
+var _ = Describe("The client facing a busy target", func() {
+	var client *mockclient.Client
+	BeforeEach(func() {
+		client = mockclient.New(mockclient.Options{Timeout: 2 * time.Second})
+	})
+
+	// busyFor answers the first n requests with status and Retry-After
+	// (none when empty), the later ones with 200 and the request's body.
+	busyFor := func(n int, status int, retryAfter string) *httptest.Server {
+		var seen atomic.Int32
+		return serve(func(w http.ResponseWriter, r *http.Request) {
+			if int(seen.Add(1)) <= n {
+				if retryAfter != "" {
+					w.Header().Set("Retry-After", retryAfter)
+				}
+				w.WriteHeader(status)
+				return
+			}
+			io.Copy(w, r.Body)
+		})
+	}
+
+	It("sends a request again after a 429, as Retry-After asks, and keeps both exchanges", func(ctx SpecContext) {
+		srv := busyFor(1, http.StatusTooManyRequests, "1")
+		began := time.Now()
+		resp, err := client.Do(ctx, http.MethodPost, srv.URL, nil, "grant_type=x")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(time.Since(began)).To(BeNumerically(">=", time.Second))
+		Expect(resp.Status).To(Equal(http.StatusOK))
+		Expect(string(resp.Body)).To(Equal("grant_type=x"), "the retry sends the body again")
+		Expect(resp.Exchanges).To(HaveLen(2))
+		Expect(resp.Exchanges[0].Status).To(Equal(http.StatusTooManyRequests))
+	})
+
+	It("sends a request again after a 429 without Retry-After", func(ctx SpecContext) {
+		resp, err := client.Get(ctx, busyFor(2, http.StatusTooManyRequests, "").URL, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Status).To(Equal(http.StatusOK))
+		Expect(resp.Exchanges).To(HaveLen(3))
+	})
+
+	It("judges nothing of a target still busy after two retries", func(ctx SpecContext) {
+		resp, err := client.Get(ctx, busyFor(100, http.StatusServiceUnavailable, "0").URL, nil)
+		var notRun *mockclient.NotRunError
+		Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
+		Expect(notRun.Reason).To(ContainSubstring("answered 503 Service Unavailable, still busy after 2 retries"))
+		Expect(resp.Exchanges).To(HaveLen(3))
+	})
+
+	It("waits no longer than its cap, and says so", func(ctx SpecContext) {
+		began := time.Now()
+		resp, err := client.Get(ctx, busyFor(100, http.StatusTooManyRequests, "3600").URL, nil)
+		var notRun *mockclient.NotRunError
+		Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
+		Expect(notRun.Reason).To(ContainSubstring("asking to wait 1h0m0s (Retry-After), longer than the 2s the suite waits"))
+		Expect(time.Since(began)).To(BeNumerically("<", time.Second))
+		Expect(resp.Exchanges).To(HaveLen(1))
+	})
+
+	It("stops waiting once the run's budget for busy answers is spent", func(ctx SpecContext) {
+		mockclient.SetBusyBudget(client, 1500*time.Millisecond)
+		srv := busyFor(100, http.StatusTooManyRequests, "1")
+		_, err := client.Get(ctx, srv.URL, nil)
+		var notRun *mockclient.NotRunError
+		Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
+		Expect(notRun.Reason).To(ContainSubstring("the run has spent the 1.5s it waits for busy targets"))
+		began := time.Now()
+		resp, err := client.Get(ctx, srv.URL, nil)
+		Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
+		Expect(time.Since(began)).To(BeNumerically("<", 500*time.Millisecond), "no more waiting")
+		Expect(resp.Exchanges).To(HaveLen(1))
+	})
+
+	It("takes a 503 without Retry-After as the answer", func(ctx SpecContext) {
+		resp, err := client.Get(ctx, busyFor(100, http.StatusServiceUnavailable, "").URL, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Status).To(Equal(http.StatusServiceUnavailable))
+		Expect(resp.Exchanges).To(HaveLen(1))
+	})
+})

@@ -8,9 +8,10 @@ import (
 	"net/url"
 )
 
-// The auto and form strategies: the client itself is the user agent. Auto
-// only follows redirects; form also fills and submits the login and
-// consent forms on the way, keeping the cookies they set.
+// The auto and form strategies: the client itself is the user agent,
+// keeping the cookies set during one authorization (interaction, CSRF and
+// session cookies) as a browser does. Auto only follows redirects; form
+// also fills and submits the login and consent forms on the way.
 
 // maxAuthorizationHops bounds the redirects between two pages of an
 // authorization (the request, a form submitted) and the next page or the
@@ -28,7 +29,7 @@ func (s formStrategy) Authorize(ctx context.Context, c *Client, authorizationURL
 }
 
 // walk sends the authorization request and follows it to the redirect to
-// redirectURI. With login it submits the forms of the pages on the way;
+// redirectURI, with a cookie jar of its own. With login it submits the forms of the pages on the way;
 // without, or on a page with no form to submit, the page ends the
 // authorization and the checks judge it.
 func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string, login *credentials) (*AuthorizationResult, error) {
@@ -48,10 +49,8 @@ func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string,
 		if next.body != "" {
 			header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
-		if login != nil {
-			for _, cookie := range jar.Cookies(here) {
-				header.Add("Cookie", cookie.String())
-			}
+		for _, cookie := range jar.Cookies(here) {
+			header.Add("Cookie", cookie.String())
 		}
 		resp, err := c.Do(withoutRedirects(ctx), next.method, next.url, header, next.body)
 		out.Response.Exchanges = append(out.Response.Exchanges, resp.Exchanges...)
@@ -59,9 +58,7 @@ func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string,
 		if err != nil {
 			return out, err
 		}
-		if login != nil {
-			jar.SetCookies(here, (&http.Response{Header: resp.Header}).Cookies())
-		}
+		jar.SetCookies(here, (&http.Response{Header: resp.Header}).Cookies())
 		if location := resp.Header.Get("Location"); resp.Status >= 300 && resp.Status <= 399 && location != "" {
 			target, err := here.Parse(location)
 			if err != nil {

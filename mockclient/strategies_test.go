@@ -189,6 +189,28 @@ var _ = Describe("The form strategy", func() {
 	})
 })
 
+var _ = Describe("The auto strategy", func() {
+	It("keeps the cookies an authorization server sets on the way", func(ctx SpecContext) {
+		target := startStrategyTarget(mockserver.WithInteractionCookie())
+		for _, name := range []string{mockclient.StrategyAuto, mockclient.StrategyForm} {
+			c := strategyClientWith(mockclient.StrategyConfig{Name: name, Username: strategyUser, Password: strategyPass})
+			result, err := c.Authorize(ctx, target.authorizationURL(strategyClient), target.redirectURI)
+			expectCode(result, err)
+			Expect(result.Evidence()).To(HaveLen(2), "%s: the hop that sets the cookie, then the approval", name)
+		}
+	})
+
+	It("keeps no cookie from one authorization to the next", func(ctx SpecContext) {
+		target := startStrategyTarget(mockserver.WithInteractionCookie())
+		c := strategyClientWith(mockclient.StrategyConfig{Name: mockclient.StrategyAuto})
+		for range 2 {
+			result, err := c.Authorize(ctx, target.authorizationURL(strategyClient), target.redirectURI)
+			expectCode(result, err)
+			Expect(result.Evidence()[0].RequestHeaders).NotTo(HaveKey("Cookie"))
+		}
+	})
+})
+
 var _ = Describe("The command strategy", func() {
 	var target strategyTarget
 	BeforeEach(func() {

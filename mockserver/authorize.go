@@ -70,7 +70,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.bounceToHonest(w, r, c.ID, redirectURI, q)
 		return
 	}
-	if s.awaitResourceOwner(w, r, c) {
+	if s.awaitInteractionCookie(w, r) || s.awaitResourceOwner(w, r, c) {
 		return
 	}
 	response := url.Values{}

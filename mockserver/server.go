@@ -34,13 +34,15 @@ type config struct {
 	revision               spec.Revision
 	faults                 []fault.Name
 	log                    io.Writer
-	capture                bool   // keep whole requests for client mode (capture.go)
-	injectCallback         bool   // an attacker's authorization response first (inject.go)
-	injectErrorCallback    bool   // an attacker's error responses first (inject.go)
-	replayCallback         bool   // the first authorization response again, in a later flow (inject.go)
-	tokenType              string // token_type of successful token responses; "": Bearer (token_faults.go)
-	issNotAdvertised       bool   // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
-	registrationAuthMethod string // the token endpoint auth method registration assigns (registration.go)
+	capture                bool       // keep whole requests for client mode (capture.go)
+	injectCallback         bool       // an attacker's authorization response first (inject.go)
+	injectErrorCallback    bool       // an attacker's error responses first (inject.go)
+	replayCallback         bool       // the first authorization response again, in a later flow (inject.go)
+	tokenType              string     // token_type of successful token responses; "": Bearer (token_faults.go)
+	issNotAdvertised       bool       // metadata without authorization_response_iss_parameter_supported (WithoutISSAdvertised)
+	registrationAuthMethod string     // the token endpoint auth method registration assigns (registration.go)
+	interactionCookie      string     // the cookie the authorization endpoint requires; "": none (interaction.go)
+	busyToken              *busyState // the token endpoint's busy answers (busy.go)
 	// Filled by the options of the other areas' files.
 	tls                          bool     // serve HTTPS with a generated certificate (tls.go)
 	initialAccessToken           string   // registration needs this token when set (registration.go)

@@ -47,6 +47,9 @@ type tokenResponse struct {
 func (s *Server) mountToken(as *http.ServeMux) {
 	assertions := newAssertionLog()
 	as.HandleFunc("POST "+pathOf(s.asOrigin, s.tokenEndpoint()), func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.busyToken.answerBusy(w, r) {
+			return
+		}
 		resp, err := s.token(w, r, assertions)
 		if err != nil {
 			s.writeTokenError(w, r, err)

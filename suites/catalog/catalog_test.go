@@ -80,6 +80,9 @@ var _ = Describe("The catalogue", func() {
 		Expect(c.TrippedBy(single(fault.ASMetadataOIDCOnly), spec.Rev20250618)).To(BeTrue())
 		Expect(c.TrippedBy(single(fault.ASMetadataOIDCOnly), spec.Rev20251125)).To(BeFalse())
 		Expect(c.TrippedBy(single(fault.ASMetadataMissing), spec.Rev20250326)).To(BeFalse(), "the check does not apply there")
+		c, _ = catalog.Lookup("RS-PRM-003")
+		Expect(c.TrippedBy(single(fault.RSPRMRootOnly), spec.Rev20250618)).To(BeTrue())
+		Expect(c.TrippedBy(single(fault.RSPRMRootOnly), spec.Rev20251125)).To(BeFalse(), "the challenge may name the root metadata alone")
 	})
 
 	It("names faults switched on together by their parts joined with +", func() {

@@ -84,10 +84,13 @@ func init() {
 				rfc(9728, "3.1"),
 				mcp(mcpPRMDiscovery),
 			},
-			Faults: faults(
-				fault.RSPRMRootOnly, fault.RSPRMMissing, fault.RSPRMMalformedJSON, fault.RSPRMHugeBody,
+			// From 2025-11-25 (SEP-985) the challenge alone may name the
+			// metadata, and clients fall back to the root URL: metadata at
+			// the root URL the challenge names is no longer a miss.
+			Faults: append(faults(
+				fault.RSPRMMissing, fault.RSPRMMalformedJSON, fault.RSPRMHugeBody,
 				fault.RSPRMHang, fault.RSPRMRedirectLoop, fault.RSPRMRedirectOffhost,
-			),
+			), faultIn(fault.RSPRMRootOnly, spec.Rev20250618)),
 		},
 		Check{
 			ID: "RS-PRM-004", Title: "names the MCP endpoint URL as its resource",

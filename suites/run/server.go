@@ -115,13 +115,11 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		res.Summarize()
 	}()
 	if _, err := discovery.Unauthenticated(ctx); errors.Is(err, ErrUnreachable) {
-		res.Error = fmt.Sprintf("%v (%s)", err, cfg.MCPURL)
-		for _, c := range selected {
-			r := ResultFor(c, cfg.Filter.Revision)
-			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"target unreachable"
-			res.Checks = append(res.Checks, r)
-		}
-		return res, err
+		return notRun(res, selected, cfg.Filter, "target unreachable", fmt.Sprintf("%v (%s)", err, cfg.MCPURL), err)
+	}
+	if err := authorizationServerReachable(ctx, discovery); err != nil {
+		return notRun(res, selected, cfg.Filter, "authorization server unreachable",
+			fmt.Sprintf("the MCP server answers but its authorization server is unreachable: %v", err), err)
 	}
 	if ctx.Err() != nil {
 		res.Interrupted = true
@@ -136,4 +134,31 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, client.RedactText)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	return res, nil
+}
+
+// authorizationServerReachable fails only when every URL of the
+// authorization server's metadata is unreachable: a server that is down
+// leaves nothing of it to judge, while one that answers, however wrongly,
+// is judged by the checks. Before 2025-06-18 the metadata lives at the MCP
+// server's own origin, which answered.
+func authorizationServerReachable(ctx context.Context, discovery *mockclient.Discovery) error {
+	if !discovery.Revision.UsesProtectedResourceMetadata() {
+		return nil
+	}
+	if _, err := discovery.AuthorizationServerMetadata(ctx); errors.Is(err, ErrUnreachable) {
+		return err
+	}
+	return nil
+}
+
+// notRun records every selected check as not run for why, the run's error
+// as runErr: nothing of the target could be judged.
+func notRun(res *reports.Results, selected []catalog.Check, filter catalog.Filter, why, runErr string, err error) (*reports.Results, error) {
+	res.Error = runErr
+	for _, c := range selected {
+		r := ResultFor(c, filter.Revision)
+		r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+why
+		res.Checks = append(res.Checks, r)
+	}
+	return res, err
 }

@@ -2,6 +2,8 @@ package selftest_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +82,29 @@ var _ = Describe("The command line", func() {
 		Expect(res.Error).To(ContainSubstring("connection refused"))
 		for _, f := range []string{reports.JUnitFile, reports.HTMLFile} {
 			Expect(filepath.Join(dir, f)).To(BeARegularFile())
+		}
+	})
+
+	It("exits 3 when the MCP server answers but its authorization server is down, failing nothing", func() {
+		mcp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			origin := "http://" + r.Host
+			if r.URL.Path == "/.well-known/oauth-protected-resource/mcp" {
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(map[string]any{"resource": origin + "/mcp", "authorization_servers": []string{"http://127.0.0.1:1/oauth"}})
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		}))
+		DeferCleanup(mcp.Close)
+		dir := GinkgoT().TempDir()
+		session := start("server", "--url", mcp.URL+"/mcp", "--report-dir", dir)
+		Eventually(session).WithTimeout(10 * time.Second).Should(gexec.Exit(reports.ExitUnreachable))
+		Expect(session.Err).To(gbytes.Say(`mcpconform: the MCP server answers but its authorization server is unreachable: .*http://127.0.0.1:1/oauth`))
+		res := readResults(dir)
+		Expect(res.Summary.Failed).To(BeZero())
+		for _, c := range res.Checks {
+			Expect(c.Message).To(Equal(check.NotRunPrefix+"authorization server unreachable"), c.ID)
 		}
 	})
 

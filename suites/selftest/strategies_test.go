@@ -17,6 +17,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/internal/testenv"
 	"github.com/mcpconform/mcpconform/mockserver"
@@ -207,6 +208,28 @@ var _ = Describe("The target config's fallbacks", func() {
 			if c.Status == reports.StatusSkipped {
 				Expect(c.Message).To(HavePrefix(check.PrerequisitePrefix), c.ID)
 				Expect(c.Message).To(ContainSubstring("no registration endpoint"), c.ID)
+			}
+		}
+	})
+
+	It("takes a 2025-03-26 server without metadata or registration as one that registers no clients", func() {
+		// Without metadata a 2025-03-26 client assumes /register, and
+		// registration is a SHOULD there: its absence fails no check.
+		const clientID = "selftest-preregistered"
+		legacy := spec.Rev20250326
+		target := newStrategyTarget(legacy, mockserver.WithFaults(fault.ASMetadataMissing), mockserver.WithoutDynamicRegistration(),
+			mockserver.WithClient(mockserver.Client{ID: clientID, RedirectURIs: []string{suiteRedirectURI}}))
+		session, dir := target.run(nil, "--client-id", clientID)
+		Eventually(session).WithTimeout(strategyRunTimeout).Should(gexec.Exit(reports.ExitFailures))
+		res := readResults(dir)
+		statuses := byStatus(res)
+		Expect(statuses[reports.StatusFailed]).To(ConsistOf("AS-LEG-001"), "only the missing metadata, a SHOULD there")
+		Expect(statuses[reports.StatusPassed]).To(ContainElements("AS-FLOW-001", "AS-PKCE-001", "RS-TOK-002"), "the configured client stands in")
+		Expect(statuses[reports.StatusSkipped]).To(ContainElements("AS-DCR-001", "AS-DCR-002", "AS-CLIENT-001"))
+		for _, c := range res.Checks {
+			if strings.HasPrefix(c.ID, "AS-DCR-") {
+				Expect(c.Message).To(And(HavePrefix(check.PrerequisitePrefix), ContainSubstring("no registration endpoint"),
+					ContainSubstring("/register answered 404")), c.ID)
 			}
 		}
 	})

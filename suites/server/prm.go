@@ -1,11 +1,15 @@
 package server
 
 import (
+	"context"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/mcpconform/mcpconform/fixtures"
 	"github.com/mcpconform/mcpconform/internal/schema"
+	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
 
@@ -22,6 +26,10 @@ func describeProtectedResourceMetadata(s *Session) {
 		})
 
 		It("publishes metadata at the path-inserted well-known URL", check.ID("RS-PRM-003"), func(ctx SpecContext) {
+			if root, ok := s.rootMetadataNamedByChallenge(ctx); ok {
+				check.Attach(root)
+				return
+			}
 			check.Require(s.discovery.PathInsertedMetadata(ctx))
 		})
 
@@ -57,4 +65,24 @@ func describeProtectedResourceMetadata(s *Session) {
 				"MCP forbids access tokens in the query string, so bearer_methods_supported must not offer it")
 		})
 	})
+}
+
+// rootMetadataNamedByChallenge is the protected resource metadata when the
+// 401 challenge names the root well-known URL and it serves there. From
+// 2025-11-25 (SEP-985) the challenge alone may tell clients where the
+// metadata is, and they fall back to the root URL: no path-inserted copy is
+// then due.
+func (s *Session) rootMetadataNamedByChallenge(ctx context.Context) (*mockclient.Document, bool) {
+	if !s.discovery.Revision.FallsBackToRootMetadata() {
+		return nil, false
+	}
+	root, err := spec.RootWellKnown(s.discovery.MCPURL, spec.SuffixProtectedResource)
+	if err != nil {
+		return nil, false
+	}
+	if ch, err := s.discovery.BearerChallenge(ctx); err != nil || ch.Params["resource_metadata"] != root {
+		return nil, false
+	}
+	doc, err := s.discovery.ProtectedResourceMetadata(ctx)
+	return doc, err == nil
 }

@@ -35,14 +35,17 @@ type Session struct {
 	initialAccessToken string
 	fallback           fallback // strategy_session.go
 
-	endpoints    mockclient.Memo[*endpoints]
-	public       mockclient.Memo[*registeredClient]
-	confidential mockclient.Memo[*registeredClient]
-	tokens       mockclient.Memo[*flow]
-	accepted     mockclient.Memo[*acceptedToken] // rsmisuse_session.go
-	stepUp       mockclient.Memo[*stepUpCall]    // rsmisuse_session.go
-	replayed     mockclient.Memo[*replayedGrant] // introspection_session.go
-	cimd         cimdState                       // cimd_session.go
+	endpoints mockclient.Memo[*endpoints]
+	public    mockclient.Memo[*registeredClient]
+	// publicRegistration is the public client's registration, whether or
+	// not PublicClient is a client registered in advance.
+	publicRegistration mockclient.Memo[*registeredClient]
+	confidential       mockclient.Memo[*registeredClient]
+	tokens             mockclient.Memo[*flow]
+	accepted           mockclient.Memo[*acceptedToken] // rsmisuse_session.go
+	stepUp             mockclient.Memo[*stepUpCall]    // rsmisuse_session.go
+	replayed           mockclient.Memo[*replayedGrant] // introspection_session.go
+	cimd               cimdState                       // cimd_session.go
 }
 
 // endpoints are the authorization server's endpoints and what it offers.
@@ -54,6 +57,9 @@ type endpoints struct {
 	Scope string
 	// IssuerInResponse: the server advertises RFC 9207 iss.
 	IssuerInResponse bool
+	// RegistrationAssumed: Registration is 2025-03-26's default path for a
+	// server without metadata, which may register no clients.
+	RegistrationAssumed bool
 }
 
 // Endpoints reads the endpoints from the authorization server metadata, or
@@ -71,6 +77,7 @@ func (s *Session) Endpoints(ctx context.Context) (*endpoints, error) {
 				return nil, originErr
 			}
 			e.Issuer, e.Authorization, e.Token, e.Registration = origin, origin+"/authorize", origin+"/token", origin+"/register"
+			e.RegistrationAssumed = true
 		} else {
 			e.Issuer = meta.ExpectedIssuer
 			e.Authorization, _ = meta.String("authorization_endpoint")
@@ -119,7 +126,28 @@ func (s *Session) PublicClient(ctx context.Context) (*registeredClient, error) {
 		if c, ok := s.preregistered(ctx, true); ok {
 			return c, nil
 		}
-		return s.register(ctx, "none", publicClientMetadata("mcpconform public client"))
+		return s.registeredPublicClient(ctx)
+	})
+}
+
+// registeredPublicClient registers the public client, once. At an assumed
+// registration endpoint it is also the probe of whether there is one: an
+// answer of 404 or 405 says there is none.
+func (s *Session) registeredPublicClient(ctx context.Context) (*registeredClient, error) {
+	return s.publicRegistration.Do(func() (*registeredClient, error) {
+		e, err := s.Endpoints(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if e.Registration == "" {
+			return nil, errNoRegistration
+		}
+		c, err := s.registerAt(ctx, e, "none", publicClientMetadata("mcpconform public client"))
+		if e.RegistrationAssumed && (answered(c.OAuthAnswer, http.StatusNotFound) || answered(c.OAuthAnswer, http.StatusMethodNotAllowed)) {
+			return c, fmt.Errorf("%w: without metadata, 2025-03-26's default registration endpoint %s answered %d; registration is a SHOULD there (MCP 2025-03-26 §2.4)",
+				errNoRegistration, e.Registration, c.Status)
+		}
+		return c, err
 	})
 }
 
@@ -148,16 +176,22 @@ func (s *Session) ConfidentialClient(ctx context.Context) (*registeredClient, er
 }
 
 func (s *Session) register(ctx context.Context, method string, metadata map[string]any) (*registeredClient, error) {
-	endpoint, err := s.RegistrationEndpoint(ctx)
-	if err != nil {
+	if _, err := s.RegistrationEndpoint(ctx); err != nil {
 		return nil, err
 	}
-	if e, _ := s.Endpoints(ctx); e.Scope != "" {
+	e, _ := s.Endpoints(ctx) // known good: the registration endpoint came from them
+	return s.registerAt(ctx, e, method, metadata)
+}
+
+// registerAt registers a client at e's registration endpoint; the client is
+// returned with the error too, its answer the evidence.
+func (s *Session) registerAt(ctx context.Context, e *endpoints, method string, metadata map[string]any) (*registeredClient, error) {
+	if e.Scope != "" {
 		if _, chosen := metadata["scope"]; !chosen {
 			metadata["scope"] = e.Scope
 		}
 	}
-	answer, err := s.client.Register(ctx, endpoint, metadata, s.initialAccessToken)
+	answer, err := s.client.Register(ctx, e.Registration, metadata, s.initialAccessToken)
 	c := &registeredClient{OAuthAnswer: answer, AuthMethod: method}
 	if err != nil {
 		return c, err
@@ -267,10 +301,19 @@ func (s *Session) RegistrationEndpoint(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if e.Registration == "" {
-		return "", errors.New("server: the authorization server advertises no registration endpoint")
+		return "", errNoRegistration
+	}
+	if e.RegistrationAssumed {
+		if _, err := s.registeredPublicClient(ctx); errors.Is(err, errNoRegistration) {
+			return "", err
+		}
 	}
 	return e.Registration, nil
 }
+
+// errNoRegistration: the authorization server registers no clients, which
+// the specification allows (registration is a SHOULD).
+var errNoRegistration = errors.New("server: the authorization server advertises no registration endpoint")
 
 // flow is a standard authorization code flow of the public client: what
 // the resource server checks start from.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/mcpconform/mcpconform/mockclient"
 )
@@ -34,7 +35,7 @@ func (s *Session) preregistered(ctx context.Context, public bool) (c *registered
 	if configured.ID == "" || (configured.Method == "none") != public {
 		return nil, false
 	}
-	if e, err := s.Endpoints(ctx); err != nil || e.Registration != "" {
+	if _, err := s.RegistrationEndpoint(ctx); !errors.Is(err, errNoRegistration) {
 		return nil, false
 	}
 	return &registeredClient{OAuthAnswer: &mockclient.OAuthAnswer{Response: &mockclient.Response{}},
