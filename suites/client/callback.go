@@ -98,7 +98,10 @@ func describeCallback(s *Session) {
 
 		It("hands the code and state at its redirect URI to no other origin", check.ID("CL-CB-005"), func() {
 			judged := false
-			for _, sc := range Scenarios() {
+			// auth/dcr first, where a failure reads plainest.
+			ordered := Scenarios()
+			slices.SortStableFunc(ordered, func(a, b Scenario) int { return compareBool(a.Name != "auth/dcr", b.Name != "auth/dcr") })
+			for _, sc := range ordered {
 				o, err := s.Observe(sc.Name)
 				if err != nil {
 					continue
