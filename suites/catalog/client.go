@@ -137,7 +137,7 @@ func init() {
 			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "callback",
 			Revisions: all, Refs: []Ref{rfc(9700, "4.2.4"), rfc(6749, "3.1.2.5")},
 			Faults:    faults(fault.ClientCallbackThirdPartyResources),
-			Scenarios: []string{"auth/dcr"},
+			Scenarios: flows,
 		},
 		Check{
 			ID: "CL-ISS-001", Title: "rejects an authorization response naming another issuer",
