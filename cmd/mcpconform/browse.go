@@ -45,6 +45,11 @@ func newBrowseCommand() *cobra.Command {
 			}
 			// The URL may carry a code: it is redacted.
 			fmt.Fprintf(stderr, "mcpconform browse: %d %s at %s\n", resp.Status, http.StatusText(resp.Status), c.RedactText(resp.URL))
+			if page, ok := mockclient.CallbackPage(args[0], resp); ok {
+				if err := recordBrowse(client.BrowsedCallbackPage{Page: &page}); err != nil {
+					return err
+				}
+			}
 			if resp.Status/100 != 2 {
 				return &exitError{code: reports.ExitFailures}
 			}
@@ -53,15 +58,16 @@ func newBrowseCommand() *cobra.Command {
 	}
 }
 
-// recordBrowse appends url to the browse log client mode names, so the
-// checks see what the client asked its browser to open, whatever happens
-// next.
-func recordBrowse(url string) error {
+// recordBrowse appends entry to the browse log client mode names: the URL
+// the client asked its browser to open, recorded before opening it so the
+// checks see it whatever happens next, then the page it ended on at the
+// client's redirect URI.
+func recordBrowse(entry any) error {
 	path := os.Getenv(client.EnvBrowseLog)
 	if path == "" {
 		return nil
 	}
-	line, err := json.Marshal(url)
+	line, err := json.Marshal(entry)
 	if err != nil {
 		return fmt.Errorf("browse: record: %w", err)
 	}

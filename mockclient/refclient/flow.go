@@ -98,7 +98,10 @@ func (f *flow) run(ctx context.Context) error {
 		return f.clientCredentials(ctx, as, prm, challenge, machine)
 	}
 	// The callback listens before registration, which names it.
-	cb, err := listenForCallback(ctx, f.callbackHost(), f.callbackPath(), f.has(fault.ClientCallbackOpenRedirect))
+	cb, err := listenForCallback(ctx, f.callbackHost(), f.callbackPath(), callbackFaults{
+		openRedirect:        f.has(fault.ClientCallbackOpenRedirect),
+		thirdPartyResources: f.has(fault.ClientCallbackThirdPartyResources),
+	})
 	if err != nil {
 		return err
 	}

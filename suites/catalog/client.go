@@ -133,6 +133,13 @@ func init() {
 			Scenarios: []string{"auth/dcr", "auth/front-channel-token"},
 		},
 		Check{
+			ID: "CL-CB-005", Title: "hands the code and state at its redirect URI to no other origin",
+			Role: spec.RoleClient, Level: spec.LevelShould, Severity: spec.SeverityLow, Area: "callback",
+			Revisions: all, Refs: []Ref{rfc(9700, "4.2.4"), rfc(6749, "3.1.2.5")},
+			Faults:    faults(fault.ClientCallbackThirdPartyResources),
+			Scenarios: flows,
+		},
+		Check{
 			ID: "CL-ISS-001", Title: "rejects an authorization response naming another issuer",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "iss",
 			Revisions: spec.From(spec.Rev20260728), Refs: []Ref{mcp(mcpResponseValidation), rfc(9207, "2.4")},

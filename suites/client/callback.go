@@ -97,6 +97,33 @@ func describeCallback(s *Session) {
 			}
 		})
 
+		It("hands the code and state at its redirect URI to no other origin", check.ID("CL-CB-005"), func() {
+			judged := false
+			// auth/dcr first, where a failure reads plainest.
+			ordered := Scenarios()
+			slices.SortStableFunc(ordered, func(a, b Scenario) int { return compareBool(a.Name != "auth/dcr", b.Name != "auth/dcr") })
+			for _, sc := range ordered {
+				o, err := s.Observe(sc.Name)
+				if err != nil {
+					continue
+				}
+				for _, page := range o.CallbackPages {
+					judged = true
+					if leaks := callbackPageLeaks(page); len(leaks) > 0 {
+						check.Attach(o)
+						Fail(o.redacted(fmt.Sprintf("in %s the page at the client's redirect URI %s, whose URL carries the code and state, "+
+							"hands them to other origins: %s. The page rendered for an authorization response should include no "+
+							"third-party resources or links, and a Referrer-Policy such as no-referrer keeps its URL from other origins "+
+							"(RFC 9700 §4.2.4)", sc.Name, page.URL, strings.Join(leaks, "; "))))
+					}
+				}
+			}
+			if !judged {
+				s.skipUnjudged("no browse through `mcpconform browse` ended on the client's redirect URI: " +
+					"the client opens no $BROWSER, or its redirect URI is not on loopback")
+			}
+		})
+
 		It("redeems the code of the authorization response, never a token in it", check.ID("CL-CB-002"), func() {
 			o := s.expectAnswered("auth/front-channel-token")
 			for _, r := range o.MCPRequests() {

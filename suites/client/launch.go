@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/mcpconform/mcpconform/mockclient"
 )
 
 // Environment of the official MCP conformance suite's client runner: a
@@ -20,9 +22,16 @@ const (
 	EnvContext  = "MCP_CONFORMANCE_CONTEXT"
 	// EnvBrowseLog names the file `mcpconform browse` records each URL it
 	// is asked to open in, one JSON string a line: what the client handed
-	// its $BROWSER.
+	// its $BROWSER; and, after one that ended at the client's redirect
+	// URI, that page, a BrowsedCallbackPage.
 	EnvBrowseLog = "MCPCONFORM_BROWSE_LOG"
 )
+
+// BrowsedCallbackPage is a browse log line: the page a browse ended on at
+// the client's redirect URI (mockclient.CallbackPage).
+type BrowsedCallbackPage struct {
+	Page *mockclient.Page `json:"callback_page"`
+}
 
 // helperEnv is the environment of mcpconform's own short-lived helper
 // processes (the bundled reference client, browse): testcontainers-go's

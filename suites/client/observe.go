@@ -17,6 +17,7 @@ import (
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
+	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
@@ -50,6 +51,9 @@ type Observation struct {
 	// Browsed are the URLs the client asked its $BROWSER to open, in
 	// order; nil when it was not launched (Serving).
 	Browsed []string
+	// CallbackPages are the pages `mcpconform browse` ended on at the
+	// client's redirect URI, in order.
+	CallbackPages []mockclient.Page
 	// ShellRan: the shell command the scenario's authorization endpoint
 	// smuggled ran (mockserver.WithShellCommandInAuthorizationEndpoint).
 	ShellRan bool
@@ -164,7 +168,7 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 	if cfg.Serve != nil {
 		o.Outcome = cfg.Serve.serve(ctx, sc.Name, o.MCPURL, o.Context)
 	} else {
-		o.Outcome, o.Browsed = launchBrowsing(ctx, cfg.Launcher, sc, o.MCPURL, o.Context)
+		o.Outcome, o.Browsed, o.CallbackPages = launchBrowsing(ctx, cfg.Launcher, sc, o.MCPURL, o.Context)
 	}
 	srv.Close() // requests still in flight finish and are captured
 	o.Requests, o.RefreshTokens, o.ClientIDs = srv.Requests(), srv.IssuedRefreshTokens(), srv.RegisteredClientIDs()
@@ -186,40 +190,50 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 }
 
 // launchBrowsing launches the client for sc with clientContext and reads
-// what it asked `mcpconform browse` to open.
-func launchBrowsing(ctx context.Context, l Launcher, sc Scenario, mcpURL string, clientContext map[string]any) (Outcome, []string) {
+// what it asked `mcpconform browse` to open, and the callback pages it
+// ended on.
+func launchBrowsing(ctx context.Context, l Launcher, sc Scenario, mcpURL string, clientContext map[string]any) (Outcome, []string, []mockclient.Page) {
 	dir, err := os.MkdirTemp("", "mcpconform-browse-")
 	if err != nil {
-		return Outcome{ExitCode: -1, Err: fmt.Sprintf("client: %s: browse log: %v", sc.Name, err)}, nil
+		return Outcome{ExitCode: -1, Err: fmt.Sprintf("client: %s: browse log: %v", sc.Name, err)}, nil, nil
 	}
 	defer os.RemoveAll(dir)
 	log := filepath.Join(dir, "browsed")
 	outcome := l.Launch(ctx, sc.Name, mcpURL, clientContext, EnvBrowseLog+"="+log)
-	return outcome, readBrowseLog(log)
+	browsed, pages := readBrowseLog(log)
+	return outcome, browsed, pages
 }
 
-// maxBrowsed bounds the URLs kept from a browse log.
+// maxBrowsed bounds the URLs, and the pages, kept from a browse log.
 const maxBrowsed = 100
 
-// readBrowseLog reads the URLs a browse log holds; a line that is not a
-// JSON string (the client wrote there itself) is kept as it is.
-func readBrowseLog(path string) []string {
+// readBrowseLog reads the URLs and the callback pages a browse log holds;
+// a line that is neither (the client wrote there itself) is kept as a URL,
+// as it is.
+func readBrowseLog(path string) (browsed []string, pages []mockclient.Page) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return []string{}
+		return []string{}, nil
 	}
-	out := []string{}
+	browsed = []string{}
 	for line := range strings.Lines(string(data)) {
 		var url string
-		if json.Unmarshal([]byte(line), &url) != nil {
+		var page BrowsedCallbackPage
+		switch {
+		case json.Unmarshal([]byte(line), &url) == nil:
+		case json.Unmarshal([]byte(line), &page) == nil && page.Page != nil:
+			if len(pages) < maxBrowsed {
+				pages = append(pages, *page.Page)
+			}
+			continue
+		default:
 			url = strings.TrimSpace(line)
 		}
-		if len(out) == maxBrowsed {
-			break
+		if len(browsed) < maxBrowsed {
+			browsed = append(browsed, url)
 		}
-		out = append(out, url)
 	}
-	return out
+	return browsed, pages
 }
 
 // issuedRefreshToken is a refresh token and the token endpoint of the
