@@ -139,8 +139,8 @@ func describeCallback(s *Session) {
 			o := s.expectAnswered(name)
 			authorizations := o.AuthorizationRequests()
 			if len(authorizations) < 2 {
-				Skip(fmt.Sprintf("%sin %s the client authorized once: no later flow to replay the first response into (%s)",
-					check.NotRunPrefix, name, o.Ending()))
+				Skip(fmt.Sprintf("%sin %s the client authorized once: it did not step up (CL-SCOPE-003), so no later flow took "+
+					"the replayed first response (%s)", check.PrerequisitePrefix, name, o.Ending()))
 			}
 			expectInjected(o)
 			redeemed := map[string]bool{}

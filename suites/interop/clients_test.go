@@ -49,6 +49,8 @@ var independentClients = []struct {
 				"flow on a state mismatch instead of waiting for the response that answers it; the state to match is inside " +
 				"the handler, so a fetcher can only hand over the first response its redirect URI gets, as the SDK's " +
 				"examples/auth/client receiver does",
+			"CL-CB-006": "the same single AuthorizationResult (CL-CB-003): in the step-up flow the replayed first response " +
+				"arrives first, its state mismatches, and the flow fails instead of waiting for the real answer",
 			"CL-REF-005": "once an access token issued without a refresh token expires, x/oauth2's token source answers " +
 				"'token expired and refresh token is not set' and the handler starts no new authorization: the session fails",
 			"CL-TOK-006": "the token response's token_type is never checked: x/oauth2's Token.Type() only defaults an empty " +
@@ -105,6 +107,7 @@ var independentClients = []struct {
 			"CL-REG-008": "RegisterClient sends no Authorization header: it has no initial access token to give",
 		}),
 		blocked: map[string]string{
+			"CL-CB-006":   "needs a step-up flow to replay into (CL-SCOPE-003)",
 			"CL-CIMD-002": "needs a flow with a client ID metadata document (CL-CIMD-001)",
 			"CL-CIMD-003": "needs a flow with a client ID metadata document (CL-CIMD-001)",
 			"CL-MIG-002":  "needs a flow at the new authorization server (CL-MIG-001)",
