@@ -297,7 +297,9 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 // holds (WithToolListAlwaysInsufficient). The body is read only when a
 // scope beyond requiredScope could be needed.
 func (s *Server) neededScopes(r *http.Request, lacks func(string) bool) (needed []string, never bool, err error) {
-	needed = []string{requiredScope}
+	if !s.cfg.scopeOnlyForTools {
+		needed = []string{requiredScope}
+	}
 	if !lacks(writeScope) && s.cfg.toolListScope == "" && !s.cfg.toolListInsufficient {
 		return needed, false, nil
 	}

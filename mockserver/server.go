@@ -58,6 +58,7 @@ type config struct {
 	noRegistration               bool            // no dynamic client registration (login.go)
 	toolListScope                string          // tools/list needs this scope too (stepup.go)
 	toolListInsufficient         bool            // tools/list is refused whatever the token holds (stepup.go)
+	scopeOnlyForTools            bool            // no scope needed but the tools' own (stepup.go)
 	challengeOmitsHeld           bool            // insufficient_scope challenges leave out the scopes held (stepup.go)
 	expiringTokens               int             // short-lived access tokens first (expiry.go)
 	rotateRefreshTokens          bool            // every client's refresh token rotates (expiry.go)

@@ -23,6 +23,14 @@ func WithScopeForToolList(scope string) Option {
 	return func(c *config) { c.toolListScope = scope }
 }
 
+// WithScopeOnlyForTools makes the MCP endpoint enforce scope per tool
+// alone, as MCP allows: initialize and tools/list serve a valid token
+// without any scope, write_note still needs mcp:write, and the 401
+// challenge still names the scope a client should ask for.
+func WithScopeOnlyForTools() Option {
+	return func(c *config) { c.scopeOnlyForTools = true }
+}
+
 // WithToolListAlwaysInsufficient answers tools/list 403 insufficient_scope
 // whatever the token holds, naming the scopes tools/list needs: no step-up
 // ever helps, so a client has to give up.

@@ -45,6 +45,10 @@ var _ = Describe("Every check can fail", func() {
 				opts: []mockserver.Option{mockserver.WithMetadataOnlyInChallenge()}, expected: []string{"RS-PRM-003"}})).To(BeEmpty())
 		})
 	}
+	It("judges scope where a server needs it per tool alone", func() {
+		Expect(runTrial(trial{name: "scope per tool", revision: spec.Latest,
+			opts: []mockserver.Option{mockserver.WithScopeOnlyForTools()}})).To(BeEmpty())
+	})
 	It("follows an authorization that sets an interaction cookie on the way", func() {
 		Expect(runTrial(trial{name: "interaction cookie", revision: spec.Latest,
 			opts: []mockserver.Option{mockserver.WithInteractionCookie()}})).To(BeEmpty())

@@ -92,8 +92,9 @@ func readResultsFile(dir string) (*reports.Results, error) {
 
 // judge lists how res differs from what the trial expects: exactly the
 // expected checks failed, each with a reason and evidence; every other
-// check passed or was skipped because a step it builds on failed; the exit
-// code says so.
+// check passed, in server mode with the exchanges it judged as evidence
+// (a pass without them judged nothing), or was skipped because a step it
+// builds on failed; the exit code says so.
 func judge(t trial, res *reports.Results, code int) []string {
 	var problems []string
 	bad := func(format string, args ...any) {
@@ -110,6 +111,12 @@ func judge(t trial, res *reports.Results, code int) []string {
 		case reports.StatusSkipped:
 			if len(t.expected) == 0 || !strings.HasPrefix(c.Message, check.PrerequisitePrefix) {
 				bad("%s skipped: %s", c.ID, c.Message)
+			}
+		case reports.StatusPassed:
+			// Client checks judge what a scenario saw, which may be
+			// nothing on the wire (a handshake broken off, a page read).
+			if !t.client && len(c.Evidence) == 0 {
+				bad("%s passed without evidence of the exchange it judged", c.ID)
 			}
 		}
 	}

@@ -97,7 +97,7 @@ func describeAuthorizationCode(s *Session) {
 				}
 			}
 			if !revoked && len(still) == 0 {
-				Skip(check.PrerequisitePrefix + "nothing can show the tokens revoked: " + strings.Join(unusable, "; "))
+				Skip(check.NotRunPrefix + "nothing can show the tokens revoked: " + strings.Join(unusable, "; "))
 			}
 			Expect(revoked).To(BeTrue(),
 				"the tokens issued from a code should be revoked when the code is replayed; after the replay %s", strings.Join(still, ", "))

@@ -175,7 +175,15 @@ func (g *replayedGrant) MCPEndpoint() witness {
 	case g.ServedBefore.Status != http.StatusOK:
 		return witness{Unusable: fmt.Sprintf("the MCP endpoint answered %d to the access token before the replay", g.ServedBefore.Status)}
 	}
-	return witness{Revoked: g.ServedAfter.Status != http.StatusOK, Still: "the MCP endpoint still serves the access token"}
+	revoked := g.ServedAfter.Status != http.StatusOK
+	if _, isJWT := parseIssuedJWT(g.Issued.String("access_token")); isJWT && !revoked {
+		// A JWT access token may be validated where it is presented, by
+		// signature and claims alone: serving it shows nothing of the
+		// authorization server's revocation.
+		return witness{Unusable: "the MCP endpoint still serves the access token, a JWT it may validate by its signature " +
+			"alone, which no revocation changes"}
+	}
+	return witness{Revoked: revoked, Still: "the MCP endpoint still serves the access token"}
 }
 
 // Introspection is what introspection shows: whether it reports inactive

@@ -387,6 +387,14 @@ func (s *Session) openMCP(ctx context.Context, authorization string) (*mcpConver
 	return c, nil
 }
 
+// last is the answer to the session's latest request; nil before any.
+func (c *mcpConversation) last() *mockclient.Response {
+	if len(c.responses) == 0 {
+		return nil
+	}
+	return c.responses[len(c.responses)-1]
+}
+
 func (c *mcpConversation) nextID() int {
 	c.lastID++
 	return c.lastID

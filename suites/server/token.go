@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -165,7 +166,7 @@ func describeClientCredentials(s *Session) {
 		It("grants client credentials no scope beyond the client's registration", check.ID("AS-CC-003"), func(ctx SpecContext) {
 			scopes := check.Need(s.Scopes(ctx))
 			if len(scopes) < 2 {
-				return // no scope to leave out of a registration
+				Skip(fmt.Sprintf("%sthe server advertises %d scope(s): a client registered for fewer needs two", check.NotRunPrefix, len(scopes)))
 			}
 			narrow := check.Need(s.NarrowClient(ctx, scopes[0]))
 			requested := strings.Join(scopes, " ")

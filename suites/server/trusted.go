@@ -1,13 +1,16 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/mockserver/testissuer"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
@@ -83,11 +86,59 @@ func describeTrustedIssuerClaims(s *Session) {
 			claims.Scope = ""
 			token, err := s.trust.issuer.Mint(claims)
 			Expect(err).NotTo(HaveOccurred(), "minting the token")
+			if accepted.Claims.Scope == "" {
+				s.expectScopeNeededFurtherIn(ctx, token)
+				return
+			}
 			resp := check.Require(s.CallMCP(ctx, "Bearer "+token))
 			Expect(resp.Status).To(BeElementOf(http.StatusUnauthorized, http.StatusForbidden),
 				"an access token without the scope %q the server asked for must be refused", accepted.Claims.Scope)
 		})
 	})
+}
+
+// expectScopeNeededFurtherIn judges a server that served initialize to a
+// token without scope although it names one it needs: MCP lets it need the
+// scope per operation (a 403 insufficient_scope at runtime), so the token
+// must be refused where the scope is needed: at tools/list, or at the
+// step-up tool, which needs a scope the token lacks. Served at both, or
+// with no such tool listed, nothing shows where it is needed.
+func (s *Session) expectScopeNeededFurtherIn(ctx SpecContext, token string) {
+	GinkgoHelper()
+	conversation, err := s.openMCP(ctx, "Bearer "+token)
+	defer check.Attach(conversation)
+	var tools []string
+	if err == nil {
+		tools, err = conversation.ToolNames(ctx)
+	}
+	if refused(conversation.last()) {
+		return
+	}
+	if err != nil {
+		Skip(check.NotRunPrefix + "the MCP session with a token without scope went no further: " + err.Error())
+	}
+	if !slices.Contains(tools, s.stepUpProbe.Tool) {
+		Skip(check.NotRunPrefix + "the server served a token without any scope for initialize and tools/list, and lists no " +
+			s.stepUpProbe.Tool + " tool known to need " + s.stepUpProbe.Scope + ": where it needs the scope it names cannot " +
+			"be probed (name such a tool with --step-up-tool and --step-up-scope)")
+	}
+	call, err := conversation.CallTool(ctx, s.stepUpProbe.Tool, s.stepUpProbe.Arguments)
+	switch {
+	case err != nil:
+		Skip(check.NotRunPrefix + "calling " + s.stepUpProbe.Tool + " with a token without scope: " + err.Error())
+	case call.Status/100 == 2:
+		Fail(fmt.Sprintf("%s, which needs %s, ran for a token without any scope (%d): a token without the scope an operation "+
+			"needs must be refused there (401, or 403 insufficient_scope)", s.stepUpProbe.Tool, s.stepUpProbe.Scope, call.Status))
+	case !refused(call):
+		Skip(fmt.Sprintf("%s%s answered %d to a token without scope: neither served nor refused for its token",
+			check.NotRunPrefix, s.stepUpProbe.Tool, call.Status))
+	}
+}
+
+// refused reports whether the MCP endpoint refused a request for its
+// token: 401 or 403.
+func refused(resp *mockclient.Response) bool {
+	return resp != nil && (resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden)
 }
 
 // needTrustedIssuer skips the check when no trusted issuer is configured,
