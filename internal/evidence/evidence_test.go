@@ -114,3 +114,21 @@ func FuzzRedactBody(f *testing.F) {
 		}
 	})
 }
+
+var _ = Describe("Limiting headers", func() {
+	It("keeps headers whole under the limit", func() {
+		h := http.Header{"A": {"1"}, "B": {"2", "3"}}
+		limited, truncated := evidence.LimitHeader(h, 100)
+		Expect(limited).To(Equal(h))
+		Expect(truncated).To(BeFalse())
+	})
+
+	It("cuts in name order at the limit", func() {
+		h := http.Header{"B": {strings.Repeat("b", 50)}, "A": {strings.Repeat("a", 50)}, "C": {"c"}}
+		limited, truncated := evidence.LimitHeader(h, 80)
+		Expect(truncated).To(BeTrue())
+		Expect(limited.Get("A")).To(HaveLen(50))
+		Expect(limited.Get("B")).To(HaveLen(80 - 1 - 50 - 1))
+		Expect(limited).NotTo(HaveKey("C"))
+	})
+})

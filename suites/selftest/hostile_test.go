@@ -1,0 +1,79 @@
+package selftest_test
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/mcpconform/mcpconform/reports"
+)
+
+// serveHostile starts a loopback target that answers every request with
+// headerBytes of headers and bodyBytes of body, a 401 pointing at its own
+// metadata, and returns its MCP URL.
+func serveHostile(headerBytes, bodyBytes int) string {
+	GinkgoHelper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	origin := "http://" + listener.Addr().String()
+	value := strings.Repeat("a", 8<<10)
+	chunk := []byte(strings.Repeat("x", 64<<10))
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range headerBytes / len(value) {
+			w.Header().Add(fmt.Sprintf("X-Pad-%d", i), value)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		for sent := 0; sent < bodyBytes; sent += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})}
+	go srv.Serve(listener)
+	DeferCleanup(srv.Close)
+	return origin + "/mcp"
+}
+
+var _ = Describe("A hostile server target", func() {
+	It("ends every check failed or not run, with a reason, in bounded memory", func() {
+		mcpURL := serveHostile(9<<20+512<<10, 4<<20)
+		dir := GinkgoT().TempDir()
+		stdout, err := os.Create(filepath.Join(dir, "stdout.txt"))
+		Expect(err).NotTo(HaveOccurred())
+		defer stdout.Close()
+		cmd := exec.Command(binary, "server", "--url", mcpURL, "--timeout", hostileTimeout, "--report-dir", dir)
+		cmd.Stdout, cmd.Stderr = stdout, GinkgoWriter
+		started := time.Now()
+		err = cmd.Run()
+		Expect(time.Since(started)).To(BeNumerically("<", time.Minute))
+		var exit *exec.ExitError
+		Expect(err).To(BeAssignableToTypeOf(exit), "the run must end with the failures' exit code")
+		Expect(cmd.ProcessState.ExitCode()).To(Equal(reports.ExitFailures))
+
+		peakKB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // kilobytes on Linux
+		Expect(peakKB).To(BeNumerically("<", 200<<10), "peak RSS %d MB", peakKB>>10)
+		AddReportEntry("peak RSS (MB)", peakKB>>10)
+
+		res := readResults(dir)
+		Expect(res.Checks).NotTo(BeEmpty())
+		for _, c := range res.Checks {
+			Expect(c.Status).To(BeElementOf(reports.StatusFailed, reports.StatusSkipped), "%s passed against a target that answers nothing usable", c.ID)
+			Expect(c.Message).NotTo(BeEmpty(), "%s gives no reason", c.ID)
+			for _, ex := range c.Evidence {
+				Expect(len(fmt.Sprint(ex.ResponseHeaders))).To(BeNumerically("<", 16<<10), "%s keeps the target's headers whole", c.ID)
+			}
+		}
+		Expect(res.Checks[0].Message).To(ContainSubstring("headers exceeded"), "the reason names the headers")
+	})
+})
