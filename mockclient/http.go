@@ -21,12 +21,17 @@ import (
 )
 
 // Defaults for hostile targets: nothing a target sends can hold a run longer
-// than the timeout or make it read more than the body cap.
+// than the timeout or make it read more than the header and body caps.
 const (
 	DefaultTimeout = 10 * time.Second
 	DefaultMaxBody = 1 << 20
 	maxRedirects   = 5
-	recordedBody   = 16 << 10
+	// maxResponseHeader is far above what real servers send (cookies and
+	// security headers take a few KB) and keeps a target sending megabytes
+	// of headers per answer from filling memory.
+	maxResponseHeader = 64 << 10
+	recordedBody      = 16 << 10
+	recordedHeader    = 8 << 10
 )
 
 // Options configure a Client.
@@ -108,6 +113,7 @@ func New(opts Options) *Client {
 	c.setBusyBudget(busyBudget)
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // tests and audits talk to the target, never through a proxy
+	base.MaxResponseHeaderBytes = maxResponseHeader
 	base.TLSClientConfig = &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		RootCAs:            opts.RootCAs,

@@ -65,6 +65,31 @@ var _ = Describe("The bounded, recording client", func() {
 		Expect(err).To(MatchError(ContainSubstring("exceeds 1024 bytes")))
 	})
 
+	It("keeps a few KB of a target's headers as evidence", func(ctx SpecContext) {
+		srv := serve(func(w http.ResponseWriter, r *http.Request) {
+			for i := range 6 {
+				w.Header().Set(fmt.Sprintf("X-Pad-%d", i), strings.Repeat("a", 8<<10))
+			}
+		})
+		resp, err := client.Get(ctx, srv.URL, nil)
+		Expect(err).NotTo(HaveOccurred())
+		ex := resp.Exchanges[0]
+		Expect(ex.HeadersTruncated).To(BeTrue())
+		Expect(len(fmt.Sprint(ex.ResponseHeaders))).To(BeNumerically("<", 9<<10))
+		Expect(ex.ResponseHeaders.Get("X-Pad-0")).NotTo(BeEmpty(), "the first headers by name are kept")
+	})
+
+	It("refuses megabytes of headers", func(ctx SpecContext) {
+		srv := serve(func(w http.ResponseWriter, r *http.Request) {
+			for i := range 128 {
+				w.Header().Set(fmt.Sprintf("X-Pad-%d", i), strings.Repeat("a", 8<<10))
+			}
+		})
+		resp, err := client.Get(ctx, srv.URL, nil)
+		Expect(err).To(MatchError(ContainSubstring("headers exceeded")))
+		Expect(resp.Exchanges[0].Error).To(ContainSubstring("headers exceeded"))
+	})
+
 	It("stops a redirect loop", func(ctx SpecContext) {
 		srv := serve(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, r.URL.Path, http.StatusFound) })
 		resp, err := client.Get(ctx, srv.URL+"/loop", nil)

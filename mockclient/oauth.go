@@ -66,7 +66,8 @@ func (c *Client) Register(ctx context.Context, endpoint string, metadata map[str
 	}
 	answer, err := c.oauthJSON(ctx, http.MethodPost, endpoint, header, string(body))
 	if err == nil {
-		c.redactor.Add(answer.String("client_secret"), answer.String("registration_access_token"))
+		c.redactor.AddClient(answer.String("client_id"), answer.String("client_secret"))
+		c.redactor.Add(answer.String("registration_access_token"))
 	}
 	return answer, err
 }
@@ -94,6 +95,7 @@ func (c *Client) TokenRequest(ctx context.Context, endpoint string, form url.Val
 	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"}}
 	switch auth.Method {
 	case "client_secret_basic":
+		c.redactor.AddClient(auth.ID, auth.Secret) // a target may echo the credentials
 		// RFC 6749 §2.3.1: both parts form-urlencoded before Basic encoding.
 		header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString(
 			[]byte(url.QueryEscape(auth.ID)+":"+url.QueryEscape(auth.Secret))))

@@ -57,7 +57,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, err
 	}
 	last.Status = resp.StatusCode
-	last.ResponseHeaders = t.redactor.Header(resp.Header)
+	last.ResponseHeaders, last.HeadersTruncated = evidence.LimitHeader(t.redactor.Header(resp.Header), recordedHeader)
 	return resp, nil
 }
 

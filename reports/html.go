@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mcpconform/mcpconform/internal/printable"
 )
 
 //go:embed html.tmpl
@@ -65,7 +67,13 @@ func WriteHTML(w io.Writer, r *Results) error {
 		view.Roles = appendNew(view.Roles, c.Role)
 		view.Levels = appendNew(view.Levels, c.Level)
 	}
-	if err := htmlTemplate.Execute(w, view); err != nil {
+	// html/template escapes markup but not control characters: the rendered
+	// page goes through printable.Escape, so every field is covered.
+	var page strings.Builder
+	if err := htmlTemplate.Execute(&page, view); err != nil {
+		return fmt.Errorf("reports: writing report.html: %w", err)
+	}
+	if _, err := io.WriteString(w, printable.Escape(page.String())); err != nil {
 		return fmt.Errorf("reports: writing report.html: %w", err)
 	}
 	return nil

@@ -102,6 +102,20 @@ var _ = Describe("report.html", func() {
 		}
 	})
 
+	It("shows control characters from the target as escapes", func() {
+		r := fixtureResults()
+		r.Error = "\x1b]0;pwned\x07"
+		r.Checks[1].Message = "error=\x1b[2J\x1b[31mPASS"
+		r.Checks[1].Evidence[0].ResponseBody = "\x9b31m\r"
+		page := renderHTML(r)
+		Expect(page).NotTo(ContainSubstring("\x1b"))
+		Expect(page).NotTo(ContainSubstring("\u009b"))
+		Expect(page).NotTo(ContainSubstring("\r"))
+		Expect(page).To(ContainSubstring(`error=\x1b[2J\x1b[31mPASS`))
+		Expect(page).To(ContainSubstring(`\x1b]0;pwned\x07`))
+		Expect(page).To(ContainSubstring(`\x9b31m\x0d`))
+	})
+
 	It("escapes hostile content", func() {
 		Expect(page).NotTo(ContainSubstring(hostileBody))
 		Expect(page).To(ContainSubstring("&lt;script&gt;alert(1)&lt;/script&gt;"))

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/mcpconform/mcpconform/internal/printable"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/run"
 )
@@ -26,6 +27,10 @@ func main() {
 func execute(ctx context.Context, args []string) int {
 	root := newRootCommand()
 	root.SetArgs(args)
+	// Every console line may quote a hostile target: no escape sequence
+	// it sends reaches the terminal.
+	root.SetOut(printable.Writer{W: os.Stdout})
+	root.SetErr(printable.Writer{W: os.Stderr})
 	err := root.ExecuteContext(ctx)
 	var exit *exitError
 	var usage *run.UsageError
@@ -35,10 +40,10 @@ func execute(ctx context.Context, args []string) int {
 	case errors.As(err, &exit):
 		return exit.code
 	case errors.As(err, &usage), isFlagError(err):
-		fmt.Fprintln(os.Stderr, "mcpconform:", err)
+		fmt.Fprintln(root.ErrOrStderr(), "mcpconform:", err)
 		return reports.ExitUsage
 	default:
-		fmt.Fprintln(os.Stderr, "mcpconform:", err)
+		fmt.Fprintln(root.ErrOrStderr(), "mcpconform:", err)
 		return reports.ExitInternal
 	}
 }

@@ -1,8 +1,10 @@
 package evidence_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -102,15 +104,96 @@ var _ = Describe("Redaction", func() {
 	})
 })
 
+// A confidential client whose Basic credentials differ in every encoding:
+// form-urlencoding changes the pair, and its base64 has + and /.
+const (
+	clientID     = "mcp client/1"
+	clientSecret = "s3cr3t ~~~??? value long enough to be cut"
+)
+
+// clientLeaks are the forms in which a target may echo the client's secret.
+func clientLeaks() []string {
+	leaks := []string{clientSecret}
+	for _, pair := range []string{clientID + ":" + clientSecret, url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret)} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			leaks = append(leaks, enc.EncodeToString([]byte(pair)))
+		}
+	}
+	return leaks
+}
+
+var _ = DescribeTable("hides a client's echoed Basic credentials",
+	func(leak string) {
+		r := &evidence.Redactor{}
+		r.AddClient(clientID, clientSecret)
+		out := r.Body("application/json", `{"echo":"Authorization: Basic `+leak+`"}`)
+		Expect(out).NotTo(ContainSubstring(leak))
+		Expect(out).To(ContainSubstring("Authorization: Basic " + evidence.Redacted))
+	},
+	func() []TableEntry {
+		var entries []TableEntry
+		for _, leak := range clientLeaks() {
+			entries = append(entries, Entry(leak, leak))
+		}
+		return entries
+	}(),
+)
+
+var _ = Describe("A secret cut where a recorded body ends", func() {
+	It("is hidden from its first bytes", func() {
+		r := &evidence.Redactor{}
+		long := strings.Repeat("0123456789abcdef", 2048) // longer than any body cap
+		r.Add(long)
+		Expect(r.Text(`{"access_token":"` + long[:16<<10-17])).To(Equal(`{"access_token":"` + evidence.Redacted))
+		Expect(r.Text("ends in 0123456")).To(Equal("ends in 0123456"), "seven bytes are too few to tell")
+		Expect(r.Text("0123456789 and more")).To(Equal("0123456789 and more"), "only at the end")
+	})
+})
+
+// FuzzRedactBody: a registered secret, or a client's secret in any form it
+// is echoed in, never survives redaction, whole anywhere or cut where the
+// recorded body ends.
 func FuzzRedactBody(f *testing.F) {
-	f.Add("application/json", `{"access_token":"secret-value-1"}`)
-	f.Add("application/x-www-form-urlencoded", "code=secret-value-1&a=b")
-	f.Add("text/plain", "secret-value-1")
-	f.Fuzz(func(t *testing.T, contentType, body string) {
+	f.Add("application/json", `{"access_token":"secret-value-1"}`, uint8(0), uint16(0))
+	f.Add("application/x-www-form-urlencoded", "code=secret-value-1&a=b", uint8(0), uint16(0))
+	f.Add("text/plain", "secret-value-1", uint8(0), uint16(0))
+	for form := range clientLeaks() {
+		f.Add("application/json", `{"authorization":"Basic `, uint8(form), uint16(1000))
+		f.Add("text/plain", "echo: ", uint8(form), uint16(3))
+	}
+	leaks := clientLeaks()
+	f.Fuzz(func(t *testing.T, contentType, body string, form uint8, kept uint16) {
 		r := &evidence.Redactor{}
 		r.Add("secret-value-1")
+		r.AddClient(clientID, clientSecret)
 		if out := r.Body(contentType, body); strings.Contains(out, "secret-value-1") {
 			t.Fatalf("secret survived: %q", out)
 		}
+		leak := leaks[int(form)%len(leaks)]
+		if out := r.Body(contentType, body+leak); strings.Contains(out, leak) {
+			t.Fatalf("client secret survived as %q: %q", leak, out)
+		}
+		cut := leak[:8+int(kept)%(len(leak)-8)]
+		if out := r.Body(contentType, body+cut); strings.HasSuffix(out, cut) {
+			t.Fatalf("client secret survived cut as %q: %q", cut, out)
+		}
 	})
 }
+
+var _ = Describe("Limiting headers", func() {
+	It("keeps headers whole under the limit", func() {
+		h := http.Header{"A": {"1"}, "B": {"2", "3"}}
+		limited, truncated := evidence.LimitHeader(h, 100)
+		Expect(limited).To(Equal(h))
+		Expect(truncated).To(BeFalse())
+	})
+
+	It("cuts in name order at the limit", func() {
+		h := http.Header{"B": {strings.Repeat("b", 50)}, "A": {strings.Repeat("a", 50)}, "C": {"c"}}
+		limited, truncated := evidence.LimitHeader(h, 80)
+		Expect(truncated).To(BeTrue())
+		Expect(limited.Get("A")).To(HaveLen(50))
+		Expect(limited.Get("B")).To(HaveLen(80 - 1 - 50 - 1))
+		Expect(limited).NotTo(HaveKey("C"))
+	})
+})

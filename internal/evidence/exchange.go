@@ -4,6 +4,7 @@ package evidence
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -19,9 +20,11 @@ type Exchange struct {
 	ResponseHeaders http.Header `json:"responseHeaders,omitempty"`
 	ResponseBody    string      `json:"responseBody,omitempty"`
 	// Truncated says the recorded response body is a prefix of what was read.
-	Truncated  bool   `json:"truncated,omitempty"`
-	DurationMS int64  `json:"durationMs"`
-	Error      string `json:"error,omitempty"`
+	Truncated bool `json:"truncated,omitempty"`
+	// HeadersTruncated says some response headers were left out or cut.
+	HeadersTruncated bool   `json:"headersTruncated,omitempty"`
+	DurationMS       int64  `json:"durationMs"`
+	Error            string `json:"error,omitempty"`
 }
 
 // Redact is e with text applied to every string it recorded: the final pass
@@ -44,4 +47,33 @@ func redactHeaderValues(h http.Header, text func(string) string) http.Header {
 		}
 	}
 	return out
+}
+
+// LimitHeader is h cut to about max bytes of names and values, in name
+// order so the cut is the same on every run; truncated says something was
+// left out. A hostile target's megabytes of headers stay out of evidence.
+func LimitHeader(h http.Header, max int) (limited http.Header, truncated bool) {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	left := max
+	for _, name := range names {
+		for _, v := range h[name] {
+			if left <= len(name) {
+				return limited, true
+			}
+			left -= len(name)
+			if len(v) > left {
+				v, truncated = v[:left], true
+			}
+			left -= len(v)
+			if limited == nil {
+				limited = http.Header{}
+			}
+			limited[name] = append(limited[name], v)
+		}
+	}
+	return limited, truncated
 }

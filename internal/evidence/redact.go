@@ -1,10 +1,12 @@
 package evidence
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -61,13 +63,34 @@ func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range secrets {
-		if len(s) >= 4 {
+		if len(s) >= 4 && !slices.Contains(r.literals, s) {
 			r.literals = append(r.literals, s)
 		}
 	}
 	// Longest first, so a secret containing another is removed whole.
 	sort.Slice(r.literals, func(i, j int) bool { return len(r.literals[i]) > len(r.literals[j]) })
 }
+
+// AddClient registers a client's secret and its HTTP Basic credentials,
+// which a target may echo: base64 of id:secret, standard and URL-safe,
+// padded or not, of the pair as is and form-urlencoded first as RFC 6749
+// §2.3.1 has it.
+func (r *Redactor) AddClient(id, secret string) {
+	if secret == "" {
+		return
+	}
+	forms := []string{secret}
+	for _, pair := range []string{id + ":" + secret, url.QueryEscape(id) + ":" + url.QueryEscape(secret)} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			forms = append(forms, enc.EncodeToString([]byte(pair)))
+		}
+	}
+	r.Add(forms...)
+}
+
+// minSecretPrefix is the shortest start of a secret removed where a text
+// ends: a body recorded up to its cap can end inside a longer secret.
+const minSecretPrefix = 8
 
 // Header returns a redacted copy of h.
 func (r *Redactor) Header(h http.Header) http.Header {
@@ -125,7 +148,37 @@ func (r *Redactor) Text(s string) string {
 	for _, lit := range r.literals {
 		s = strings.ReplaceAll(s, lit, Redacted)
 	}
+	if cut := secretCut(s, r.literals); cut >= 0 {
+		s = s[:cut] + Redacted
+	}
 	return s
+}
+
+// secretCut is where s ends inside a known secret: the start of its longest
+// suffix of at least minSecretPrefix bytes that begins a literal; -1 if none.
+func secretCut(s string, literals []string) int {
+	cut := -1
+	for _, lit := range literals {
+		if len(lit) <= minSecretPrefix {
+			continue
+		}
+		head, end := lit[:minSecretPrefix], len(s)
+		if cut >= 0 {
+			end = cut // only a longer suffix can replace it
+		}
+		for from := max(0, len(s)-len(lit)+1); from < end; from++ {
+			i := strings.Index(s[from:], head)
+			if i < 0 || from+i >= end {
+				break
+			}
+			from += i
+			if strings.HasPrefix(lit, s[from:]) {
+				cut = from
+				break
+			}
+		}
+	}
+	return cut
 }
 
 func redactCredentials(v string) string {

@@ -4,7 +4,11 @@ package schema
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"path"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -19,7 +23,8 @@ var (
 )
 
 // Validate checks the raw JSON document body against the named fixture schema
-// (fixtures.Schema*). The error lists every violation with its location.
+// (fixtures.Schema*). The error lists, on one line, every violated keyword
+// with the JSON pointer of the value that violates it.
 func Validate(name string, body []byte) error {
 	compileOnce.Do(compileAll)
 	if compileErr != nil {
@@ -33,10 +38,45 @@ func Validate(name string, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("schema: document is not JSON: %w", err)
 	}
-	if err := sch.Validate(doc); err != nil {
+	err = sch.Validate(doc)
+	var invalid *jsonschema.ValidationError
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("schema: not valid against %s: %s", path.Base(name), strings.Join(violations(invalid), "; "))
+	}
+	if err != nil {
 		return fmt.Errorf("schema: %s: %w", name, err)
 	}
 	return nil
+}
+
+// pointerEscaper escapes a JSON pointer's reference tokens (RFC 6901 §3).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// violations lists each violated keyword (the leaves of the error tree)
+// with the JSON pointer of the value that violates it, sorted.
+func violations(e *jsonschema.ValidationError) []string {
+	if len(e.Causes) == 0 {
+		location := ""
+		for _, token := range e.InstanceLocation {
+			location += "/" + pointerEscaper.Replace(token)
+		}
+		if len(e.InstanceLocation) == 0 {
+			location = "the document"
+		}
+		detail := e.BasicOutput().Error.String()
+		keywords := e.ErrorKind.KeywordPath()
+		if len(keywords) == 0 { // not, a false schema: the detail names it
+			return []string{fmt.Sprintf("at %s: %s", location, detail)}
+		}
+		keyword := keywords[len(keywords)-1]
+		return []string{fmt.Sprintf("at %s, keyword %s: %s", location, keyword, strings.TrimPrefix(detail, keyword+": "))}
+	}
+	var out []string
+	for _, cause := range e.Causes {
+		out = append(out, violations(cause)...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func compileAll() {

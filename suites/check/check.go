@@ -6,6 +6,7 @@ package check
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -36,16 +37,44 @@ type Evidencer interface {
 	Evidence() []evidence.Exchange
 }
 
-// Attach adds the recorded exchanges of each source to the running spec.
+// MaxExchanges bounds the exchanges one check keeps as evidence (the
+// reference's checks keep a dozen at most): a target that makes a check loop
+// cannot fill memory and reports with them.
+const MaxExchanges = 32
+
+// Attach adds the recorded exchanges of each source to the running spec,
+// each once and up to MaxExchanges; the first one past it is replaced by a
+// note of the cut.
 func Attach(sources ...Evidencer) {
+	kept := map[string]bool{}
+	for _, entry := range CurrentSpecReport().ReportEntries {
+		if ex, ok := entry.Value.GetRawValue().(evidence.Exchange); ok && entry.Name == EvidenceEntry {
+			kept[exchangeKey(ex)] = true
+		}
+	}
 	for _, s := range sources {
 		if s == nil {
 			continue
 		}
 		for _, ex := range s.Evidence() {
+			switch {
+			case kept[exchangeKey(ex)]:
+				continue
+			case len(kept) > MaxExchanges:
+				return
+			case len(kept) == MaxExchanges:
+				ex = evidence.Exchange{Time: ex.Time, Error: fmt.Sprintf("evidence: more than %d exchanges; the rest are not kept", MaxExchanges)}
+			}
+			kept[exchangeKey(ex)] = true
 			AddReportEntry(EvidenceEntry, ex, ReportEntryVisibilityNever)
 		}
 	}
+}
+
+// exchangeKey tells exchanges apart: a step's evidence is attached by every
+// check that builds on it, sometimes twice.
+func exchangeKey(ex evidence.Exchange) string {
+	return ex.Time.String() + ex.Method + ex.URL
 }
 
 // NotRunPrefix starts the reason of a check the run never got to judge.

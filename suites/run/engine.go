@@ -133,16 +133,9 @@ func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) report
 	default:
 		res.Status, res.Message = reports.StatusFailed, failureMessage(sr)
 	}
-	seen := map[string]bool{}
 	for _, entry := range sr.ReportEntries {
-		if entry.Name != check.EvidenceEntry {
-			continue
-		}
-		ex, ok := entry.Value.GetRawValue().(evidence.Exchange)
-		key := ex.Time.String() + ex.Method + ex.URL
-		if ok && !seen[key] {
-			seen[key] = true
-			res.Evidence = append(res.Evidence, ex)
+		if ex, ok := entry.Value.GetRawValue().(evidence.Exchange); ok && entry.Name == check.EvidenceEntry {
+			res.Evidence = append(res.Evidence, ex) // each once: check.Attach saw to it
 		}
 	}
 	return res

@@ -98,7 +98,8 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		redactor = &evidence.Redactor{}
 	}
 	redactor.Add(cfg.Secrets...)
-	redactor.Add(cfg.InitialAccessToken, cfg.Preregistered.Secret, cfg.AccessToken)
+	redactor.Add(cfg.InitialAccessToken, cfg.AccessToken)
+	redactor.AddClient(cfg.Preregistered.ID, cfg.Preregistered.Secret)
 	defer mockclient.CloseStrategy(cfg.Authorize)
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
 		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/mockclient"
@@ -66,7 +65,7 @@ func (g *codeGrant) Redeem(ctx context.Context, edits ...func(url.Values)) (*moc
 // issues an access token.
 func (g *codeGrant) RedeemTokens(ctx context.Context) (*mockclient.OAuthAnswer, error) {
 	answer, err := g.Redeem(ctx)
-	if err == nil && answer.String("access_token") == "" {
+	if err == nil && !accessTokenIssued(answer) {
 		err = fmt.Errorf("server: the token endpoint answered %s to a standard code exchange", tokenOutcome(answer))
 	}
 	return answer, err
@@ -86,17 +85,30 @@ func dropParams(names ...string) func(url.Values) {
 	}
 }
 
-// tokenIssued reports whether a token endpoint answer granted the request.
+// tokenIssued reports whether a token endpoint answer granted the request:
+// a request to refuse answered 200 was not refused, token or not.
 func tokenIssued(answer *mockclient.OAuthAnswer) bool {
-	return answer.Status == http.StatusOK || answer.String("access_token") != ""
+	return answer.Status == http.StatusOK || accessTokenIssued(answer)
 }
 
-// tokenOutcome says what the token endpoint answered, without secrets.
+// accessTokenIssued reports whether the answer carries an access token, as
+// a step that goes on to use it needs.
+func accessTokenIssued(answer *mockclient.OAuthAnswer) bool {
+	return answer.String("access_token") != ""
+}
+
+// tokenOutcome says what the token endpoint answered, as observed and
+// without secrets.
 func tokenOutcome(answer *mockclient.OAuthAnswer) string {
-	if tokenIssued(answer) {
+	switch {
+	case accessTokenIssued(answer):
 		return fmt.Sprintf("%d with an access token", answer.Status)
+	case answer.Members == nil:
+		return fmt.Sprintf("%d without a JSON object body", answer.Status)
+	case answer.Error() != "":
+		return fmt.Sprintf("%d %s", answer.Status, answer.Error())
 	}
-	return strings.TrimSpace(fmt.Sprintf("%d %s", answer.Status, answer.Error()))
+	return fmt.Sprintf("%d without an access token", answer.Status)
 }
 
 // authorizationOutcome says where an authorization request ended, without

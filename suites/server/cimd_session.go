@@ -192,7 +192,7 @@ func (s *Session) DocumentClient(ctx context.Context) (*documentClient, error) {
 		if c.Tokens, err = s.Redeem(ctx, c.registeredClient, c.Authorization); err != nil {
 			return c, err
 		}
-		if !tokenIssued(c.Tokens) {
+		if !accessTokenIssued(c.Tokens) {
 			return c, fmt.Errorf("server: a client identified by a client ID metadata document did not complete the flow: the token endpoint answered %s",
 				tokenOutcome(c.Tokens))
 		}

@@ -116,7 +116,7 @@ func (s *Session) ReplayedGrant(ctx context.Context) (*replayedGrant, error) {
 		if g.Issued, err = s.Redeem(ctx, g.Client, g.Authorization); err != nil {
 			return g, err
 		}
-		if !tokenIssued(g.Issued) {
+		if !accessTokenIssued(g.Issued) {
 			return g, fmt.Errorf("server: the token endpoint answered %s to a standard code exchange", tokenOutcome(g.Issued))
 		}
 		bearer := "Bearer " + g.Issued.String("access_token")

@@ -49,7 +49,9 @@ func describeProtectedResourceMetadata(s *Session) {
 
 		It("matches the protected resource metadata schema", check.ID("RS-PRM-006"), func(ctx SpecContext) {
 			doc := check.Need(s.discovery.ProtectedResourceMetadata(ctx))
-			Expect(schema.Validate(fixtures.SchemaProtectedResourceMetadata, doc.Raw)).To(Succeed())
+			if err := schema.Validate(fixtures.SchemaProtectedResourceMetadata, doc.Raw); err != nil {
+				Fail("protected resource metadata members must have the types RFC 9728 §2 gives them; " + err.Error())
+			}
 		})
 
 		It("advertises the scopes it accepts", check.ID("RS-PRM-007"), func(ctx SpecContext) {

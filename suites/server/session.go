@@ -361,8 +361,8 @@ func (s *Session) CodeFlow(ctx context.Context, edits ...func(url.Values)) (*flo
 	if f.OAuthAnswer, err = s.Redeem(ctx, f.Client, f.Authorization); err != nil {
 		return f, err
 	}
-	if f.Status != http.StatusOK || f.AccessToken() == "" {
-		return f, fmt.Errorf("server: the token endpoint answered %d %s to a standard code exchange", f.Status, f.Error())
+	if f.Status != http.StatusOK || !accessTokenIssued(f.OAuthAnswer) {
+		return f, fmt.Errorf("server: the token endpoint answered %s to a standard code exchange", tokenOutcome(f.OAuthAnswer))
 	}
 	return f, nil
 }

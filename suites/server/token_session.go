@@ -52,7 +52,7 @@ func (s *Session) Rotate(ctx context.Context, f *flow) (*mockclient.OAuthAnswer,
 	answer, err := s.Refresh(ctx, f.Client, f.RefreshToken())
 	switch next := answer.String("refresh_token"); {
 	case err != nil:
-	case !tokenIssued(answer):
+	case !accessTokenIssued(answer):
 		err = fmt.Errorf("server: a public client's refresh must succeed; the token endpoint answered %s", tokenOutcome(answer))
 	case next == "":
 		err = errors.New("server: a public client's refresh must issue a new refresh token; the answer has none")
