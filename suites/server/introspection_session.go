@@ -175,15 +175,7 @@ func (g *replayedGrant) MCPEndpoint() witness {
 	case g.ServedBefore.Status != http.StatusOK:
 		return witness{Unusable: fmt.Sprintf("the MCP endpoint answered %d to the access token before the replay", g.ServedBefore.Status)}
 	}
-	revoked := g.ServedAfter.Status != http.StatusOK
-	if _, isJWT := parseIssuedJWT(g.Issued.String("access_token")); isJWT && !revoked {
-		// A JWT access token may be validated where it is presented, by
-		// signature and claims alone: serving it shows nothing of the
-		// authorization server's revocation.
-		return witness{Unusable: "the MCP endpoint still serves the access token, a JWT it may validate by its signature " +
-			"alone, which no revocation changes"}
-	}
-	return witness{Revoked: revoked, Still: "the MCP endpoint still serves the access token"}
+	return witness{Revoked: g.ServedAfter.Status != http.StatusOK, Still: "the MCP endpoint still serves the access token"}
 }
 
 // Introspection is what introspection shows: whether it reports inactive
@@ -208,7 +200,14 @@ func (g *replayedGrant) RefreshToken() witness {
 	return witness{Revoked: !tokenIssued(g.Refreshed), Still: "the refresh token still works"}
 }
 
-// Witnesses are what every party shows.
+// Witnesses are what every party shows of the authorization server's
+// revocation. A JWT access token the MCP endpoint still serves shows
+// nothing of it: the endpoint may validate the token by signature and
+// claims alone (whether it should learn of revocations is RS-TOK-013's).
 func (g *replayedGrant) Witnesses() []witness {
-	return []witness{g.MCPEndpoint(), g.Introspection(), g.RefreshToken()}
+	mcp := g.MCPEndpoint()
+	if _, isJWT := parseIssuedJWT(g.Issued.String("access_token")); isJWT && mcp.Unusable == "" && !mcp.Revoked {
+		mcp = witness{Unusable: "the MCP endpoint still serves the access token, a JWT it may validate by its signature alone"}
+	}
+	return []witness{mcp, g.Introspection(), g.RefreshToken()}
 }
