@@ -48,9 +48,22 @@ var _ = Describe("Redaction", func() {
 			"Cookie":        {"session=abc"},
 			"Accept":        {"application/json"},
 		})
-		Expect(h.Get("Authorization")).To(Equal("Bearer " + evidence.Redacted))
+		Expect(h.Get("Authorization")).To(MatchRegexp(`^Bearer \[REDACTED jwt alg=\w+ #\d+\]$`))
 		Expect(h.Get("Cookie")).To(Equal(evidence.Redacted))
 		Expect(h.Get("Accept")).To(Equal("application/json"))
+	})
+
+	It("tells the credentials it hides apart, showing a JWT's alg and nothing else", func() {
+		var fresh evidence.Redactor
+		unsigned := "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."
+		marks := []string{}
+		for _, v := range []string{"Bearer " + unsigned, "Bearer opaque-token-1", "Bearer " + unsigned, "Basic dXNlcjpwYXNz"} {
+			marks = append(marks, fresh.Header(http.Header{"Authorization": {v}}).Get("Authorization"))
+		}
+		Expect(marks).To(Equal([]string{"Bearer [REDACTED jwt alg=none #1]", "Bearer [REDACTED #2]",
+			"Bearer [REDACTED jwt alg=none #1]", "Basic [REDACTED #3]"}))
+		hostile := "eyJhbGciOiJcdTAwMWJbMzFtIn0.e30.x" // alg "\x1b[31m"
+		Expect(fresh.Header(http.Header{"Authorization": {"Bearer " + hostile}}).Get("Authorization")).To(Equal("Bearer [REDACTED #4]"))
 	})
 
 	It("hides codes in redirect locations", func() {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -56,7 +57,14 @@ var secretParamInText = func() *regexp.Regexp {
 type Redactor struct {
 	mu       sync.RWMutex
 	literals []string
+	// credentials numbers the credentials redacted from Authorization
+	// headers, in order of first appearance (fingerprint).
+	credentials map[string]int
 }
+
+// maxFingerprints bounds the credentials numbered apart; later ones share
+// one mark.
+const maxFingerprints = 10000
 
 // Add registers literal secret values to remove wherever they appear.
 func (r *Redactor) Add(secrets ...string) {
@@ -105,7 +113,7 @@ func (r *Redactor) Header(h http.Header) http.Header {
 			case secretHeaders[key]:
 				v = Redacted
 			case credentialHeaders[key]:
-				v = redactCredentials(v)
+				v = r.redactCredentials(v)
 			case urlHeaders[key]:
 				v = r.URL(v)
 			default:
@@ -181,12 +189,62 @@ func secretCut(s string, literals []string) int {
 	return cut
 }
 
-func redactCredentials(v string) string {
-	scheme, _, found := strings.Cut(strings.TrimSpace(v), " ")
+// redactCredentials keeps the scheme and replaces the credentials with
+// their fingerprint.
+func (r *Redactor) redactCredentials(v string) string {
+	scheme, credentials, found := strings.Cut(strings.TrimSpace(v), " ")
 	if !found {
 		return Redacted
 	}
-	return scheme + " " + Redacted
+	return scheme + " " + r.fingerprint(strings.TrimSpace(credentials))
+}
+
+// fingerprint marks a redacted credential so that evidence tells one from
+// another (a forged token from the control beside it) without showing
+// either: its order of first appearance and, for a JWT, its alg, which is
+// no secret: [REDACTED jwt alg=none #2].
+func (r *Redactor) fingerprint(credential string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.credentials == nil {
+		r.credentials = map[string]int{}
+	}
+	n, seen := r.credentials[credential]
+	if !seen && len(r.credentials) < maxFingerprints {
+		n = len(r.credentials) + 1
+		r.credentials[credential] = n
+	}
+	mark := "[REDACTED "
+	if alg := jwtAlg(credential); alg != "" {
+		mark += "jwt alg=" + alg + " "
+	}
+	if n == 0 {
+		return mark + "#more]"
+	}
+	return mark + "#" + strconv.Itoa(n) + "]"
+}
+
+// algName is what a JWT's alg may show in a fingerprint: a short name.
+var algName = regexp.MustCompile(`^[A-Za-z0-9+_-]{1,16}$`)
+
+// jwtAlg is the alg of a JWT's header; "" when credential is no JWT or
+// its alg no plain name.
+func jwtAlg(credential string) string {
+	header, _, found := strings.Cut(credential, ".")
+	if !found || strings.Count(credential, ".") != 2 {
+		return ""
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(header)
+	if err != nil {
+		return ""
+	}
+	var h struct {
+		Alg string `json:"alg"`
+	}
+	if json.Unmarshal(raw, &h) != nil || !algName.MatchString(h.Alg) {
+		return ""
+	}
+	return h.Alg
 }
 
 func redactForm(raw string) string {

@@ -11,12 +11,25 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 )
 
 // EvidenceEntry names the report entries that carry recorded exchanges.
 const EvidenceEntry = "evidence"
+
+// SeverityEntry names the report entry that sets a failure's severity to
+// what was observed (ObservedSeverity).
+const SeverityEntry = "severity"
+
+// ObservedSeverity rates the check's failure, should it fail from here on,
+// as sev rather than its catalogue severity, which is that of the worst
+// case: a wrong secret refused with the wrong error code is not a wrong
+// secret that got a token.
+func ObservedSeverity(sev spec.Severity) {
+	AddReportEntry(SeverityEntry, string(sev), ReportEntryVisibilityNever)
+}
 
 // PrerequisitePrefix starts the reason of a check skipped because a step it
 // builds on failed (that step's own check reports the failure).

@@ -137,6 +137,9 @@ func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) report
 		if ex, ok := entry.Value.GetRawValue().(evidence.Exchange); ok && entry.Name == check.EvidenceEntry {
 			res.Evidence = append(res.Evidence, ex) // each once: check.Attach saw to it
 		}
+		if sev, ok := entry.Value.GetRawValue().(string); ok && entry.Name == check.SeverityEntry && res.Status == reports.StatusFailed {
+			res.Severity = sev
+		}
 	}
 	return res
 }

@@ -93,7 +93,8 @@ func describeRegistration(s *Session) {
 				return // registered as a confidential client, which may use client_credentials
 			}
 			expectRefusedOrDropped(answer, "grant_types", "client_credentials",
-				"a public client (auth method none) must not get the client_credentials grant: anyone knowing its client_id would get tokens")
+				"a public client (auth method none) must not be registered for the client_credentials grant: with no user and no "+
+					"secret in it, the grant would rest on the client_id alone")
 		})
 
 		It("refuses a registration without the initial access token", check.ID("AS-DCR-011"), func(ctx SpecContext) {

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
@@ -107,6 +108,7 @@ func describeClientAuthentication(s *Session) {
 		It("refuses a wrong client secret with invalid_client", check.ID("AS-CLIENT-001"), func(ctx SpecContext) {
 			answer := check.Require(wrongSecret(ctx))
 			expectNoToken(answer, "a token request with a wrong client secret must be refused")
+			check.ObservedSeverity(spec.SeverityLow) // refused: only the error code is wrong
 			Expect(answer.Error()).To(Equal("invalid_client"), "a wrong client secret must be refused with invalid_client")
 		})
 
@@ -124,6 +126,7 @@ func describeClientAuthentication(s *Session) {
 			client, a := s.confidentialClientCode(ctx)
 			answer := check.Require(s.Redeem(ctx, client.authenticatingAs("none", ""), a))
 			expectNoToken(answer, "a confidential client's token request without its client authentication must be refused")
+			check.ObservedSeverity(spec.SeverityLow) // refused: only the error code is wrong
 			Expect(answer.Error()).To(Equal("invalid_client"), "a missing client authentication must be refused with invalid_client")
 		})
 
