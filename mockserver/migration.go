@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 )
@@ -37,17 +36,27 @@ func (s *Server) startNextAuthorizationServer(ctx context.Context) error {
 	if !s.cfg.migration {
 		return nil
 	}
-	if !s.ownAuthorizationServerListener() {
-		return errors.New("mockserver: an authorization server migration needs protected resource metadata (2025-06-18 on)")
-	}
-	next, err := Run(ctx, WithRevision(s.revision), func(c *config) { c.resourceServer = s })
+	next, err := s.startSecondAuthorizationServer(ctx, "an authorization server migration")
 	if err != nil {
-		return fmt.Errorf("mockserver: next authorization server: %w", err)
+		return err
 	}
 	s.next = next
 	s.trusted = &trustedKeys{url: next.jwksURL, client: newBackchannelClient(nil)}
 	s.cfg.trustedIssuer = next.issuer
 	return nil
+}
+
+// startSecondAuthorizationServer starts an authorization server of its own
+// for this server's MCP endpoint, for the scenario named what.
+func (s *Server) startSecondAuthorizationServer(ctx context.Context, what string) (*Server, error) {
+	if !s.ownAuthorizationServerListener() {
+		return nil, fmt.Errorf("mockserver: %s needs protected resource metadata (2025-06-18 on)", what)
+	}
+	second, err := Run(ctx, WithRevision(s.revision), func(c *config) { c.resourceServer = s })
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %s: second authorization server: %w", what, err)
+	}
+	return second, nil
 }
 
 // currentIssuer is the authorization server the MCP server uses now.

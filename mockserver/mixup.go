@@ -2,8 +2,6 @@ package mockserver
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -35,19 +33,11 @@ func (s *Server) HonestAuthorizationServer() *Server { return s.honest }
 
 // startHonestAuthorizationServer starts WithMixUp's honest authorization
 // server.
-func (s *Server) startHonestAuthorizationServer(ctx context.Context) error {
-	if !s.cfg.mixUp {
-		return nil
+func (s *Server) startHonestAuthorizationServer(ctx context.Context) (err error) {
+	if s.cfg.mixUp {
+		s.honest, err = s.startSecondAuthorizationServer(ctx, "a mix-up")
 	}
-	if !s.ownAuthorizationServerListener() {
-		return errors.New("mockserver: a mix-up needs protected resource metadata (2025-06-18 on)")
-	}
-	honest, err := Run(ctx, WithRevision(s.revision), func(c *config) { c.resourceServer = s })
-	if err != nil {
-		return fmt.Errorf("mockserver: honest authorization server: %w", err)
-	}
-	s.honest = honest
-	return nil
+	return err
 }
 
 // bounceToHonest is the attacker's answer to a valid authorization request
