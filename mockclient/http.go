@@ -44,6 +44,9 @@ type Options struct {
 	InsecureSkipVerify bool
 	// Authorize is how authorization requests get through (Auto when nil).
 	Authorize Strategy
+	// AllowPrivateEgress lets the client connect to link-local and cloud
+	// metadata addresses, which it refuses by default (egress.go).
+	AllowPrivateEgress bool
 }
 
 // Client makes bounded, recorded HTTP requests.
@@ -54,6 +57,8 @@ type Client struct {
 	redactor *evidence.Redactor
 	run      context.Context
 	strategy Strategy
+	egress   *egressGuard
+	named    namedOrigins
 	// busyBudget is what is left of the run's waiting for busy answers, in
 	// nanoseconds, of busyBudgetTotal.
 	busyBudget      atomic.Int64
@@ -89,7 +94,8 @@ var ErrInterrupted = errors.New("interrupted")
 
 // New makes a Client.
 func New(opts Options) *Client {
-	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run, strategy: opts.Authorize}
+	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run, strategy: opts.Authorize,
+		egress: &egressGuard{allowPrivate: opts.AllowPrivateEgress}}
 	if c.strategy == nil {
 		c.strategy = Auto
 	}
@@ -108,6 +114,7 @@ func New(opts Options) *Client {
 	c.setBusyBudget(busyBudget)
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // tests and audits talk to the target, never through a proxy
+	base.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: c.egress.control}).DialContext
 	base.TLSClientConfig = &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		RootCAs:            opts.RootCAs,
@@ -278,6 +285,13 @@ func (c *Client) describe(err error, ctx context.Context) error {
 		return fmt.Errorf("mockclient: no answer within %s", c.timeout)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("mockclient: %w: %v", ErrInterrupted, err)
+	}
+	if errors.Is(err, ErrEgressRefused) {
+		var opErr *net.OpError
+		if errors.As(err, &opErr) {
+			err = opErr.Err // the reason, without the dial's own wording
+		}
+		return &NotRunError{Reason: err.Error(), Err: ErrEgressRefused}
 	}
 	var certErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) {
