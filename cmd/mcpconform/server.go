@@ -30,6 +30,7 @@ type serverFlags struct {
 	timeout   time.Duration
 	caFile    string
 	insecure  bool
+	egress    bool
 	config    string
 	trust     trustFlags
 	canary    canaryFlags
@@ -62,6 +63,7 @@ func newServerCommand() *cobra.Command {
 	fs.DurationVar(&flags.timeout, "timeout", mockclient.DefaultTimeout, "limit for each HTTP request")
 	fs.StringVar(&flags.caFile, "ca-file", "", "PEM file of CA certificates to trust for https, on top of the system's")
 	fs.BoolVar(&flags.insecure, "insecure-skip-tls-verify", false, "accept any TLS certificate: the target is then not authenticated")
+	fs.BoolVar(&flags.egress, "allow-private-egress", false, "let the suite connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which it refuses by default")
 	fs.StringVar(&flags.config, "config", "", "YAML target config: the flags' names as keys; flags given on the command line win")
 	flags.trust.register(fs)
 	flags.canary.register(fs)
@@ -166,6 +168,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Version:            version,
 		RootCAs:            roots,
 		InsecureSkipVerify: flags.insecure,
+		AllowPrivateEgress: flags.egress,
 		InitialAccessToken: initialAccessToken,
 		TrustedIssuer:      issuer,
 		Redactor:           redactor,

@@ -36,6 +36,9 @@ type ServerConfig struct {
 	// InsecureSkipVerify accepts any certificate.
 	RootCAs            *x509.CertPool
 	InsecureSkipVerify bool
+	// AllowPrivateEgress lets the run connect to link-local and cloud
+	// metadata addresses.
+	AllowPrivateEgress bool
 	// TrustedIssuer, when set, is a serving test issuer the target trusts:
 	// the token claim checks mint their tokens with it.
 	TrustedIssuer *testissuer.Issuer
@@ -101,7 +104,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	redactor.Add(cfg.InitialAccessToken, cfg.Preregistered.Secret, cfg.AccessToken)
 	defer mockclient.CloseStrategy(cfg.Authorize)
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
-		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize})
+		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize, AllowPrivateEgress: cfg.AllowPrivateEgress})
 	defer client.CloseIdleConnections() // a target shutting down need not wait for the suite to hang up
 	session := declared().server
 	discovery := session.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
