@@ -92,6 +92,19 @@ var ErrUnreachable = errors.New("target unreachable")
 // ErrInterrupted marks a request cut short because the run was interrupted.
 var ErrInterrupted = errors.New("interrupted")
 
+// ErrRunDeadline is the cause of a run context ended by the run's deadline
+// (--run-timeout): requests then end with ErrInterrupted and this.
+var ErrRunDeadline = errors.New("run deadline passed")
+
+// interrupted is the error of a request or wait cut short by the end of
+// the run, saying whether its deadline ended it.
+func (c *Client) interrupted() error {
+	if errors.Is(context.Cause(c.run), ErrRunDeadline) {
+		return fmt.Errorf("mockclient: %w: %w", ErrInterrupted, ErrRunDeadline)
+	}
+	return fmt.Errorf("mockclient: %w", ErrInterrupted)
+}
+
 // New makes a Client.
 func New(opts Options) *Client {
 	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run, strategy: opts.Authorize,
@@ -224,7 +237,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	case <-timer.C:
 		return nil
 	case <-c.run.Done():
-		return fmt.Errorf("mockclient: %w", ErrInterrupted)
+		return c.interrupted()
 	case <-ctx.Done():
 		return fmt.Errorf("mockclient: waiting to retry: %w", ctx.Err())
 	}
@@ -280,7 +293,7 @@ func (c *Client) describe(err error, ctx context.Context) error {
 	case errors.As(err, &redirectErr):
 		return redirectErr
 	case c.run.Err() != nil:
-		return fmt.Errorf("mockclient: %w", ErrInterrupted)
+		return c.interrupted()
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("mockclient: no answer within %s", c.timeout)
 	case errors.Is(err, context.Canceled):
