@@ -41,6 +41,7 @@ type ServerMetadata struct {
 
 // NewDiscovery prepares discovery of the MCP server at mcpURL.
 func NewDiscovery(c *Client, rev spec.Revision, mcpURL string) *Discovery {
+	c.NameOrigins(mcpURL)
 	return &Discovery{Revision: rev, MCPURL: mcpURL, client: c}
 }
 
@@ -117,29 +118,39 @@ func ParseBearerChallenge(values []string) (ch *oauthex.Challenge, err error) {
 // ProtectedResourceMetadata finds the RFC 9728 document where a client of the
 // revision looks: the challenge's resource_metadata URL if there is one, else
 // the path-inserted well-known URL, and from 2025-11-25 also the root one.
+// The authorization servers it lists are named for the authorization step.
 func (d *Discovery) ProtectedResourceMetadata(ctx context.Context) (*Document, error) {
 	return d.prm.Do(func() (*Document, error) {
-		if ch, err := d.BearerChallenge(ctx); err == nil && ch.Params["resource_metadata"] != "" {
-			return d.client.GetDocument(ctx, ch.Params["resource_metadata"])
+		doc, err := d.protectedResourceMetadata(ctx)
+		if err == nil {
+			servers, _ := doc.Strings("authorization_servers")
+			d.client.NameOrigins(servers...)
 		}
-		inserted, err := spec.InsertWellKnown(d.MCPURL, spec.SuffixProtectedResource)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := d.PathInsertedMetadata(ctx)
-		if err == nil || !d.Revision.FallsBackToRootMetadata() {
-			return doc, err
-		}
-		root, rootErr := spec.RootWellKnown(d.MCPURL, spec.SuffixProtectedResource)
-		if rootErr != nil || root == inserted {
-			return nil, err
-		}
-		rootDoc, rootErr := d.client.GetDocument(ctx, root)
-		if rootErr != nil {
-			return nil, fmt.Errorf("%w; root fallback: %w", err, rootErr)
-		}
-		return rootDoc, nil
+		return doc, err
 	})
+}
+
+func (d *Discovery) protectedResourceMetadata(ctx context.Context) (*Document, error) {
+	if ch, err := d.BearerChallenge(ctx); err == nil && ch.Params["resource_metadata"] != "" {
+		return d.client.GetDocument(ctx, ch.Params["resource_metadata"])
+	}
+	inserted, err := spec.InsertWellKnown(d.MCPURL, spec.SuffixProtectedResource)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := d.PathInsertedMetadata(ctx)
+	if err == nil || !d.Revision.FallsBackToRootMetadata() {
+		return doc, err
+	}
+	root, rootErr := spec.RootWellKnown(d.MCPURL, spec.SuffixProtectedResource)
+	if rootErr != nil || root == inserted {
+		return nil, err
+	}
+	rootDoc, rootErr := d.client.GetDocument(ctx, root)
+	if rootErr != nil {
+		return nil, fmt.Errorf("%w; root fallback: %w", err, rootErr)
+	}
+	return rootDoc, nil
 }
 
 // PathInsertedMetadata fetches the RFC 9728 well-known URL formed by path
@@ -167,25 +178,46 @@ func (d *Discovery) AuthorizationServerMetadata(ctx context.Context) (*ServerMet
 		}
 		meta := &ServerMetadata{ExpectedIssuer: issuer}
 		var errs []string
-		var unreachable []error
+		var unreachable, refused []error
 		for _, c := range candidates {
 			doc, err := d.client.GetDocument(ctx, c.URL)
 			meta.Attempts = append(meta.Attempts, doc)
 			if err != nil {
 				errs = append(errs, err.Error())
-				if errors.Is(err, ErrUnreachable) {
+				switch {
+				case errors.Is(err, ErrUnreachable):
 					unreachable = append(unreachable, err)
+				case errors.Is(err, ErrEgressRefused):
+					refused = append(refused, err)
 				}
 				continue
 			}
 			meta.Document, meta.OpenID = doc, c.OpenID
+			d.client.NameOrigins(endpointsOf(doc)...)
 			return meta, nil
 		}
-		if len(unreachable) > 0 && len(unreachable) == len(candidates) {
+		switch {
+		case len(unreachable) > 0 && len(unreachable) == len(candidates):
 			return meta, fmt.Errorf("mockclient: authorization server %s: %w", issuer, unreachable[0])
+		case len(refused) > 0 && len(refused) == len(candidates):
+			return meta, refused[0] // not looked at, so not judged
 		}
 		return meta, fmt.Errorf("mockclient: no authorization server metadata for issuer %s: %s", issuer, strings.Join(errs, "; "))
 	})
+}
+
+// endpointsOf is the issuer and every endpoint that authorization server
+// metadata names (its members named *_endpoint).
+func endpointsOf(meta *Document) []string {
+	var out []string
+	for name := range meta.Members {
+		if name == "issuer" || strings.HasSuffix(name, "_endpoint") {
+			if value, ok := meta.String(name); ok {
+				out = append(out, value)
+			}
+		}
+	}
+	return out
 }
 
 // Issuer is the authorization server to look up: the first one the protected

@@ -25,3 +25,7 @@ func SubmitPage(page, pageURL, username, password string) (kind, method, target,
 
 // SetBusyBudget sets how long c waits for busy answers in all.
 func SetBusyBudget(c *Client, total time.Duration) { c.setBusyBudget(total) }
+
+// OnConnect tells f of every connection c is about to open, after the
+// egress guard let it through; an error from f stops it.
+func OnConnect(c *Client, f func(address string) error) { c.egress.connecting = f }

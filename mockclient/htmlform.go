@@ -254,6 +254,9 @@ var errNoCredentials = errors.New("needs a username and password: set MCPCONFORM
 // a redirect followed, or a form submitted.
 type formRequest struct {
 	method, url, body string
+	// passwordOrigin is the origin of the login form whose password the
+	// request carries; "" when it carries none.
+	passwordOrigin string
 }
 
 // submission fills the form with login as a person would and returns the

@@ -49,6 +49,9 @@ type Options struct {
 	InsecureSkipVerify bool
 	// Authorize is how authorization requests get through (Auto when nil).
 	Authorize Strategy
+	// AllowPrivateEgress lets the client connect to link-local and cloud
+	// metadata addresses, which it refuses by default (egress.go).
+	AllowPrivateEgress bool
 }
 
 // Client makes bounded, recorded HTTP requests.
@@ -59,6 +62,8 @@ type Client struct {
 	redactor *evidence.Redactor
 	run      context.Context
 	strategy Strategy
+	egress   *egressGuard
+	named    namedOrigins
 	// busyBudget is what is left of the run's waiting for busy answers, in
 	// nanoseconds, of busyBudgetTotal.
 	busyBudget      atomic.Int64
@@ -92,9 +97,23 @@ var ErrUnreachable = errors.New("target unreachable")
 // ErrInterrupted marks a request cut short because the run was interrupted.
 var ErrInterrupted = errors.New("interrupted")
 
+// ErrRunDeadline is the cause of a run context ended by the run's deadline
+// (--run-timeout): requests then end with ErrInterrupted and this.
+var ErrRunDeadline = errors.New("run deadline passed")
+
+// interrupted is the error of a request or wait cut short by the end of
+// the run, saying whether its deadline ended it.
+func (c *Client) interrupted() error {
+	if errors.Is(context.Cause(c.run), ErrRunDeadline) {
+		return fmt.Errorf("mockclient: %w: %w", ErrInterrupted, ErrRunDeadline)
+	}
+	return fmt.Errorf("mockclient: %w", ErrInterrupted)
+}
+
 // New makes a Client.
 func New(opts Options) *Client {
-	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run, strategy: opts.Authorize}
+	c := &Client{timeout: opts.Timeout, maxBody: opts.MaxBody, redactor: opts.Redactor, run: opts.Run, strategy: opts.Authorize,
+		egress: &egressGuard{allowPrivate: opts.AllowPrivateEgress}}
 	if c.strategy == nil {
 		c.strategy = Auto
 	}
@@ -114,6 +133,7 @@ func New(opts Options) *Client {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = nil // tests and audits talk to the target, never through a proxy
 	base.MaxResponseHeaderBytes = maxResponseHeader
+	base.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: c.egress.control}).DialContext
 	base.TLSClientConfig = &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		RootCAs:            opts.RootCAs,
@@ -223,7 +243,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	case <-timer.C:
 		return nil
 	case <-c.run.Done():
-		return fmt.Errorf("mockclient: %w", ErrInterrupted)
+		return c.interrupted()
 	case <-ctx.Done():
 		return fmt.Errorf("mockclient: waiting to retry: %w", ctx.Err())
 	}
@@ -279,11 +299,18 @@ func (c *Client) describe(err error, ctx context.Context) error {
 	case errors.As(err, &redirectErr):
 		return redirectErr
 	case c.run.Err() != nil:
-		return fmt.Errorf("mockclient: %w", ErrInterrupted)
+		return c.interrupted()
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("mockclient: no answer within %s", c.timeout)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("mockclient: %w: %v", ErrInterrupted, err)
+	}
+	if errors.Is(err, ErrEgressRefused) {
+		var opErr *net.OpError
+		if errors.As(err, &opErr) {
+			err = opErr.Err // the reason, without the dial's own wording
+		}
+		return &NotRunError{Reason: err.Error(), Err: ErrEgressRefused}
 	}
 	var certErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) {

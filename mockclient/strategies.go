@@ -113,9 +113,13 @@ func (autoStrategy) Authorize(ctx context.Context, c *Client, authorizationURL, 
 // NotRunError marks a step the run's configuration cannot take, such as an
 // authorization past the strategy's budget: it says nothing about the
 // target, so the checks that need it are not run.
-type NotRunError struct{ Reason string }
+type NotRunError struct {
+	Reason string
+	Err    error // the cause, when there is one to test for
+}
 
 func (e *NotRunError) Error() string { return "mockclient: not run: " + e.Reason }
+func (e *NotRunError) Unwrap() error { return e.Err }
 
 // Budget lets n authorizations through s; every later one fails with a
 // NotRunError giving reason.

@@ -1,11 +1,13 @@
 package mockclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -93,7 +95,8 @@ func (s *browserStrategy) Authorize(ctx context.Context, c *Client, authorizatio
 	// Everything the trip starts in the tab ends with ctx.
 	ctx, cancel := withCancelOf(ctx, tab, s.timeout)
 	defer cancel()
-	trip := &browserTrip{client: c, redirectURI: redirectURI, timeout: s.timeout, out: &AuthorizationResult{Response: &Response{}},
+	trip := &browserTrip{client: c, start: authorizationURL, redirectURI: redirectURI, password: s.login.password, timeout: s.timeout,
+		out:    &AuthorizationResult{Response: &Response{}},
 		landed: make(chan struct{}), loads: make(chan struct{}, 16), requests: map[network.RequestID]int{}}
 	if err := chromedp.Listen(ctx, trip.observe); err != nil {
 		return nil, s.failed(c, ctx, "open a tab", err)
@@ -117,7 +120,7 @@ func (s *browserStrategy) Authorize(ctx context.Context, c *Client, authorizatio
 			}
 		}
 		if trip.hasLanded() {
-			return trip.result(), nil
+			return trip.result(), trip.stopped()
 		}
 		kind, err := trip.submitForm(ctx, s.login, !signedIn)
 		loaded = kind == navigatedAway
@@ -167,16 +170,18 @@ func (s *browserStrategy) failed(c *Client, ctx context.Context, what string, er
 // browserTrip is one authorization in a tab: the documents it loaded, as
 // evidence, and where it ended.
 type browserTrip struct {
-	client      *Client
-	redirectURI string
-	timeout     time.Duration
-	landed      chan struct{} // closed at the callback
-	land        sync.Once
-	loads       chan struct{}
+	client             *Client
+	start, redirectURI string
+	password           string
+	timeout            time.Duration
+	landed             chan struct{} // closed at the callback, or where the trip was stopped
+	land               sync.Once
+	loads              chan struct{}
 
 	mu       sync.Mutex
 	out      *AuthorizationResult
 	requests map[network.RequestID]int // the exchange of each request's latest hop
+	refused  error                     // why the trip was stopped, if it was
 }
 
 // observe records the documents the tab loads. It runs in the browser's
@@ -225,13 +230,24 @@ func (t *browserTrip) answered(i int, resp *network.Response) {
 }
 
 // release lets every paused document request go on, except the one to the
-// redirect URI: its URL is the callback, and the tab gets a page saying so.
+// redirect URI: its URL is the callback, and the tab gets a page saying so;
+// and those the suite does not send (refusal): the trip stops there.
 func (t *browserTrip) release(tab context.Context, paused iter.Seq2[fetch.EventRequestPaused, error]) {
 	for ev, err := range paused {
 		if err != nil {
 			return
 		}
 		target, parseErr := url.Parse(ev.Request.URL)
+		if parseErr == nil {
+			if refused := t.refusal(target, ev.Request); refused != nil {
+				t.mu.Lock()
+				t.refused = refused
+				t.mu.Unlock()
+				t.land.Do(func() { close(t.landed) })
+				chromedp.Call(tab, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+				continue
+			}
+		}
 		if parseErr != nil || !sameEndpoint(target, t.redirectURI) {
 			chromedp.Call(tab, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
 			continue
@@ -244,6 +260,54 @@ func (t *browserTrip) release(tab context.Context, paused iter.Seq2[fetch.EventR
 			ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
 			Body:            []byte("<!doctype html><title>mcpconform</title><p>mcpconform received the authorization response.</p>")})
 	}
+}
+
+// refusal says why the tab may not load target, nil when it may: an
+// origin the target never named, a link-local or metadata address (the
+// Go client's dial guard does not see the browser's connections), or the
+// password posted to an origin other than the login page's.
+func (t *browserTrip) refusal(target *url.URL, req *network.Request) error {
+	t.mu.Lock()
+	page, _ := url.Parse(t.out.Response.URL) // the latest document: the login page, or its own origin's answer to the post
+	t.mu.Unlock()
+	from := page
+	if from == nil || from.Host == "" {
+		from, _ = url.Parse(t.start)
+	}
+	if ip, err := netip.ParseAddr(target.Hostname()); err == nil && refusedAddress(ip) && !t.client.egress.allowPrivate {
+		return &NotRunError{Reason: fmt.Sprintf("the authorization step at %s led the browser to %s, a link-local or cloud metadata address (--allow-private-egress allows it)",
+			t.client.redactor.URL(from.String()), t.client.redactor.URL(origin(target))), Err: ErrEgressRefused}
+	}
+	if !t.client.mayVisit(target, t.start, t.redirectURI) {
+		return t.client.unnamedOrigin(from, target)
+	}
+	if page != nil && page.Host != "" && origin(target) != origin(page) && carriesPassword(req, t.password) {
+		return fmt.Errorf("mockclient: the password of the login form at %s would go to another origin, %s: the suite does not send it there",
+			origin(page), t.client.redactor.URL(origin(target)))
+	}
+	return nil
+}
+
+// carriesPassword reports whether the body of req holds password, as a
+// form sends it.
+func carriesPassword(req *network.Request, password string) bool {
+	if password == "" || !req.HasPostData {
+		return false
+	}
+	for _, entry := range req.PostDataEntries {
+		if bytes.Contains(entry.Bytes, []byte(url.QueryEscape(password))) || bytes.Contains(entry.Bytes, []byte(password)) {
+			return true
+		}
+	}
+	return false
+}
+
+// stopped is why the trip was stopped before the redirect URI; nil when
+// it was not.
+func (t *browserTrip) stopped() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.refused
 }
 
 func (t *browserTrip) hasLanded() bool {

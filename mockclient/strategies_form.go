@@ -36,6 +36,7 @@ func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string,
 	out := &AuthorizationResult{Response: &Response{}}
 	jar, _ := cookiejar.New(nil) // never fails without options
 	next := formRequest{method: http.MethodGet, url: authorizationURL}
+	var from *url.URL // the page the request comes from
 	hops, pages, signedIn := 0, 0, false
 	for {
 		if hops++; hops > maxAuthorizationHops {
@@ -45,6 +46,14 @@ func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string,
 		if err != nil {
 			return out, fmt.Errorf("mockclient: authorization URL %q: %w", next.url, err)
 		}
+		if from != nil && !c.mayVisit(here, authorizationURL, redirectURI) {
+			return out, c.unnamedOrigin(from, here)
+		}
+		if next.passwordOrigin != "" && origin(here) != next.passwordOrigin {
+			return out, fmt.Errorf("mockclient: the password of the login form at %s would go to another origin, %s: the suite does not send it there",
+				next.passwordOrigin, c.redactor.URL(origin(here)))
+		}
+		from = here
 		header := http.Header{}
 		if next.body != "" {
 			header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -96,6 +105,9 @@ func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string,
 		if next, err = form.submission(*login); err != nil {
 			return out, err
 		}
+		if kind == loginForm {
+			next.passwordOrigin = origin(here)
+		}
 		if kind == loginForm && here.Scheme == "https" && form.Action.Scheme == "http" {
 			return out, fmt.Errorf("mockclient: the login form at %s sends the password in the clear to %s", here.Redacted(), form.Action.Redacted())
 		}
@@ -104,10 +116,10 @@ func (c *Client) walk(ctx context.Context, authorizationURL, redirectURI string,
 }
 
 // redirected is the request a browser sends for a redirect: 307 and 308
-// repeat the request, the others fetch the target.
+// repeat the request, a password included, the others fetch the target.
 func redirected(from formRequest, status int, target *url.URL) formRequest {
 	if status == http.StatusTemporaryRedirect || status == http.StatusPermanentRedirect {
-		return formRequest{method: from.method, url: target.String(), body: from.body}
+		return formRequest{method: from.method, url: target.String(), body: from.body, passwordOrigin: from.passwordOrigin}
 	}
 	return formRequest{method: http.MethodGet, url: target.String()}
 }

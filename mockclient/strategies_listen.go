@@ -100,7 +100,10 @@ func (c *Client) landed(l landing, redirectURI string) *AuthorizationResult {
 // waitError says why waiting for the redirect ended: the run was
 // interrupted, or the time ran out.
 func (c *Client) waitError(ctx context.Context, what string, limit time.Duration) error {
-	if c.run.Err() != nil || errors.Is(ctx.Err(), context.Canceled) {
+	if c.run.Err() != nil {
+		return c.interrupted()
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
 		return fmt.Errorf("mockclient: %w", ErrInterrupted)
 	}
 	return fmt.Errorf("mockclient: %s did not reach the client's redirect URI within %s", what, limit)

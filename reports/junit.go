@@ -194,7 +194,10 @@ func junitRunCase(r *Results) (junitTestCase, bool) {
 	if r.Error != "" {
 		problems = append(problems, r.Error)
 	}
-	if r.Interrupted {
+	switch {
+	case r.StoppedBy != "":
+		problems = append(problems, "run stopped early ("+r.StoppedBy+"): checks not reached are not run")
+	case r.Interrupted:
 		problems = append(problems, "run interrupted: checks not reached are absent")
 	}
 	if len(problems) == 0 {

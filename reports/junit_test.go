@@ -174,4 +174,11 @@ var _ = Describe("junit.xml", func() {
 		Expect(e.Message).To(Equal("target unreachable: connection refused"))
 		Expect(e.Text).To(ContainSubstring("interrupted"))
 	})
+
+	It("says a run stopped by its deadline reports the checks it did not reach not run", func() {
+		r := &reports.Results{Mode: "server", Interrupted: true, StoppedBy: "run deadline passed"}
+		e := parseJUnit(r).Suites[0].Cases[0].Error
+		Expect(e).NotTo(BeNil())
+		Expect(e.Text).To(Equal("run stopped early (run deadline passed): checks not reached are not run"))
+	})
 })

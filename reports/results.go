@@ -37,6 +37,9 @@ type Results struct {
 	FinishedAt    time.Time `json:"finishedAt"`
 	// Interrupted says the run was stopped early: checks not reached are absent.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// StoppedBy says what stopped an interrupted run other than the user:
+	// "run deadline passed", with the checks not reached reported not run.
+	StoppedBy string `json:"stoppedBy,omitempty"`
 	// Error is a run-level problem (target unreachable, internal error).
 	Error   string        `json:"error,omitempty"`
 	Summary Summary       `json:"summary"`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"time"
@@ -80,7 +81,7 @@ func summarize(out io.Writer, res *reports.Results, paths []string, took time.Du
 		fmt.Fprintln(out, "verdict: NOT RUN:", res.Error)
 		return reports.ExitUnreachable
 	case res.Interrupted:
-		fmt.Fprintln(out, "verdict: INCOMPLETE (interrupted)")
+		fmt.Fprintf(out, "verdict: INCOMPLETE (%s)\n", cmp.Or(res.StoppedBy, "interrupted"))
 		return reports.ExitFailures
 	case code == reports.ExitOK:
 		fmt.Fprintln(out, "verdict: PASS")

@@ -23,13 +23,19 @@ import (
 // flag that shows in process lists and shell history.
 const initialAccessTokenEnv = "MCPCONFORM_INITIAL_ACCESS_TOKEN"
 
+// defaultRunTimeout bounds a run against a target that answers every
+// request just within --timeout: the reference target takes seconds.
+const defaultRunTimeout = 3 * time.Minute
+
 type serverFlags struct {
 	filterFlags
 	runFlags
 	url       string
 	timeout   time.Duration
+	deadline  time.Duration
 	caFile    string
 	insecure  bool
+	egress    bool
 	config    string
 	trust     trustFlags
 	canary    canaryFlags
@@ -60,8 +66,10 @@ func newServerCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&flags.url, "url", "", "the MCP endpoint URL to test (default: start the bundled reference target)")
 	fs.DurationVar(&flags.timeout, "timeout", mockclient.DefaultTimeout, "limit for each HTTP request")
+	fs.DurationVar(&flags.deadline, "run-timeout", defaultRunTimeout, "limit for the whole run, 0 for none: checks not reached by then are reported not run")
 	fs.StringVar(&flags.caFile, "ca-file", "", "PEM file of CA certificates to trust for https, on top of the system's")
 	fs.BoolVar(&flags.insecure, "insecure-skip-tls-verify", false, "accept any TLS certificate: the target is then not authenticated")
+	fs.BoolVar(&flags.egress, "allow-private-egress", false, "let the suite connect to link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200), which it refuses by default")
 	fs.StringVar(&flags.config, "config", "", "YAML target config: the flags' names as keys; flags given on the command line win")
 	flags.trust.register(fs)
 	flags.canary.register(fs)
@@ -84,6 +92,9 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	}
 	if flags.timeout <= 0 {
 		return &run.UsageError{Err: errors.New("--timeout must be positive")}
+	}
+	if flags.deadline < 0 {
+		return &run.UsageError{Err: errors.New("--run-timeout must not be negative (0 for none)")}
 	}
 	if flags.insecure && flags.caFile != "" {
 		return &run.UsageError{Err: errors.New("--ca-file and --insecure-skip-tls-verify contradict each other")}
@@ -161,11 +172,13 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		MCPURL:             target,
 		Filter:             filter,
 		Timeout:            flags.timeout,
+		RunTimeout:         flags.deadline,
 		Progress:           out,
 		Verbose:            flags.verbose,
 		Version:            version,
 		RootCAs:            roots,
 		InsecureSkipVerify: flags.insecure,
+		AllowPrivateEgress: flags.egress,
 		InitialAccessToken: initialAccessToken,
 		TrustedIssuer:      issuer,
 		Redactor:           redactor,

@@ -121,6 +121,8 @@ func Need[T any](v T, err error) T {
 func skipIfNotRun(err error) {
 	var notRun *mockclient.NotRunError
 	switch {
+	case errors.Is(err, mockclient.ErrRunDeadline):
+		Skip(NotRunPrefix+mockclient.ErrRunDeadline.Error(), 2)
 	case errors.Is(err, mockclient.ErrInterrupted):
 		Skip(NotRunPrefix+"interrupted", 2)
 	case errors.As(err, &notRun):
@@ -134,10 +136,18 @@ func attachAny(v any) {
 	}
 }
 
+// StopReason says why the run's context ended: its deadline, or the user.
+func StopReason(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), mockclient.ErrRunDeadline) {
+		return mockclient.ErrRunDeadline.Error()
+	}
+	return "interrupted"
+}
+
 // Run is one run as every suite's frame sees it.
 type Run struct {
-	// Ctx is the whole run's context; once it ends, the checks not yet
-	// started are skipped as not run.
+	// Ctx is the whole run's context; once it ends (interrupted, or past
+	// its deadline), the checks not yet started are skipped as not run.
 	Ctx context.Context
 	// Progress, when set, is told about each check as it completes.
 	Progress func(SpecReport)
@@ -150,7 +160,7 @@ type Run struct {
 func Frame(run *Run) {
 	BeforeEach(func() {
 		if run.Ctx != nil && run.Ctx.Err() != nil {
-			Skip(NotRunPrefix + "interrupted")
+			Skip(NotRunPrefix + StopReason(run.Ctx))
 		}
 	})
 	ReportAfterEach(func(r SpecReport) {

@@ -19,13 +19,16 @@ import (
 
 // ServerConfig is a server-mode run.
 type ServerConfig struct {
-	MCPURL   string
-	Filter   catalog.Filter
-	Timeout  time.Duration // per request
-	Progress io.Writer     // one line per check as it completes
-	Verbose  bool          // Ginkgo's own output too
-	Version  string
-	Secrets  []string // literal values to redact wherever they appear
+	MCPURL  string
+	Filter  catalog.Filter
+	Timeout time.Duration // per request
+	// RunTimeout bounds the whole run (none when zero): what it did not
+	// reach is reported not run.
+	RunTimeout time.Duration
+	Progress   io.Writer // one line per check as it completes
+	Verbose    bool      // Ginkgo's own output too
+	Version    string
+	Secrets    []string // literal values to redact wherever they appear
 	// Redactor, when set, gathers every secret the run learns, for the
 	// caller to redact its own output (a container's log) afterwards.
 	Redactor *evidence.Redactor
@@ -36,6 +39,9 @@ type ServerConfig struct {
 	// InsecureSkipVerify accepts any certificate.
 	RootCAs            *x509.CertPool
 	InsecureSkipVerify bool
+	// AllowPrivateEgress lets the run connect to link-local and cloud
+	// metadata addresses.
+	AllowPrivateEgress bool
 	// TrustedIssuer, when set, is a serving test issuer the target trusts:
 	// the token claim checks mint their tokens with it.
 	TrustedIssuer *testissuer.Issuer
@@ -100,9 +106,14 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	redactor.Add(cfg.Secrets...)
 	redactor.Add(cfg.InitialAccessToken, cfg.AccessToken)
 	redactor.AddClient(cfg.Preregistered.ID, cfg.Preregistered.Secret)
+	if cfg.RunTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, cfg.RunTimeout, mockclient.ErrRunDeadline)
+		defer cancel()
+	}
 	defer mockclient.CloseStrategy(cfg.Authorize)
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
-		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize})
+		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize, AllowPrivateEgress: cfg.AllowPrivateEgress})
 	defer client.CloseIdleConnections() // a target shutting down need not wait for the suite to hang up
 	session := declared().server
 	discovery := session.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
@@ -123,8 +134,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 			fmt.Sprintf("the MCP server answers but its authorization server is unreachable: %v", err), err)
 	}
 	if ctx.Err() != nil {
-		res.Interrupted = true
-		return res, nil
+		return stopped(ctx, res, selected, cfg.Filter), nil
 	}
 	session.Prepare(ctx) // a strategy that authorizes once does so before the checks
 	progress := cfg.Progress
@@ -134,7 +144,27 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	report := execute(ctx, cfg.Filter, progress, cfg.Verbose, client.RedactText)
 	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, client.RedactText)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
+	if errors.Is(context.Cause(ctx), mockclient.ErrRunDeadline) {
+		res.StoppedBy = mockclient.ErrRunDeadline.Error()
+	}
 	return res, nil
+}
+
+// stopped is the results of a run that ended before its checks started:
+// after a deadline every selected check is reported not run; after the
+// user's interrupt, as elsewhere, none is.
+func stopped(ctx context.Context, res *reports.Results, selected []catalog.Check, filter catalog.Filter) *reports.Results {
+	res.Interrupted = true
+	if !errors.Is(context.Cause(ctx), mockclient.ErrRunDeadline) {
+		return res
+	}
+	res.StoppedBy = mockclient.ErrRunDeadline.Error()
+	for _, c := range selected {
+		r := ResultFor(c, filter.Revision)
+		r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+res.StoppedBy
+		res.Checks = append(res.Checks, r)
+	}
+	return res
 }
 
 // authorizationServerReachable fails only when every URL of the

@@ -264,3 +264,64 @@ var _ = Describe("The command line", func() {
 		Expect(session.Err).To(gbytes.Say(`unknown fault "rs.nope" \(mcpconform mock server --list-faults lists them\)`))
 	})
 })
+
+// slowAuthorizingTarget is an MCP server and its authorization server on
+// one origin that answer every request after delay, enough for the flows to
+// get through: registration, an authorization approved at once, tokens, MCP
+// calls with any Bearer token.
+func slowAuthorizingTarget(delay time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		origin := "http://" + r.Host
+		answer := func(status int, doc map[string]any) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			json.NewEncoder(w).Encode(doc)
+		}
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/.well-known/oauth-protected-resource"):
+			answer(http.StatusOK, map[string]any{"resource": origin + "/mcp", "authorization_servers": []string{origin}})
+		case strings.HasPrefix(r.URL.Path, "/.well-known/"):
+			answer(http.StatusOK, map[string]any{"issuer": origin, "authorization_endpoint": origin + "/authorize",
+				"token_endpoint": origin + "/token", "registration_endpoint": origin + "/register",
+				"response_types_supported": []string{"code"}, "code_challenge_methods_supported": []string{"S256"}})
+		case r.URL.Path == "/register":
+			answer(http.StatusCreated, map[string]any{"client_id": "slow-client", "client_secret": "slow-secret", "redirect_uris": []string{}})
+		case r.URL.Path == "/authorize":
+			q := r.URL.Query()
+			http.Redirect(w, r, q.Get("redirect_uri")+"?code=slow-code&state="+q.Get("state"), http.StatusFound)
+		case r.URL.Path == "/token":
+			answer(http.StatusOK, map[string]any{"access_token": "slow-token", "token_type": "Bearer", "expires_in": 3600})
+		case r.Header.Get("Authorization") == "":
+			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		default:
+			answer(http.StatusOK, map[string]any{"jsonrpc": "2.0", "id": 1, "result": map[string]any{}})
+		}
+	}
+}
+
+var _ = Describe("The command line's run deadline", func() {
+	It("ends a run against a target answering every request just within --timeout, writing reports with the checks it did not reach not run", func() {
+		slow := httptest.NewServer(slowAuthorizingTarget(800 * time.Millisecond))
+		DeferCleanup(slow.Close)
+		dir := GinkgoT().TempDir()
+		began := time.Now()
+		session := start("server", "--url", slow.URL+"/mcp", "--timeout", "2s", "--run-timeout", "3s", "--report-dir", dir)
+		Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitFailures))
+		Expect(time.Since(began)).To(BeNumerically("<", 15*time.Second), "3 s of checks, then the reports")
+		Expect(session.Out).To(gbytes.Say(`verdict: INCOMPLETE \(run deadline passed\)`))
+		res := readResults(dir)
+		Expect(res.Interrupted).To(BeTrue())
+		Expect(res.StoppedBy).To(Equal("run deadline passed"))
+		Expect(res.Checks).To(HaveLen(len(catalog.Filter{Revision: spec.Latest, Roles: []spec.Role{spec.RoleAS, spec.RoleRS}}.Select())))
+		Expect(res.Checks).To(ContainElement(HaveField("Message", check.NotRunPrefix+"run deadline passed")))
+		for _, f := range []string{reports.JUnitFile, reports.HTMLFile} {
+			Expect(filepath.Join(dir, f)).To(BeARegularFile())
+		}
+	})
+})
