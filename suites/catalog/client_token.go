@@ -63,7 +63,7 @@ func init() {
 			ID: "CL-CB-006", Title: "takes an authorization response once: an earlier one replayed is passed over",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "callback",
 			Revisions: spec.From(spec.Rev20251125), Refs: []Ref{rfc(9700, "4.7.1"), rfc(6749, "10.12")},
-			Faults:    faults(fault.ClientCallbackAcceptSpentState),
+			Faults:    faults(fault.ClientCallbackAcceptSpentState, fault.ClientSkipStateCheck, fault.ClientNoState),
 			Scenarios: []string{"auth/dcr", "auth/replayed-callback"},
 		},
 	)
