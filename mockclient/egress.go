@@ -122,6 +122,7 @@ func (c *Client) mayVisit(target *url.URL, start, redirectURI string) bool {
 // the target never named: the checks that need it are not run.
 func (c *Client) unnamedOrigin(from, target *url.URL) error {
 	return &NotRunError{Reason: fmt.Sprintf("the authorization step at %s redirected to %s, an origin neither the MCP server, "+
-		"its protected resource metadata nor its authorization server metadata names; the suite does not follow it",
+		"its protected resource metadata nor its authorization server metadata names; the suite does not follow it "+
+		"(--allow-origin allows it)",
 		c.redactor.URL(from.String()), c.redactor.URL(origin(target)))}
 }

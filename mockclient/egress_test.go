@@ -86,6 +86,7 @@ var _ = Describe("The client's egress", func() {
 			Expect(errors.As(err, &notRun)).To(BeTrue(), "%v", err)
 			Expect(notRun.Reason).To(ContainSubstring("redirected to " + elsewhere.URL))
 			Expect(notRun.Reason).To(ContainSubstring("an origin neither the MCP server"))
+			Expect(notRun.Reason).To(ContainSubstring("--allow-origin allows it"))
 			Expect(visited.Load()).To(BeFalse())
 		},
 		Entry("auto", mockclient.StrategyAuto),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -35,6 +36,7 @@ type authorizeFlags struct {
 	strategy, command    string
 	timeout              time.Duration
 	clientID, clientAuth string
+	allowedOrigins       []string
 }
 
 func (f *authorizeFlags) register(fs *pflag.FlagSet) {
@@ -46,6 +48,8 @@ func (f *authorizeFlags) register(fs *pflag.FlagSet) {
 		fmt.Sprintf("(default %s, manual %s)", mockclient.DefaultStrategyTimeout, mockclient.DefaultManualTimeout))
 	fs.StringVar(&f.clientID, "client-id", "", "a client registered in advance, used where the authorization server offers no "+
 		"dynamic registration (its secret in "+clientSecretEnv+")")
+	fs.StringSliceVar(&f.allowedOrigins, "allow-origin", nil, "an origin the authorization step may also visit, such as an "+
+		"identity provider the authorization server sends users to (repeatable; by default only origins the target names)")
 	fs.StringVar(&f.clientAuth, "client-auth", "", "how that client authenticates: "+strings.Join(clientAuthMethods, ", ")+
 		" (default: none without a secret, client_secret_basic with one)")
 }
@@ -53,10 +57,11 @@ func (f *authorizeFlags) register(fs *pflag.FlagSet) {
 // authorizeSettings are what the flags and the environment make of a run's
 // authorization step.
 type authorizeSettings struct {
-	strategy    mockclient.Strategy
-	login       mockserver.LoginForm // what the bundled reference asks for
-	client      mockclient.ClientAuth
-	accessToken string
+	strategy       mockclient.Strategy
+	allowedOrigins []string
+	login          mockserver.LoginForm // what the bundled reference asks for
+	client         mockclient.ClientAuth
+	accessToken    string
 }
 
 // settings checks the flags against the environment and builds the
@@ -69,6 +74,12 @@ func (f authorizeFlags) settings(prompt io.Writer, insecure, bundled bool) (*aut
 	if err := s.checkClient(); err != nil {
 		return nil, &run.UsageError{Err: err}
 	}
+	for _, raw := range f.allowedOrigins {
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, &run.UsageError{Err: fmt.Errorf("--allow-origin %q is not an http or https URL", raw)}
+		}
+	}
+	s.allowedOrigins = f.allowedOrigins
 	username, password := os.Getenv(usernameEnv), os.Getenv(passwordEnv)
 	signsIn := f.strategy == mockclient.StrategyForm || f.strategy == mockclient.StrategyBrowser
 	if bundled && signsIn && username == "" && password == "" {
@@ -118,6 +129,7 @@ func (s *authorizeSettings) checkClient() error {
 // apply puts the settings into the run's configuration.
 func (s *authorizeSettings) apply(cfg run.ServerConfig) run.ServerConfig {
 	cfg.Authorize, cfg.Preregistered, cfg.AccessToken = s.strategy, s.client, s.accessToken
+	cfg.AllowedOrigins = s.allowedOrigins
 	cfg.Secrets = append(cfg.Secrets, s.login.Username, s.login.Password, os.Getenv(usernameEnv), os.Getenv(passwordEnv))
 	return cfg
 }

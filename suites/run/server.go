@@ -42,6 +42,9 @@ type ServerConfig struct {
 	// AllowPrivateEgress lets the run connect to link-local and cloud
 	// metadata addresses.
 	AllowPrivateEgress bool
+	// AllowedOrigins are origins the authorization step may visit besides
+	// those the target names (an identity provider it federates to).
+	AllowedOrigins []string
 	// TrustedIssuer, when set, is a serving test issuer the target trusts:
 	// the token claim checks mint their tokens with it.
 	TrustedIssuer *testissuer.Issuer
@@ -115,6 +118,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	client := mockclient.New(mockclient.Options{Timeout: cfg.Timeout, Redactor: redactor, Run: ctx,
 		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify, Authorize: cfg.Authorize, AllowPrivateEgress: cfg.AllowPrivateEgress})
 	defer client.CloseIdleConnections() // a target shutting down need not wait for the suite to hang up
+	client.NameOrigins(cfg.AllowedOrigins...)
 	session := declared().server
 	discovery := session.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
 		InitialAccessToken: cfg.InitialAccessToken, TrustedIssuer: cfg.TrustedIssuer,

@@ -180,6 +180,8 @@ var _ = DescribeTable("refuses an authorization setting it cannot follow with ex
 		"--client-id", "c", "--client-auth", "client_secret_post"),
 	Entry("a secret for a public client", []string{"MCPCONFORM_CLIENT_SECRET=s3cret"}, "--client-auth none takes no secret",
 		"--client-id", "c", "--client-auth", "none"),
+	Entry("an allowed origin that is no web origin", nil, `--allow-origin "ftp://idp.example" is not an http or https URL`,
+		"--allow-origin", "ftp://idp.example"),
 )
 
 var _ = It("reads the authorization settings from the target config", func() {
