@@ -139,9 +139,11 @@ func init() {
 				faultIn(fault.ASMetadataOIDCOnly, spec.Rev20250618)),
 		},
 		Check{
+			// 2025-03-26 looks the metadata up at the MCP server's origin, its
+			// authorization base URL: RFC 8414 §3.3 holds there too.
 			ID: "AS-META-002", Title: "publishes the issuer it was discovered under",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
-			Revisions: withPRM,
+			Revisions: spec.Revisions,
 			Refs:      []Ref{rfc(8414, "3.3"), mcp(mcpASMetadata)},
 			Faults:    faults(fault.ASMetadataIssuerMismatch),
 		},
