@@ -25,6 +25,7 @@ const (
 	RSPRMRootOnly               Name = "rs.prm-root-only"
 	RSPRMSchemaViolation        Name = "rs.prm-schema-violation"
 	RSPRMWrongContentType       Name = "rs.prm-wrong-content-type"
+	RSTrustForwardedHeaders     Name = "rs.trust-forwarded-headers"
 
 	// Access token validation at the MCP endpoint.
 	RSAcceptAlgNone           Name = "rs.accept-alg-none"
