@@ -56,7 +56,7 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 		"jwks_uri":                                         s.jwksURL,
 		"response_types_supported":                         []string{"code"},
 		"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials"},
-		"code_challenge_methods_supported":                 []string{"S256"},
+		"code_challenge_methods_supported":                 s.advertisedChallengeMethods(),
 		"token_endpoint_auth_methods_supported":            []string{authNone, authClientSecretBasic, authClientSecretPost, authPrivateKeyJWT},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"ES256", "RS256"},
 		"scopes_supported":                                 s.authorizationServerScopes(),

@@ -69,8 +69,10 @@ const (
 	ASPKCEAcceptChallengeAsVerifier      Name = "as.pkce.accept-challenge-as-verifier"
 	ASPKCEAcceptMissingVerifier          Name = "as.pkce.accept-missing-verifier"
 	ASPKCEAcceptPlain                    Name = "as.pkce.accept-plain"
+	ASPKCEAcceptUnknownMethod            Name = "as.pkce.accept-unknown-method"
 	ASPKCEAcceptVerifierWithoutChallenge Name = "as.pkce.accept-verifier-without-challenge"
 	ASPKCEAcceptWrongVerifier            Name = "as.pkce.accept-wrong-verifier"
+	ASPKCEAdvertisedPlainRefused         Name = "as.pkce.advertised-plain-refused"
 	ASPKCEOptional                       Name = "as.pkce.optional"
 
 	// Authorization codes.
