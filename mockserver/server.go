@@ -64,6 +64,7 @@ type config struct {
 	rotateRefreshTokens          bool            // every client's refresh token rotates (expiry.go)
 	noRefreshTokens              bool            // no refresh token for any grant (expiry.go)
 	offlineAccess                bool            // the authorization server lists and grants offline_access (offline.go)
+	refreshOnlyForOfflineAccess  bool            // refresh tokens only for grants of offline_access (offline.go)
 	authorizationEndpoint        hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)
 	originResource               bool            // the protected resource is the MCP server's origin (resource.go)

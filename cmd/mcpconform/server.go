@@ -36,6 +36,7 @@ type serverFlags struct {
 	stepUp    stepUpFlags
 	image     imageFlags
 	authorize authorizeFlags
+	flows     flowFlags
 }
 
 func newServerCommand() *cobra.Command {
@@ -68,6 +69,7 @@ func newServerCommand() *cobra.Command {
 	flags.stepUp.register(fs)
 	flags.image.register(fs)
 	flags.authorize.register(fs)
+	flags.flows.register(fs)
 	return cmd
 }
 
@@ -171,6 +173,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Redactor:           redactor,
 		Upstream:           upstream,
 		StepUp:             stepUp,
+		ExtraScopes:        flags.flows.extraScopes(),
 	}))
 	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
 }
