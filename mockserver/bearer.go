@@ -262,7 +262,7 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 	switch {
 	case claims.Issuer != issuer && !s.faults[fault.RSAcceptWrongIssuer]:
 		return errors.New("mockserver: access token from another issuer")
-	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[fault.RSAcceptAnyAudience]:
+	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[fault.RSAcceptAnyAudience] && !s.acceptsOtherResource(claims.Audience):
 		return errors.New("mockserver: access token is not for this resource")
 	case claims.Expiry == nil:
 		return errors.New("mockserver: access token has no exp")

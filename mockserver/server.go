@@ -173,6 +173,7 @@ type Server struct {
 
 	mcpURL        string
 	resource      string // the protected resource's identifier: mcpURL, or its origin (WithOriginResource)
+	otherResource string // a second resource the authorization server serves (otherresource.go)
 	issuer        string
 	prmURL        string // path-inserted protected resource metadata
 	prmRootURL    string
@@ -365,6 +366,7 @@ func (s *Server) URLs() map[string]string {
 		urls["second mcp"] = second
 	}
 	if s.revision.UsesProtectedResourceMetadata() {
+		urls["other resource (--other-resource)"] = s.otherResource
 		if s.cfg.metadataOnlyInChallenge {
 			urls["protected resource metadata"] = s.prmCustomURL
 		} else {

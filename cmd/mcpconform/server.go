@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/x509"
 	"errors"
@@ -124,6 +125,10 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	if err != nil {
 		return &run.UsageError{Err: err}
 	}
+	if err := flags.flows.checkOtherResource(); err != nil {
+		return &run.UsageError{Err: err}
+	}
+	otherResource := flags.flows.otherResource
 	upstream, err := flags.canary.start(cmd.Context(), target == "")
 	if err != nil {
 		return &run.UsageError{Err: err}
@@ -151,6 +156,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		}
 		roots.AppendCertsFromPEM(ref.CACertPEM())
 		target = ref.MCPURL()
+		otherResource = cmp.Or(otherResource, ref.OtherResourceURL())
 		fmt.Fprintf(out, "no --url given: testing the bundled reference target (spec %s) at %s\n", filter.Revision, target)
 	}
 
@@ -174,6 +180,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Upstream:           upstream,
 		StepUp:             stepUp,
 		ExtraScopes:        flags.flows.extraScopes(),
+		OtherResource:      otherResource,
 	}))
 	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
 }

@@ -36,6 +36,7 @@ const (
 	RSAcceptHS256Confusion    Name = "rs.accept-hs256-confusion"
 	RSAcceptMalformedHeader   Name = "rs.accept-malformed-header"
 	RSAcceptNotYetValid       Name = "rs.accept-not-yet-valid"
+	RSAcceptOtherResource     Name = "rs.accept-other-resource"
 	RSAcceptQueryToken        Name = "rs.accept-query-token"
 	RSAcceptRevoked           Name = "rs.accept-revoked"
 	RSAcceptWrongIssuer       Name = "rs.accept-wrong-issuer"

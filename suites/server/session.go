@@ -36,6 +36,7 @@ type Session struct {
 	initialAccessToken string
 	fallback           fallback // strategy_session.go
 	extraScopes        []string // asked for in every authorization request
+	otherResource      string   // a second resource the authorization server serves; "" when not named
 
 	endpoints mockclient.Memo[*endpoints]
 	public    mockclient.Memo[*registeredClient]

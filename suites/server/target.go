@@ -38,6 +38,9 @@ type Target struct {
 	// the resource's scopes, such as offline_access for a server that
 	// issues refresh tokens only for it.
 	ExtraScopes []string
+	// OtherResource, when set, is a second resource the authorization
+	// server issues tokens for, which the MCP server must refuse.
+	OtherResource string
 }
 
 // NewSession is the handle of the server-mode specs of run; Use points it
@@ -60,6 +63,7 @@ func (s *Session) Use(target Target) *mockclient.Discovery {
 		initialAccessToken: target.InitialAccessToken,
 		fallback:           fallback{client: target.Preregistered, accessToken: target.AccessToken},
 		extraScopes:        target.ExtraScopes,
+		otherResource:      target.OtherResource,
 	}
 	return s.discovery
 }
