@@ -68,7 +68,8 @@ func init() {
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "2"), rfc(7636, "4.3"), mcp(mcpPKCE)},
-			Faults:    faults(fault.ASPKCEAdvertisedPlainRefused),
+			// Advertising plain alone, refused as ever, trips it too.
+			Faults: faults(fault.ASPKCEAdvertisedPlainRefused, fault.ASMetadataNoS256),
 		},
 		Check{
 			ID: "AS-PKCE-902", Title: "refuses a code challenge method it does not support",
