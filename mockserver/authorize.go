@@ -272,15 +272,15 @@ func canonicalResources(raw []string) ([]string, *oauthError) {
 }
 
 // servedResources checks resource indicators name this server's MCP
-// endpoint, the one resource server this authorization server issues
-// tokens for.
+// endpoint or its other resource, the resources this authorization server
+// issues tokens for.
 func (s *Server) servedResources(raw []string) ([]string, *oauthError) {
 	resources, err := canonicalResources(raw)
 	if err != nil {
 		return nil, err
 	}
 	for _, resource := range resources {
-		if resource != s.resource || s.faults[fault.ASResourceRejected] {
+		if !s.servesResource(resource) || s.faults[fault.ASResourceRejected] {
 			return nil, oauthErrorf(oauthInvalidTarget, "resource %q is not served by this authorization server", resource)
 		}
 	}

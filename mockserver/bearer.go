@@ -262,7 +262,7 @@ func (s *Server) checkClaims(claims *accessTokenClaims, issuer string) error {
 	switch {
 	case claims.Issuer != issuer && !s.faults[fault.RSAcceptWrongIssuer]:
 		return errors.New("mockserver: access token from another issuer")
-	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[fault.RSAcceptAnyAudience]:
+	case !claims.Audience.Contains(s.expectedAudience()) && !s.faults[fault.RSAcceptAnyAudience] && !s.acceptsOtherResource(claims.Audience):
 		return errors.New("mockserver: access token is not for this resource")
 	case claims.Expiry == nil:
 		return errors.New("mockserver: access token has no exp")
@@ -369,7 +369,7 @@ func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope
 	if s.faults[fault.RSStepUpNoScope] {
 		scope = ""
 	}
-	w.Header().Set("WWW-Authenticate", s.challenge(errInsufficientScope, http.StatusForbidden, scope))
+	w.Header().Set("WWW-Authenticate", s.challenge(r, errInsufficientScope, http.StatusForbidden, scope))
 	http.Error(w, reason, http.StatusForbidden)
 }
 
@@ -379,15 +379,15 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, code, scop
 		return
 	}
 	if !s.faults[fault.RSNoWWWAuthenticate] {
-		w.Header().Set("WWW-Authenticate", s.challenge(code, http.StatusUnauthorized, scope))
+		w.Header().Set("WWW-Authenticate", s.challenge(r, code, http.StatusUnauthorized, scope))
 	}
 	http.Error(w, reason, http.StatusUnauthorized)
 }
 
 // challenge builds the Bearer challenge for a 401 or 403 answer. From
 // 2025-06-18 it names the protected resource metadata and the scope to ask
-// for; 2025-03-26 has neither and uses a realm.
-func (s *Server) challenge(code string, status int, scope string) string {
+// for; 2025-03-26 has neither and uses a realm. r is the request answered.
+func (s *Server) challenge(r *http.Request, code string, status int, scope string) string {
 	var params []string
 	add := func(name, value string) { params = append(params, name+`="`+value+`"`) }
 	if !s.revision.UsesProtectedResourceMetadata() {
@@ -398,7 +398,7 @@ func (s *Server) challenge(code string, status int, scope string) string {
 	}
 	unauthorized := status == http.StatusUnauthorized
 	if s.revision.UsesProtectedResourceMetadata() && !(unauthorized && s.faults[fault.RSChallengeNoResourceMetadata]) {
-		add("resource_metadata", s.challengeMetadataURL())
+		add("resource_metadata", s.asForwarded(r, s.challengeMetadataURL()))
 	}
 	// The scope to ask for is named on every 403, and from 2025-06-18 on a
 	// 401 too.

@@ -129,7 +129,7 @@ func (s *Server) AdvertisedScopes() Scopes {
 		out.Challenged = []string{requiredScope}
 	}
 	if s.revision.UsesProtectedResourceMetadata() && !s.faults[fault.RSPRMMissing] {
-		out.Supported, _ = s.protectedResourceMetadata()["scopes_supported"].([]string)
+		out.Supported, _ = s.protectedResourceMetadata(nil)["scopes_supported"].([]string)
 	}
 	return out
 }

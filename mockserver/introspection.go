@@ -177,7 +177,7 @@ func (s *Server) validOpaqueToken(ctx context.Context, client *http.Client, toke
 	if !answer.Active {
 		return "", errors.New("mockserver: access token is not active")
 	}
-	if !s.faults[fault.RSAcceptAnyAudience] && !slices.Contains(answer.Audience, s.resource) {
+	if !s.faults[fault.RSAcceptAnyAudience] && !slices.Contains(answer.Audience, s.resource) && !s.acceptsOtherResource(answer.Audience) {
 		return "", errors.New("mockserver: access token is not for this resource")
 	}
 	return answer.Scope, nil

@@ -115,7 +115,8 @@ var _ = Describe("lifecycle", func() {
 		Expect(urls).To(HaveKeyWithValue("openid configuration", asURLs(s)[1]))
 		Expect(urls).To(HaveKeyWithValue("jwks", s.IssuerURL()+"/jwks"))
 		Expect(urls).To(HaveKeyWithValue("authorization server issuer", s.IssuerURL()))
-		Expect(urls).To(HaveLen(7))
+		Expect(urls).To(HaveKeyWithValue("other resource (--other-resource)", s.OtherResourceURL()))
+		Expect(urls).To(HaveLen(8))
 		for _, name := range []string{"protected resource metadata", "protected resource metadata (root)",
 			"authorization server metadata", "openid configuration", "jwks"} {
 			Expect(get(urls[name]).status).To(Equal(http.StatusOK), name)

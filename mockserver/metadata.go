@@ -15,10 +15,11 @@ const (
 	truncatedAuthorizationServerMetadata = `{"issuer": "`
 )
 
-// protectedResourceMetadata is the RFC 9728 document for the MCP endpoint.
-func (s *Server) protectedResourceMetadata() map[string]any {
+// protectedResourceMetadata is the RFC 9728 document for the MCP endpoint,
+// as served to r (nil: to any request).
+func (s *Server) protectedResourceMetadata(r *http.Request) map[string]any {
 	doc := map[string]any{
-		"resource":                 s.resource,
+		"resource":                 s.asForwarded(r, s.resource),
 		"authorization_servers":    []string{s.currentIssuer()},
 		"scopes_supported":         supportedScopes,
 		"bearer_methods_supported": []string{"header"},
@@ -55,7 +56,7 @@ func (s *Server) authorizationServerMetadata(openID bool) map[string]any {
 		"jwks_uri":                                         s.jwksURL,
 		"response_types_supported":                         []string{"code"},
 		"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials"},
-		"code_challenge_methods_supported":                 []string{"S256"},
+		"code_challenge_methods_supported":                 s.advertisedChallengeMethods(),
 		"token_endpoint_auth_methods_supported":            []string{authNone, authClientSecretBasic, authClientSecretPost, authPrivateKeyJWT},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"ES256", "RS256"},
 		"scopes_supported":                                 s.authorizationServerScopes(),
@@ -114,8 +115,8 @@ type delivery struct {
 	redirectOffhost bool
 }
 
-func (s *Server) protectedResourceDelivery() (delivery, error) {
-	body, err := json.Marshal(s.protectedResourceMetadata())
+func (s *Server) protectedResourceDelivery(r *http.Request) (delivery, error) {
+	body, err := json.Marshal(s.protectedResourceMetadata(r))
 	if err != nil {
 		return delivery{}, fmt.Errorf("mockserver: encode protected resource metadata: %w", err)
 	}
@@ -138,14 +139,14 @@ func (s *Server) protectedResourceDelivery() (delivery, error) {
 
 // serveProtectedResourceMetadata serves the protected resource metadata,
 // built anew for each request when it changes as the MCP server moves to
-// another authorization server.
+// another authorization server, or with the request's forwarded headers.
 func (s *Server) serveProtectedResourceMetadata() (http.HandlerFunc, error) {
-	d, err := s.protectedResourceDelivery()
-	if err != nil || s.next == nil {
+	d, err := s.protectedResourceDelivery(nil)
+	if err != nil || (s.next == nil && !s.faults[fault.RSTrustForwardedHeaders]) {
 		return serveDocument(d, s.rsOrigin.local, s.rsOrigin.offhost), err
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		d, err := s.protectedResourceDelivery()
+		d, err := s.protectedResourceDelivery(r)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

@@ -21,6 +21,19 @@ func WithOfflineAccess() Option {
 	return func(c *config) { c.offlineAccess = true }
 }
 
+// WithRefreshOnlyForOfflineAccess is WithOfflineAccess whose code
+// exchanges issue a refresh token only for a grant that includes
+// offline_access, as OpenID providers do (OpenID Connect Core §11).
+func WithRefreshOnlyForOfflineAccess() Option {
+	return func(c *config) { c.offlineAccess, c.refreshOnlyForOfflineAccess = true, true }
+}
+
+// issuesRefreshTokenFor reports whether a code exchange of a grant of scope
+// comes with a refresh token.
+func (s *Server) issuesRefreshTokenFor(scope string) bool {
+	return !s.cfg.refreshOnlyForOfflineAccess || slices.Contains(strings.Fields(scope), offlineAccessScope)
+}
+
 // authorizationServerScopes are the authorization server metadata's
 // scopes_supported.
 func (s *Server) authorizationServerScopes() []string {

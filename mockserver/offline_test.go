@@ -8,11 +8,15 @@ import (
 )
 
 var _ = Describe("offline_access", func() {
-	// grantedScope runs publicApp through the code flow asking for scope.
-	grantedScope := func(s *mockserver.Server, scope string) any {
+	// tokensFor runs publicApp through the code flow asking for scope.
+	tokensFor := func(s *mockserver.Server, scope string) map[string]any {
 		GinkgoHelper()
 		a := newAuthRequest(publicApp).with("scope", scope)
-		return expectTokens(postToken(s, codeForm(publicApp, a.code(s), a.verifier)))["scope"]
+		return expectTokens(postToken(s, codeForm(publicApp, a.code(s), a.verifier)))
+	}
+	grantedScope := func(s *mockserver.Server, scope string) any {
+		GinkgoHelper()
+		return tokensFor(s, scope)["scope"]
 	}
 
 	It("is listed by the authorization server and granted with WithOfflineAccess, never by the resource", func() {
@@ -33,5 +37,12 @@ var _ = Describe("offline_access", func() {
 			Expect(get(u).json()["scopes_supported"]).NotTo(ContainElement("offline_access"), u)
 		}
 		Expect(grantedScope(s, "mcp:tools offline_access")).To(Equal("mcp:tools"))
+	})
+
+	It("alone gets a refresh token with WithRefreshOnlyForOfflineAccess", func() {
+		s := startAS(mockserver.WithRefreshOnlyForOfflineAccess())
+		Expect(tokensFor(s, "mcp:tools")).NotTo(HaveKey("refresh_token"))
+		Expect(tokensFor(s, "mcp:tools offline_access")).To(HaveKey("refresh_token"))
+		Expect(tokensFor(startAS(), "mcp:tools")).To(HaveKey("refresh_token"), "by default")
 	})
 })

@@ -30,8 +30,18 @@ func init() {
 		Fault{fault.ASPKCEAcceptVerifierWithoutChallenge, "a code_verifier sent for a code issued without challenge is ignored instead of rejected (RFC 9700 §4.8.2); no effect without as.pkce.optional", spec.Rev20250326},
 		Fault{fault.ASPKCEAcceptWrongVerifier, "the code_verifier is not compared with the code_challenge (its format still is checked)", spec.Rev20250326},
 		Fault{fault.ASPKCEAcceptChallengeAsVerifier, "the code_challenge value itself is accepted as code_verifier", spec.Rev20250326},
+		Fault{fault.ASPKCEAcceptUnknownMethod, "a code_challenge_method it does not know is taken for S256 instead of refused", spec.Rev20250326},
+		Fault{fault.ASPKCEAdvertisedPlainRefused, "code_challenge_methods_supported lists plain beside S256, but plain is refused as before", spec.Rev20250326},
 		Fault{fault.ASPKCEAcceptBadVerifierFormat, "a code_verifier that is not 43-128 characters of [A-Za-z0-9-._~] is accepted when it matches the challenge", spec.Rev20250326},
 	)
+}
+
+// advertisedChallengeMethods are the metadata's code_challenge_methods_supported.
+func (s *Server) advertisedChallengeMethods() []string {
+	if s.faults[fault.ASPKCEAdvertisedPlainRefused] {
+		return []string{pkceS256, pkcePlain}
+	}
+	return []string{pkceS256}
 }
 
 // wellFormedPKCEValue reports whether v is 43 to 128 unreserved characters,
@@ -70,6 +80,8 @@ func (s *Server) authorizationChallenge(q url.Values) (challenge, method string,
 		return "", "", oauthErrorf(oauthInvalidRequest, "code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]")
 	case method == pkceS256, method == pkcePlain && s.faults[fault.ASPKCEAcceptPlain]:
 		return challenge, method, nil
+	case method != "" && method != pkcePlain && s.faults[fault.ASPKCEAcceptUnknownMethod]:
+		return challenge, pkceS256, nil
 	case method == "":
 		// RFC 7636 §4.3: no method means plain, which is not offered.
 		return "", "", oauthErrorf(oauthInvalidRequest, "code_challenge_method required: only S256 is supported")

@@ -17,8 +17,10 @@ func (s *Server) resolveURLs() error {
 	if s.cfg.originResource {
 		s.resource = s.rsOrigin.local
 	}
+	s.otherResource = s.rsOrigin.local + otherResourcePath
 	if rs := s.cfg.resourceServer; rs != nil {
 		s.mcpURL, s.resource = rs.mcpURL, rs.resource // the resource its tokens are for
+		s.otherResource = rs.otherResource
 	}
 	if s.revision.UsesProtectedResourceMetadata() {
 		s.issuer = s.asOrigin.local + "/oauth" // a path issuer, so insertion matters

@@ -64,6 +64,7 @@ type config struct {
 	rotateRefreshTokens          bool            // every client's refresh token rotates (expiry.go)
 	noRefreshTokens              bool            // no refresh token for any grant (expiry.go)
 	offlineAccess                bool            // the authorization server lists and grants offline_access (offline.go)
+	refreshOnlyForOfflineAccess  bool            // refresh tokens only for grants of offline_access (offline.go)
 	authorizationEndpoint        hostileEndpoint // what the metadata names as authorization endpoint (hostile_endpoint.go)
 	authorizationAfterInitialize bool            // initialize passes without a token (lateauth.go)
 	originResource               bool            // the protected resource is the MCP server's origin (resource.go)
@@ -172,6 +173,7 @@ type Server struct {
 
 	mcpURL        string
 	resource      string // the protected resource's identifier: mcpURL, or its origin (WithOriginResource)
+	otherResource string // a second resource the authorization server serves (otherresource.go)
 	issuer        string
 	prmURL        string // path-inserted protected resource metadata
 	prmRootURL    string
@@ -364,6 +366,7 @@ func (s *Server) URLs() map[string]string {
 		urls["second mcp"] = second
 	}
 	if s.revision.UsesProtectedResourceMetadata() {
+		urls["other resource (--other-resource)"] = s.otherResource
 		if s.cfg.metadataOnlyInChallenge {
 			urls["protected resource metadata"] = s.prmCustomURL
 		} else {

@@ -158,7 +158,7 @@ func (s *Server) exchangeCode(r *http.Request, c *client) (*tokenResponse, *oaut
 		return nil, err
 	}
 	var refresh *refreshToken
-	if c.allows(grantRefreshToken) && !s.cfg.noRefreshTokens {
+	if c.allows(grantRefreshToken) && !s.cfg.noRefreshTokens && s.issuesRefreshTokenFor(code.Scope) {
 		refresh = &refreshToken{Value: randomValue(), ClientID: c.ID, Resources: code.Resources, Scope: code.Scope,
 			Expires: time.Now().Add(refreshTokenTTL)}
 	}

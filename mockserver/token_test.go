@@ -589,6 +589,23 @@ var tokenFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		expectServed(s, redeem(s, plain.code(s), verifier))
 		expectTokenError(postToken(s, codeForm(publicApp, plain.code(s), oauth2.GenerateVerifier())), http.StatusBadRequest, "invalid_grant")
 	},
+	fault.ASPKCEAcceptUnknownMethod: func(s *mockserver.Server) {
+		a := newAuthRequest(publicApp)
+		unknown := newAuthRequest(publicApp).with("code_challenge", a.params.Get("code_challenge")).with("code_challenge_method", "S512")
+		reference := startAS()
+		expectAuthorizationError(reference, unknown.callback(addOAuthClients(reference)), "invalid_request")
+		addOAuthClients(s)
+		expectServed(s, redeem(s, unknown.code(s), a.verifier))
+		plain := newAuthRequest(publicApp).with("code_challenge", oauth2.GenerateVerifier()).with("code_challenge_method", "plain")
+		expectAuthorizationError(s, plain.callback(s), "invalid_request")
+	},
+	fault.ASPKCEAdvertisedPlainRefused: func(s *mockserver.Server) {
+		expectEachDocument(asURLs(s), asWith(s, func(doc map[string]any) {
+			doc["code_challenge_methods_supported"] = []any{"S256", "plain"}
+		}))
+		plain := newAuthRequest(publicApp).with("code_challenge", oauth2.GenerateVerifier()).with("code_challenge_method", "plain")
+		expectAuthorizationError(s, plain.callback(addOAuthClients(s)), "invalid_request")
+	},
 	fault.ASPKCEAcceptMissingVerifier: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(publicApp)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/x509"
 	"errors"
@@ -42,6 +43,7 @@ type serverFlags struct {
 	stepUp    stepUpFlags
 	image     imageFlags
 	authorize authorizeFlags
+	flows     flowFlags
 }
 
 func newServerCommand() *cobra.Command {
@@ -76,6 +78,7 @@ func newServerCommand() *cobra.Command {
 	flags.stepUp.register(fs)
 	flags.image.register(fs)
 	flags.authorize.register(fs)
+	flags.flows.register(fs)
 	return cmd
 }
 
@@ -133,6 +136,10 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	if err != nil {
 		return &run.UsageError{Err: err}
 	}
+	if err := flags.flows.checkOtherResource(); err != nil {
+		return &run.UsageError{Err: err}
+	}
+	otherResource := flags.flows.otherResource
 	upstream, err := flags.canary.start(cmd.Context(), target == "")
 	if err != nil {
 		return &run.UsageError{Err: err}
@@ -160,6 +167,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		}
 		roots.AppendCertsFromPEM(ref.CACertPEM())
 		target = ref.MCPURL()
+		otherResource = cmp.Or(otherResource, ref.OtherResourceURL())
 		fmt.Fprintf(out, "no --url given: testing the bundled reference target (spec %s) at %s\n", filter.Revision, target)
 	}
 
@@ -184,6 +192,8 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Redactor:           redactor,
 		Upstream:           upstream,
 		StepUp:             stepUp,
+		ExtraScopes:        flags.flows.extraScopes(),
+		OtherResource:      otherResource,
 	}))
 	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
 }

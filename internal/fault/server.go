@@ -25,6 +25,7 @@ const (
 	RSPRMRootOnly               Name = "rs.prm-root-only"
 	RSPRMSchemaViolation        Name = "rs.prm-schema-violation"
 	RSPRMWrongContentType       Name = "rs.prm-wrong-content-type"
+	RSTrustForwardedHeaders     Name = "rs.trust-forwarded-headers"
 
 	// Access token validation at the MCP endpoint.
 	RSAcceptAlgNone           Name = "rs.accept-alg-none"
@@ -35,6 +36,7 @@ const (
 	RSAcceptHS256Confusion    Name = "rs.accept-hs256-confusion"
 	RSAcceptMalformedHeader   Name = "rs.accept-malformed-header"
 	RSAcceptNotYetValid       Name = "rs.accept-not-yet-valid"
+	RSAcceptOtherResource     Name = "rs.accept-other-resource"
 	RSAcceptQueryToken        Name = "rs.accept-query-token"
 	RSAcceptRevoked           Name = "rs.accept-revoked"
 	RSAcceptWrongIssuer       Name = "rs.accept-wrong-issuer"
@@ -68,8 +70,10 @@ const (
 	ASPKCEAcceptChallengeAsVerifier      Name = "as.pkce.accept-challenge-as-verifier"
 	ASPKCEAcceptMissingVerifier          Name = "as.pkce.accept-missing-verifier"
 	ASPKCEAcceptPlain                    Name = "as.pkce.accept-plain"
+	ASPKCEAcceptUnknownMethod            Name = "as.pkce.accept-unknown-method"
 	ASPKCEAcceptVerifierWithoutChallenge Name = "as.pkce.accept-verifier-without-challenge"
 	ASPKCEAcceptWrongVerifier            Name = "as.pkce.accept-wrong-verifier"
+	ASPKCEAdvertisedPlainRefused         Name = "as.pkce.advertised-plain-refused"
 	ASPKCEOptional                       Name = "as.pkce.optional"
 
 	// Authorization codes.

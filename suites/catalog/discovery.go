@@ -128,6 +128,13 @@ func init() {
 			Faults:    faults(fault.RSPRMAdvertisesQuery),
 		},
 		Check{
+			ID: "RS-PRM-901", Title: "ignores the forwarded host and scheme a client sends",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
+			Revisions: withPRM,
+			Refs:      []Ref{rfc(9700, "4.13"), rfc(9728, "3.3")},
+			Faults:    faults(fault.RSTrustForwardedHeaders),
+		},
+		Check{
 			ID: "AS-META-001", Title: "publishes authorization server metadata where the revision says",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "as-metadata",
 			Revisions: withPRM,

@@ -101,5 +101,12 @@ func init() {
 			Refs:      []Ref{mcp(mcpTokenHandling), rfc(7662, "1"), rfc(6749, "4.1.2")},
 			Faults:    faults(fault.RSAcceptRevoked),
 		},
+		Check{
+			ID: "RS-TOK-901", Title: "refuses an access token its authorization server issued for another resource",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
+			Revisions: spec.From(spec.Rev20250618),
+			Refs:      []Ref{mcp(mcpAudienceBinding), mcp(mcpTokenHandling), rfc(8707, "2")},
+			Faults:    faults(fault.RSAcceptOtherResource, fault.RSAcceptAnyAudience),
+		},
 	)
 }

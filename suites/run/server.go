@@ -61,6 +61,12 @@ type ServerConfig struct {
 	// AccessToken is a token the MCP server accepts, for the resource server
 	// checks when no flow can run.
 	AccessToken string
+	// ExtraScopes are asked for in every authorization request besides the
+	// resource's scopes (offline_access, for refresh tokens).
+	ExtraScopes []string
+	// OtherResource is a second resource the authorization server serves,
+	// for the checks of resource binding.
+	OtherResource string
 }
 
 // UsageError is a configuration the run cannot start with.
@@ -122,7 +128,8 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	session := declared().server
 	discovery := session.Use(server.Target{MCPURL: cfg.MCPURL, Revision: cfg.Filter.Revision, Client: client,
 		InitialAccessToken: cfg.InitialAccessToken, TrustedIssuer: cfg.TrustedIssuer,
-		Upstream: cfg.Upstream, StepUp: cfg.StepUp, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken})
+		Upstream: cfg.Upstream, StepUp: cfg.StepUp, Preregistered: cfg.Preregistered, AccessToken: cfg.AccessToken,
+		ExtraScopes: cfg.ExtraScopes, OtherResource: cfg.OtherResource})
 	defer session.Close() // what the checks started, such as the client ID metadata document host
 
 	res := newResults("server", cfg.MCPURL, cfg.Filter, cfg.Version)

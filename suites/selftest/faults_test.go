@@ -45,6 +45,16 @@ var _ = Describe("Every check can fail", func() {
 				opts: []mockserver.Option{mockserver.WithMetadataOnlyInChallenge()}, expected: []string{"RS-PRM-003"}})).To(BeEmpty())
 		})
 	}
+	It("passes plain where the server advertises and accepts it, which only AS-PKCE-002 discourages", func() {
+		Expect(runTrial(trial{name: "plain advertised and accepted", revision: spec.Latest,
+			opts:     []mockserver.Option{mockserver.WithFaults(fault.ASPKCEAdvertisedPlainRefused, fault.ASPKCEAcceptPlain)},
+			expected: []string{"AS-PKCE-002"}})).To(BeEmpty())
+	})
+	It("runs the refresh checks with --scope offline_access where only offline access gets refresh tokens", func() {
+		Expect(runTrial(trial{name: "refresh only for offline access", revision: spec.Latest,
+			opts: []mockserver.Option{mockserver.WithRefreshOnlyForOfflineAccess()},
+			args: []string{"--scope", "offline_access"}})).To(BeEmpty())
+	})
 	It("judges scope where a server needs it per tool alone", func() {
 		Expect(runTrial(trial{name: "scope per tool", revision: spec.Latest,
 			opts: []mockserver.Option{mockserver.WithScopeOnlyForTools()}})).To(BeEmpty())

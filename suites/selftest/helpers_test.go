@@ -73,7 +73,8 @@ func upstream() (mockserver.Option, []string, error) {
 // configuredTarget starts the reference over HTTPS for rev, trusting the
 // test issuer and pointed at a canary, with opts such as faults, as a user
 // sets up a target. It writes the reference's CA to a file in dir and
-// returns the flags naming the issuer and the canary. It needs no Gomega,
+// returns the flags naming the issuer, the canary and the authorization
+// server's other resource. It needs no Gomega,
 // so trials can run it side by side.
 func configuredTarget(rev spec.Revision, dir string, opts ...mockserver.Option) (srv *mockserver.Server, caFile string, counterparts []string, err error) {
 	pointed, canaryArgs, err := upstream()
@@ -90,7 +91,8 @@ func configuredTarget(rev spec.Revision, dir string, opts ...mockserver.Option) 
 		srv.Close()
 		return nil, "", nil, err
 	}
-	return srv, caFile, append(trustArgs(), canaryArgs...), nil
+	counterparts = append(append(trustArgs(), canaryArgs...), "--other-resource", srv.OtherResourceURL())
+	return srv, caFile, counterparts, nil
 }
 
 // reference starts the bundled reference target for one revision, its

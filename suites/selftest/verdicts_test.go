@@ -27,6 +27,7 @@ type trial struct {
 	revision spec.Revision
 	opts     []mockserver.Option
 	expected []string // the checks that must fail; every other passes
+	args     []string // flags of the server command beyond the target's
 	// client: a client-mode trial of the reference client with clientFaults.
 	client       bool
 	clientFaults []fault.Name
@@ -52,7 +53,7 @@ func runTrial(t trial) []string {
 	defer srv.Close()
 	args := append([]string{"server", "--url", srv.MCPURL(), "--spec-version", string(t.revision),
 		"--timeout", hostileTimeout, "--ca-file", caFile}, counterparts...)
-	res, code, err := runAndRead(dir, args...)
+	res, code, err := runAndRead(dir, append(args, t.args...)...)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", t.name, err)}
 	}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -70,6 +72,37 @@ func describeAuthorizationCode(s *Session) {
 				expectNoToken(answer, "a code_verifier of "+bad.what+" should be refused even when it matches the challenge: "+
 					"it must be 43 to 128 characters of [A-Za-z0-9-._~]")
 			}
+		})
+
+		It("accepts every code challenge method it advertises", check.ID("AS-PKCE-901"), func(ctx SpecContext) {
+			meta := check.Need(s.discovery.AuthorizationServerMetadata(ctx))
+			methods, _ := meta.Strings("code_challenge_methods_supported")
+			known := slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m != pkceS256 && m != pkcePlain })
+			if len(known) == 0 {
+				Skip(fmt.Sprintf("%scode_challenge_methods_supported lists no method the suite knows (S256, plain): %q", check.NotRunPrefix, methods))
+			}
+			const requirement = "a code challenge method the authorization server metadata lists in code_challenge_methods_supported must work (RFC 8414 §2)"
+			if slices.Contains(known, pkceS256) {
+				check.Need(s.Tokens(ctx)) // the standard flow is S256 from end to end
+			}
+			if slices.Contains(known, pkcePlain) {
+				client := check.Need(s.PublicClient(ctx))
+				verifier := mockclient.NewVerifier()
+				s.client.Redact(verifier)
+				a := check.Require(s.Authorize(ctx, client, setParam("code_challenge", verifier), setParam("code_challenge_method", pkcePlain)))
+				Expect(a.AuthorizationResult.Params().Has("code")).To(BeTrue(),
+					"%s; with code_challenge_method=plain the authorization server %s", requirement, authorizationOutcome(a))
+				answer := check.Require(s.Redeem(ctx, client, a, setParam("code_verifier", verifier)))
+				Expect(accessTokenIssued(answer)).To(BeTrue(),
+					"%s; the code of a plain challenge redeemed with its verifier got %s", requirement, tokenOutcome(answer))
+			}
+		})
+
+		It("refuses a code challenge method it does not support", check.ID("AS-PKCE-902"), func(ctx SpecContext) {
+			client := check.Need(s.PublicClient(ctx))
+			a := check.Require(s.Authorize(ctx, client, setParam("code_challenge_method", unknownChallengeMethod)))
+			expectNoCode(a, "code_challenge_method="+unknownChallengeMethod+" must be refused with invalid_request by a server "+
+				"that does not support it (RFC 7636 §4.4.1), never taken for another method")
 		})
 
 		It("refuses an authorization code redeemed a second time", check.ID("AS-CODE-001"), func(ctx SpecContext) {

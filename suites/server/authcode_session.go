@@ -21,6 +21,12 @@ const (
 	otherPortRedirectURI = "http://127.0.0.1:33419/mcpconform/callback"
 	// attackerRedirectURI is where an open redirector would send the user.
 	attackerRedirectURI = "https://attacker.invalid/callback"
+	// unknownChallengeMethod is a code challenge method no server
+	// supports (RFC 7636 defines S256 and plain).
+	unknownChallengeMethod = "mcpconform-unknown"
+	// pkceS256 and pkcePlain are the methods RFC 7636 §4.2 defines.
+	pkceS256  = "S256"
+	pkcePlain = "plain"
 	// foreignResource is a resource no authorization server serves.
 	foreignResource = "https://mcpconform.invalid/mcp"
 )

@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	"errors"
+	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/mcpconform/mcpconform/fixtures"
+	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/schema"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
@@ -66,6 +69,26 @@ func describeProtectedResourceMetadata(s *Session) {
 			Expect(methods).NotTo(ContainElement("query"),
 				"MCP forbids access tokens in the query string, so bearer_methods_supported must not offer it")
 		})
+
+		It("ignores the forwarded host and scheme a client sends", check.ID("RS-PRM-901"), func(ctx SpecContext) {
+			doc := check.Need(s.discovery.ProtectedResourceMetadata(ctx))
+			resource, _ := doc.String("resource")
+			var named string
+			if ch, err := s.discovery.BearerChallenge(ctx); err == nil {
+				named = ch.Params["resource_metadata"]
+			}
+			spoofed := check.Need(s.forwardedProbe(ctx, doc.URL))
+			const requirement = "a server must not let the forwarding headers of whoever sends them choose the URLs it names " +
+				"(RFC 9700 §4.13: only a proxy that sanitizes them may set them; RFC 9728 §3.3)"
+			if got := spoofed.resourceMetadata(); got != "" {
+				Expect(got).To(Equal(named), "with %s the 401 challenge named resource_metadata %q, without them %q; %s",
+					forwardedHeadersSent, got, named, requirement)
+			}
+			if got, ok := spoofed.Metadata.String("resource"); ok {
+				Expect(got).To(Equal(resource), "with %s the protected resource metadata named resource %q, without them %q; %s",
+					forwardedHeadersSent, got, resource, requirement)
+			}
+		})
 	})
 }
 
@@ -87,4 +110,77 @@ func (s *Session) rootMetadataNamedByChallenge(ctx context.Context) (*mockclient
 	}
 	doc, err := s.discovery.ProtectedResourceMetadata(ctx)
 	return doc, err == nil
+}
+
+// forwardedHost and forwardedProto are what a client claims a proxy
+// forwarded: an attacker's host, over plain http.
+const (
+	forwardedHost  = "attacker.mcpconform.invalid"
+	forwardedProto = "http"
+)
+
+// forwardedHeadersSent names the forwarding headers of forwardedProbe.
+var forwardedHeadersSent = "X-Forwarded-Host: " + forwardedHost + ", X-Forwarded-Proto: " + forwardedProto +
+	" and Forwarded: host=" + forwardedHost + ";proto=" + forwardedProto
+
+// forwarding adds to header what a client claims a proxy forwarded.
+func forwarding(header http.Header) http.Header {
+	header.Set("X-Forwarded-Host", forwardedHost)
+	header.Set("X-Forwarded-Proto", forwardedProto)
+	header.Set("Forwarded", "host="+forwardedHost+";proto="+forwardedProto)
+	return header
+}
+
+// forwardedAnswers are the unauthenticated MCP request and the protected
+// resource metadata request, each sent with forwarding headers.
+type forwardedAnswers struct {
+	Challenge *mockclient.Response
+	Metadata  *mockclient.Document
+}
+
+// Evidence is both answers; nil-safe.
+func (f *forwardedAnswers) Evidence() []evidence.Exchange {
+	if f == nil {
+		return nil
+	}
+	var out []evidence.Exchange
+	if f.Challenge != nil {
+		out = append(out, f.Challenge.Evidence()...)
+	}
+	if f.Metadata != nil {
+		out = append(out, f.Metadata.Evidence()...)
+	}
+	return out
+}
+
+// resourceMetadata is the resource_metadata of the challenge's Bearer
+// challenge; "" without one.
+func (f *forwardedAnswers) resourceMetadata() string {
+	if f.Challenge == nil || f.Challenge.Status != http.StatusUnauthorized {
+		return ""
+	}
+	ch, err := mockclient.ParseBearerChallenge(f.Challenge.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return ""
+	}
+	return ch.Params["resource_metadata"]
+}
+
+// forwardedProbe sends the unauthenticated MCP request and the metadata
+// request for metadataURL with forwarding headers. A server may refuse
+// either; only when neither answered is there nothing to judge.
+func (s *Session) forwardedProbe(ctx context.Context, metadataURL string) (*forwardedAnswers, error) {
+	f := &forwardedAnswers{}
+	var challengeErr, metadataErr error
+	f.Challenge, challengeErr = s.client.Do(ctx, http.MethodPost, s.discovery.MCPURL, forwarding(mcpHeader("")),
+		mockclient.InitializeRequest(s.discovery.Revision))
+	resp, metadataErr := s.client.Get(ctx, metadataURL, forwarding(http.Header{"Accept": {"application/json"}}))
+	f.Metadata = &mockclient.Document{URL: metadataURL, Response: resp}
+	if metadataErr == nil && resp.Status == http.StatusOK {
+		f.Metadata.Members, _ = mockclient.ParseDocument(resp.Body)
+	}
+	if challengeErr != nil && metadataErr != nil {
+		return f, errors.Join(challengeErr, metadataErr)
+	}
+	return f, nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
@@ -124,6 +125,20 @@ func describeTokenMisuse(s *Session) {
 			}
 			Expect(g.ServedAfter.Status).To(Equal(http.StatusUnauthorized),
 				"an access token its authorization server revoked (its introspection says inactive) should be refused with 401")
+		})
+
+		It("refuses an access token its authorization server issued for another resource", check.ID("RS-TOK-901"), func(ctx SpecContext) {
+			check.Need(s.AcceptedToken(ctx))
+			other := check.Need(s.OtherResourceFlow(ctx))
+			if audience, visible := jwtAudience(other.AccessToken()); visible && slices.Contains(audience, s.discovery.MCPURL) {
+				Skip(check.NotRunPrefix + "the token issued for --other-resource " + s.otherResource +
+					" names the MCP server in its aud too, so it is for both (AS-RES-001 judges audiences)")
+			}
+			resp := check.Require(s.CallMCP(ctx, "Bearer "+other.AccessToken()))
+			Expect(resp.Status).To(Equal(http.StatusUnauthorized),
+				"the MCP server answered %d to an access token its authorization server issued for resource %s; "+
+					"it must accept only tokens issued for itself and refuse others with 401 (MCP token audience binding, RFC 8707 §2)",
+				resp.Status, s.otherResource)
 		})
 	})
 }

@@ -87,6 +87,38 @@ func (s *Session) AcceptedToken(ctx context.Context) (*acceptedToken, error) {
 	})
 }
 
+// OtherResourceFlow runs the standard flow of the public client for the
+// other resource the user named (--other-resource) instead of the MCP
+// server. It is not run without one, or where the authorization server
+// issues no token for it: then nothing shows how the MCP server treats it.
+func (s *Session) OtherResourceFlow(ctx context.Context) (*flow, error) {
+	if s.otherResource == "" {
+		return nil, &mockclient.NotRunError{Reason: "no other resource named: --other-resource URL names a second resource " +
+			"the authorization server issues tokens for"}
+	}
+	forOther := setParam("resource", s.otherResource)
+	f := &flow{}
+	var err error
+	if f.Client, err = s.PublicClient(ctx); err != nil {
+		return f, err
+	}
+	if f.Authorization, err = s.Authorize(ctx, f.Client, forOther); err != nil {
+		return f, err
+	}
+	if _, err := f.Authorization.Code(); err != nil {
+		return f, &mockclient.NotRunError{Reason: fmt.Sprintf("asked to authorize for --other-resource %s, the authorization server %s",
+			s.otherResource, authorizationOutcome(f.Authorization))}
+	}
+	if f.OAuthAnswer, err = s.Redeem(ctx, f.Client, f.Authorization, forOther); err != nil {
+		return f, err
+	}
+	if !accessTokenIssued(f.OAuthAnswer) {
+		return f, &mockclient.NotRunError{Reason: fmt.Sprintf("the token endpoint answered %s to the code exchange for --other-resource %s",
+			tokenOutcome(f.OAuthAnswer), s.otherResource)}
+	}
+	return f, nil
+}
+
 // CallMCPWithQueryToken sends an MCP initialize request with token in the
 // access_token query parameter and no Authorization header.
 func (s *Session) CallMCPWithQueryToken(ctx context.Context, token string) (*mockclient.Response, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
@@ -34,6 +35,8 @@ type Session struct {
 	client             *mockclient.Client
 	initialAccessToken string
 	fallback           fallback // strategy_session.go
+	extraScopes        []string // asked for in every authorization request
+	otherResource      string   // a second resource the authorization server serves; "" when not named
 
 	endpoints mockclient.Memo[*endpoints]
 	public    mockclient.Memo[*registeredClient]
@@ -251,6 +254,9 @@ func (s *Session) Authorize(ctx context.Context, client *registeredClient, edits
 	for _, edit := range edits {
 		edit(a.Params)
 	}
+	if scope := withScopes(a.Params.Get("scope"), s.extraScopes); scope != "" {
+		a.Params.Set("scope", scope)
+	}
 	target, err := mockclient.AuthorizationURL(e.Authorization, a.Params)
 	if err != nil {
 		return a, err
@@ -258,6 +264,17 @@ func (s *Session) Authorize(ctx context.Context, client *registeredClient, edits
 	// The user agent goes back to the redirect URI the request named.
 	a.AuthorizationResult, err = s.client.Authorize(ctx, target, cmp.Or(a.Params.Get("redirect_uri"), redirectURI))
 	return a, err
+}
+
+// withScopes is scope with each of extra it lacks added.
+func withScopes(scope string, extra []string) string {
+	fields := strings.Fields(scope)
+	for _, sc := range extra {
+		if !slices.Contains(fields, sc) {
+			fields = append(fields, sc)
+		}
+	}
+	return strings.Join(fields, " ")
 }
 
 // Redeem exchanges the authorization's code at the token endpoint with the

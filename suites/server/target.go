@@ -34,6 +34,13 @@ type Target struct {
 	// AccessToken, when set, is a token the MCP server accepts: the
 	// resource server checks present it when no flow can run.
 	AccessToken string
+	// ExtraScopes are asked for in every authorization request besides
+	// the resource's scopes, such as offline_access for a server that
+	// issues refresh tokens only for it.
+	ExtraScopes []string
+	// OtherResource, when set, is a second resource the authorization
+	// server issues tokens for, which the MCP server must refuse.
+	OtherResource string
 }
 
 // NewSession is the handle of the server-mode specs of run; Use points it
@@ -55,6 +62,8 @@ func (s *Session) Use(target Target) *mockclient.Discovery {
 		client:             target.Client,
 		initialAccessToken: target.InitialAccessToken,
 		fallback:           fallback{client: target.Preregistered, accessToken: target.AccessToken},
+		extraScopes:        target.ExtraScopes,
+		otherResource:      target.OtherResource,
 	}
 	return s.discovery
 }

@@ -37,14 +37,27 @@ func (f *flow) RefreshToken() string { return f.String("refresh_token") }
 
 // RefreshableFlow runs a new standard flow of the public client, its
 // authorization request changed by edits, and fails unless it issues a
-// refresh token.
+// refresh token. A server may issue none (RFC 6749 §1.5), or only for a
+// scope such as offline_access: the checks of refresh tokens are then not
+// run, never judged.
 func (s *Session) RefreshableFlow(ctx context.Context, edits ...func(url.Values)) (*flow, error) {
 	f, err := s.CodeFlow(ctx, edits...)
 	if err == nil && f.RefreshToken() == "" {
-		err = fmt.Errorf("server: the token endpoint answered %s to a standard code exchange, without a refresh token", tokenOutcome(f.OAuthAnswer))
+		asked := f.Authorization.Params.Get("scope")
+		reason := fmt.Sprintf("the token endpoint issued no refresh token to a standard code exchange (scope %q); ", asked)
+		if slices.Contains(strings.Fields(asked), offlineAccess) {
+			reason += "refresh tokens are optional"
+		} else {
+			reason += "a server that issues them only for offline access needs --scope " + offlineAccess
+		}
+		err = &mockclient.NotRunError{Reason: reason}
 	}
 	return f, err
 }
+
+// offlineAccess is the scope that asks OpenID providers for a refresh
+// token (OpenID Connect Core §11).
+const offlineAccess = "offline_access"
 
 // Rotate refreshes the flow's refresh token and fails unless a new refresh
 // token replaces it (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
@@ -102,7 +115,7 @@ func (s *Session) Scopes(ctx context.Context) ([]string, error) {
 // there is no such scope or nothing else to grant.
 func narrowGrant(scopes []string) (narrow string, ok bool) {
 	for i := len(scopes) - 1; i >= 0; i-- {
-		if scopes[i] != "offline_access" {
+		if scopes[i] != offlineAccess {
 			kept := slices.Delete(slices.Clone(scopes), i, i+1)
 			return strings.Join(kept, " "), len(kept) > 0
 		}
