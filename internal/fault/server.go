@@ -75,6 +75,7 @@ const (
 	// Authorization codes.
 	ASCodeAllowReplay      Name = "as.code.allow-replay"
 	ASCodeNoRevokeOnReplay Name = "as.code.no-revoke-on-replay"
+	ASCodeNotClientBound   Name = "as.code.not-client-bound"
 
 	// Redirect URI handling.
 	ASRedirectErrorToUnregistered Name = "as.redirect.error-to-unregistered"
