@@ -64,7 +64,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 			return
 		}
 		token, sent := s.accessToken(r)
-		if !sent && s.initializesOnly(r) {
+		if !sent && (s.initializesOnly(r) || s.sessionAuthorizes(r)) {
 			next.ServeHTTP(w, r)
 			return
 		}

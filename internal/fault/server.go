@@ -10,6 +10,7 @@ const (
 	RSMCPHang                     Name = "rs.mcp-hang"
 	RSNoAuth                      Name = "rs.no-auth"
 	RSNoWWWAuthenticate           Name = "rs.no-www-authenticate"
+	RSSessionAuthorizes           Name = "rs.session-authorizes"
 
 	// Protected resource metadata (RFC 9728).
 	RSPRMAdvertisesQuery        Name = "rs.prm-advertises-query"
