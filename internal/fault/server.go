@@ -114,9 +114,10 @@ const (
 	ASRefreshWidenScope      Name = "as.refresh.widen-scope"
 
 	// The client credentials grant.
-	ASCCDisabled     Name = "as.cc.disabled"
-	ASCCPublicClient Name = "as.cc.public-client"
-	ASCCWidenScope   Name = "as.cc.widen-scope"
+	ASCCAcceptWrongSecret Name = "as.cc.accept-wrong-secret"
+	ASCCDisabled          Name = "as.cc.disabled"
+	ASCCPublicClient      Name = "as.cc.public-client"
+	ASCCWidenScope        Name = "as.cc.widen-scope"
 
 	// Client authentication at the token endpoint.
 	ASClientAcceptOtherAuthMethod   Name = "as.client.accept-other-auth-method"

@@ -134,5 +134,14 @@ func init() {
 			Refs:      []Ref{rfc(7591, "2"), rfc(6749, "3.3")},
 			Faults:    faults(fault.ASCCWidenScope),
 		},
+		Check{
+			ID: "AS-CC-004", Title: "refuses a wrong client secret on the client credentials grant with invalid_client",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-credentials",
+			Revisions: all,
+			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "4.4.2"), rfc(6749, "2.3.1"), rfc(6749, "5.2")},
+			// Any secret accepted on every grant, and a 401 answered 400,
+			// show here as well.
+			Faults: faults(fault.ASCCAcceptWrongSecret, fault.ASClientAcceptWrongSecret, fault.ASClientInvalidClient400),
+		},
 	)
 }

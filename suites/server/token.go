@@ -177,6 +177,26 @@ func describeClientCredentials(s *Session) {
 			Expect(scopeGrantedBeyond(answer, requested, scopes[:1])).To(BeEmpty(),
 				"client credentials must not grant scope the client did not register")
 		})
+
+		It("refuses a wrong client secret on the client credentials grant with invalid_client", check.ID("AS-CC-004"), func(ctx SpecContext) {
+			meta := check.Need(s.discovery.AuthorizationServerMetadata(ctx))
+			if grants, _ := meta.Strings("grant_types_supported"); !slices.Contains(grants, "client_credentials") {
+				Skip(check.NotRunPrefix + "grant_types_supported does not list client_credentials")
+			}
+			client := check.Need(s.ConfidentialClient(ctx))
+			e := check.Need(s.Endpoints(ctx))
+			// With the right secret the grant works: only the secret can get
+			// the next request refused.
+			check.Need(grantedStep(s.ClientCredentials(ctx, client, e.Scope)))
+			answer := check.Require(s.ClientCredentials(ctx, client.authenticatingAs(client.AuthMethod, mockclient.NewVerifier()), e.Scope))
+			expectNoToken(answer, "a client credentials request with a wrong client secret must be refused (RFC 6749 §4.4.2, §2.3.1)")
+			Expect(answer.Error()).To(Equal("invalid_client"),
+				"a wrong client secret must be refused with invalid_client (RFC 6749 §5.2); the token endpoint answered %s", tokenOutcome(answer))
+			if client.AuthMethod == "client_secret_basic" {
+				Expect(answer.Status).To(Equal(http.StatusUnauthorized),
+					"a client that failed to authenticate with HTTP Basic must be answered 401 (RFC 6749 §5.2); the token endpoint answered %d", answer.Status)
+			}
+		})
 	})
 }
 
