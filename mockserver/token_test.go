@@ -671,6 +671,14 @@ var tokenFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		doc := expectTokens(stolen(addOAuthClients(s)))
 		Expect(claimsOf(accessTokenOf(doc)).ClientID).To(Equal(twoRedirectsApp))
 	},
+	fault.ASCodeReplayError500: func(s *mockserver.Server) {
+		addOAuthClients(s)
+		a := newAuthRequest(publicApp)
+		form := codeForm(publicApp, a.code(s), a.verifier)
+		first := accessTokenOf(expectTokens(postToken(s, form)))
+		expectTokenError(postToken(s, form), http.StatusInternalServerError, "server_error")
+		expectRevoked(s, first)
+	},
 	fault.ASRedirectUncheckedAtToken: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(twoRedirectsApp)

@@ -77,6 +77,7 @@ const (
 	ASCodeAllowReplay      Name = "as.code.allow-replay"
 	ASCodeNoRevokeOnReplay Name = "as.code.no-revoke-on-replay"
 	ASCodeNotClientBound   Name = "as.code.not-client-bound"
+	ASCodeReplayError500   Name = "as.code.replay-error-500"
 
 	// Redirect URI handling.
 	ASRedirectErrorToUnregistered Name = "as.redirect.error-to-unregistered"

@@ -32,6 +32,13 @@ func init() {
 			Faults:    faults(fault.ASTokenMissingCodeHTML),
 		},
 		Check{
+			ID: "AS-TOKEN-004", Title: "refuses a replayed authorization code with a JSON invalid_grant error",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
+			Revisions: all,
+			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "5.2"), oauth21("3.2.4")},
+			Faults:    faults(fault.ASCodeReplayError500),
+		},
+		Check{
 			ID: "AS-REF-001", Title: "rotates a public client's refresh token on each refresh",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
 			Revisions: spec.From(spec.Rev20250618),

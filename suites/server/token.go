@@ -37,6 +37,14 @@ func describeTokenEndpoint(s *Session) {
 				"redirect_uri": {redirectURI}, "code_verifier": {mockclient.NewVerifier()}}))
 			expectTokenEndpointError(answer, "invalid_request", "a code exchange without code")
 		})
+
+		It("refuses a replayed authorization code with a JSON invalid_grant error", check.ID("AS-TOKEN-004"), func(ctx SpecContext) {
+			g := check.Need(s.CodeGrant(ctx))
+			check.Need(g.RedeemTokens(ctx))
+			// A replay that gets tokens is AS-CODE-001's finding.
+			replay := check.Need(refusedStep(g.Redeem(ctx)))
+			expectTokenEndpointError(replay, "invalid_grant", "an authorization code redeemed a second time")
+		})
 	})
 }
 
@@ -215,7 +223,8 @@ func (s *Session) confidentialClientCode(ctx SpecContext) (*registeredClient, *a
 // expectTokenEndpointError judges an RFC 6749 §5.2 error answer to request.
 func expectTokenEndpointError(answer *mockclient.OAuthAnswer, code, request string) {
 	GinkgoHelper()
-	Expect(answer.Status).To(Equal(http.StatusBadRequest), "%s must be answered 400", request)
-	Expect(answer.ContentType()).To(Equal("application/json"), "%s must be answered with a JSON error", request)
-	Expect(answer.Error()).To(Equal(code), "%s must be refused with %s", request, code)
+	Expect(answer.Status).To(Equal(http.StatusBadRequest), "%s must be answered 400 (RFC 6749 §5.2); the token endpoint answered %s",
+		request, tokenOutcome(answer))
+	Expect(answer.ContentType()).To(Equal("application/json"), "%s must be answered with a JSON error (RFC 6749 §5.2)", request)
+	Expect(answer.Error()).To(Equal(code), "%s must be refused with %s (RFC 6749 §5.2)", request, code)
 }
