@@ -44,9 +44,10 @@ const (
 	RSRefuseTrustedIssuer     Name = "rs.refuse-trusted-issuer"
 
 	// Scopes and step-up authorization at the MCP endpoint.
-	RSNoScopeCheck  Name = "rs.no-scope-check"
-	RSStepUpAs401   Name = "rs.step-up-as-401"
-	RSStepUpNoScope Name = "rs.step-up-no-scope"
+	RSEndpointScopeNoError Name = "rs.endpoint-scope-no-error"
+	RSNoScopeCheck         Name = "rs.no-scope-check"
+	RSStepUpAs401          Name = "rs.step-up-as-401"
+	RSStepUpNoScope        Name = "rs.step-up-no-scope"
 
 	// Token passthrough to the upstream API.
 	RSPassthroughToken Name = "rs.passthrough-token"

@@ -86,5 +86,12 @@ func init() {
 			// Not checking the signature at all accepts it too.
 			Faults: faults(fault.RSAcceptEmbeddedJWK, fault.RSAcceptForeignKey),
 		},
+		Check{
+			ID: "RS-TRUST-011", Title: "answers a token without a scope it needs with 403 insufficient_scope",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "token",
+			Revisions: spec.Revisions,
+			Refs:      []Ref{mcp(mcpErrors), mcp(mcpInsufficientScope), rfc(6750, "3.1")},
+			Faults:    faults(fault.RSEndpointScopeNoError, fault.RSStepUpAs401),
+		},
 	)
 }
