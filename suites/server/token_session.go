@@ -127,10 +127,10 @@ func refusedStep(answer *mockclient.OAuthAnswer, err error) (*mockclient.OAuthAn
 	return answer, err
 }
 
-// grantedStep fails a step that the token endpoint had to grant for a
-// check to build on it.
+// grantedStep fails a step that the token endpoint had to grant, with an
+// access token, for a check to build on it.
 func grantedStep(answer *mockclient.OAuthAnswer, err error) (*mockclient.OAuthAnswer, error) {
-	if err == nil && !tokenIssued(answer) {
+	if err == nil && !accessTokenIssued(answer) {
 		err = fmt.Errorf("server: the token endpoint answered %s to a request it must grant", tokenOutcome(answer))
 	}
 	return answer, err
