@@ -50,6 +50,7 @@ func init() {
 		Fault{fault.RSNoScopeCheck, "the MCP endpoint and write_note serve tokens without the scopes they need", spec.Rev20250326},
 		Fault{fault.RSStepUpAs401, "insufficient scope is answered 401 invalid_token instead of 403 insufficient_scope", spec.Rev20250326},
 		Fault{fault.RSStepUpNoScope, "the 403 insufficient_scope challenge omits the scope needed", spec.Rev20250326},
+		Fault{fault.RSEndpointScopeNoError, "the 403 for a token lacking the scope every request needs carries no error code (a tool's scope still gets insufficient_scope)", spec.Rev20250326},
 	)
 }
 
@@ -64,7 +65,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 			return
 		}
 		token, sent := s.accessToken(r)
-		if !sent && s.initializesOnly(r) {
+		if !sent && (s.initializesOnly(r) || s.sessionAuthorizes(r)) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -98,7 +99,7 @@ func (s *Server) requireBearer(next http.Handler) http.Handler {
 		}
 		if never || slices.ContainsFunc(needed, lacks) {
 			decide(r, "insufficient scope: needs %s", strings.Join(needed, " "))
-			s.insufficientScope(w, r, strings.Join(s.challengedScopes(needed, lacks), " "))
+			s.insufficientScope(w, r, strings.Join(s.challengedScopes(needed, lacks), " "), lacks(requiredScope))
 			return
 		}
 		if !s.holdUntilExpired(r, token) || s.redirectToSecondServer(w, r) {
@@ -359,8 +360,9 @@ func peekCalls(r *http.Request) (rpcCalls, error) {
 }
 
 // insufficientScope answers a valid token lacking scope, the scopes the
-// request needs (RFC 6750 §3.1; MCP's step-up authorization).
-func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope string) {
+// request needs (RFC 6750 §3.1; MCP's step-up authorization); endpointWide:
+// it lacks the scope every request needs.
+func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope string, endpointWide bool) {
 	reason := "mockserver: access token lacks scope " + scope
 	if s.faults[fault.RSStepUpAs401] {
 		s.unauthorized(w, r, errInvalidToken, scope, reason)
@@ -369,7 +371,11 @@ func (s *Server) insufficientScope(w http.ResponseWriter, r *http.Request, scope
 	if s.faults[fault.RSStepUpNoScope] {
 		scope = ""
 	}
-	w.Header().Set("WWW-Authenticate", s.challenge(r, errInsufficientScope, http.StatusForbidden, scope))
+	code := errInsufficientScope
+	if endpointWide && s.faults[fault.RSEndpointScopeNoError] {
+		code = ""
+	}
+	w.Header().Set("WWW-Authenticate", s.challenge(r, code, http.StatusForbidden, scope))
 	http.Error(w, reason, http.StatusForbidden)
 }
 

@@ -117,7 +117,7 @@ func (s *Server) authenticateClient(r *http.Request, assertions *assertionLog) (
 	if !c.SecretExpires.IsZero() && time.Now().After(c.SecretExpires) {
 		return nil, oauthErrorf(oauthInvalidClient, "client secret expired")
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 && !s.faults[fault.ASClientAcceptWrongSecret] {
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 && !s.acceptsWrongSecret(r) {
 		return nil, oauthErrorf(oauthInvalidClient, "wrong client secret")
 	}
 	return c, nil

@@ -22,6 +22,14 @@ var clientAuthFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		expectTokenError(postToken(s, with(basicAsPost, "client_secret", "wrong")), http.StatusUnauthorized, "invalid_client")
 		expectTokenError(postToken(s, with(ccForm(), "client_id", basicApp)), http.StatusUnauthorized, "invalid_client")
 	},
+	fault.ASCCAcceptWrongSecret: func(s *mockserver.Server) {
+		expectTokenError(postToken(startAS(), ccForm(), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
+		addOAuthClients(s)
+		expectTokens(postToken(s, ccForm(), basicAuth(basicApp, "wrong")))
+		expectTokens(postToken(s, with(with(ccForm(), "client_id", postApp), "client_secret", "wrong")))
+		// The other grants still check the secret.
+		expectTokenError(postToken(s, refreshForm(basicApp, "any"), basicAuth(basicApp, "wrong")), http.StatusUnauthorized, "invalid_client")
+	},
 }
 
 func init() { maps.Copy(faultChecks, clientAuthFaultChecks) }

@@ -189,6 +189,7 @@ func (s *Server) completeRegistration(w http.ResponseWriter, r *http.Request, c 
 	if c.JWKS != nil {
 		body["jwks"] = c.JWKS
 	}
+	s.spoilClientInformation(body)
 	writeRegistrationJSON(w, http.StatusCreated, body)
 }
 

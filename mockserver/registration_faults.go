@@ -15,7 +15,22 @@ func init() {
 			"registration refuses http redirect URIs on loopback hosts, so native MCP clients cannot register", spec.Rev20250326},
 		Fault{fault.ASDCRNoClientSecret,
 			"registration answers a confidential client without the client_secret it assigned", spec.Rev20250326},
+		Fault{fault.ASDCRNoSecretExpiry,
+			"registration answers a client_secret without client_secret_expires_at", spec.Rev20250326},
+		Fault{fault.ASDCRLooseTypes,
+			"registration answers client_uri and logo_uri as null and contacts as an object, as serialisers of unset fields do", spec.Rev20250326},
 	)
+}
+
+// spoilClientInformation bends a registration answer's body as the client
+// information faults say.
+func (s *Server) spoilClientInformation(body map[string]any) {
+	if s.faults[fault.ASDCRNoSecretExpiry] {
+		delete(body, "client_secret_expires_at")
+	}
+	if s.faults[fault.ASDCRLooseTypes] {
+		body["client_uri"], body["logo_uri"], body["contacts"] = nil, nil, map[string]any{}
+	}
 }
 
 // loopbackRefused: under as.dcr.reject-loopback-redirect an http redirect

@@ -15,7 +15,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/fixtures"
 	"github.com/mcpconform/mcpconform/internal/fault"
+	"github.com/mcpconform/mcpconform/internal/schema"
 	"github.com/mcpconform/mcpconform/mockserver"
 )
 
@@ -192,6 +194,14 @@ var _ = Describe("dynamic client registration", func() {
 			Expect(doc).To(HaveKeyWithValue("client_id_issued_at", BeNumerically(">", 0)))
 			Expect(doc).To(HaveKeyWithValue("token_endpoint_auth_method", "client_secret_basic"))
 			Expect(doc).To(HaveKeyWithValue("client_name", "c"))
+		}, NodeTimeout(specTimeout))
+
+		It("client information matching the RFC 7591 schema", func(SpecContext) {
+			for _, metadata := range []string{redirectsTo(loopbackRedirect), `{"redirect_uris":["https://client.example/cb"],"client_name":"c"}`} {
+				a := register(s, metadata)
+				expectRegistered(a)
+				Expect(schema.Validate(fixtures.SchemaClientInformationResponse, a.body)).To(Succeed())
+			}
 		}, NodeTimeout(specTimeout))
 
 		It("no secret to a public client", func(SpecContext) {

@@ -85,7 +85,7 @@ func (s *Server) routes() ([]http.Handler, error) {
 // mountResourceServer routes the MCP endpoint and its protected resource
 // metadata.
 func (s *Server) mountResourceServer(rs *http.ServeMux) error {
-	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.newMCPHandler()))
+	rs.Handle(pathOf(s.rsOrigin, s.mcpURL), s.requireBearer(s.assignSessionIDs(s.newMCPHandler())))
 	if err := s.mountOriginMetadataDecoy(rs); err != nil {
 		return err
 	}

@@ -341,6 +341,15 @@ func init() {
 		}
 		Expect(postMCP(s, "").header.Values("WWW-Authenticate")).To(ConsistOf(noCredentialsChallenge(s)))
 	}
+	faultChecks[fault.RSEndpointScopeNoError] = func(s *mockserver.Server) {
+		reference := start()
+		Expect(postMCP(reference, bearer(reference, "other")).header.Values("WWW-Authenticate")).To(ConsistOf(insufficientScope(reference, "mcp:tools")))
+		a := postMCP(s, bearer(s, "other"))
+		Expect(a.status).To(Equal(http.StatusForbidden))
+		Expect(a.header.Values("WWW-Authenticate")).To(ConsistOf(`Bearer ` + prmChallenge(s) + `, scope="mcp:tools"`))
+		// A tool's scope is still refused with insufficient_scope.
+		Expect(postRPC(s, bearer(s), writeNoteCall).header.Values("WWW-Authenticate")).To(ConsistOf(stepUpChallenge(s)))
+	}
 	faultChecks[fault.RSPassthroughToken] = func(*mockserver.Server) {
 		ctx, cancel := context.WithTimeout(context.Background(), specTimeout)
 		defer cancel()

@@ -75,6 +75,7 @@ type config struct {
 	migration                    bool            // a second authorization server the MCP server moves to (migration.go)
 	mixUp                        bool            // the authorization server sends users on to an honest one (mixup.go)
 	resourceServer               *Server         // set: only an authorization server, for this one's MCP endpoint (migration.go)
+	noSessionIDs                 bool            // the MCP endpoint assigns no session IDs (session.go)
 }
 
 // Option configures Run.
@@ -164,7 +165,8 @@ type Server struct {
 	// migrated, whether the MCP server has moved to it.
 	next     *Server
 	migrated atomic.Bool
-	honest   *Server // WithMixUp
+	honest   *Server  // WithMixUp
+	sessions sync.Map // the MCP session IDs assigned (session.go)
 	// firstResponse is the first authorization response with a code, which
 	// WithReplayedCallback delivers again.
 	firstResponse atomic.Pointer[url.Values]

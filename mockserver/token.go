@@ -19,6 +19,8 @@ func init() {
 	registerFaults(
 		Fault{fault.ASCodeAllowReplay, "an authorization code can be redeemed more than once", spec.Rev20250326},
 		Fault{fault.ASCodeNoRevokeOnReplay, "a replayed authorization code is refused but the tokens issued from it stay valid", spec.Rev20250326},
+		Fault{fault.ASCodeNotClientBound, "an authorization code issued to one client is redeemed by any other client", spec.Rev20250326},
+		Fault{fault.ASCodeReplayError500, "a replayed authorization code is refused with 500 server_error instead of 400 invalid_grant (the grant is still revoked)", spec.Rev20250326},
 		Fault{fault.ASRedirectUncheckedAtToken, "the token request's redirect_uri is not compared with the authorization request's", spec.Rev20250326},
 		Fault{fault.ASResourceIgnored, "access tokens have the issuer as audience instead of the requested resource", spec.Rev20250618},
 		Fault{fault.ASTokenNoCacheControl, "successful token responses carry neither Cache-Control nor Pragma", spec.Rev20250326},
@@ -154,6 +156,9 @@ func (s *Server) exchangeCode(r *http.Request, c *client) (*tokenResponse, *oaut
 		s.store.revoke(s.store.endGrant(value)...)
 		decide(r, "authorization code replayed: the tokens issued from it are revoked")
 	}
+	if replayed && s.faults[fault.ASCodeReplayError500] {
+		return nil, oauthErrorf(oauthServerError, "the authorization code could not be redeemed")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +173,7 @@ func (s *Server) exchangeCode(r *http.Request, c *client) (*tokenResponse, *oaut
 // checkRedemption checks a token request against the code it redeems, so a
 // request that fails here neither uses the code nor counts as a replay.
 func (s *Server) checkRedemption(r *http.Request, c *client, code *authorizationCode, requested []string) *oauthError {
-	if code.ClientID != c.ID {
+	if code.ClientID != c.ID && !s.faults[fault.ASCodeNotClientBound] {
 		return oauthErrorf(oauthInvalidGrant, "the authorization code was issued to another client")
 	}
 	if r.PostForm.Get("redirect_uri") != code.RedirectURI && !s.faults[fault.ASRedirectUncheckedAtToken] {

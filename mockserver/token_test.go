@@ -679,6 +679,23 @@ var tokenFaultChecks = map[fault.Name]func(s *mockserver.Server){
 		expectRevoked(reference, replay(reference))
 		expectServed(s, replay(addOAuthClients(s)))
 	},
+	fault.ASCodeNotClientBound: func(s *mockserver.Server) {
+		stolen := func(s *mockserver.Server) answer {
+			a := newAuthRequest(publicApp)
+			return postToken(s, codeForm(twoRedirectsApp, a.code(s), a.verifier))
+		}
+		expectTokenError(stolen(startAS()), http.StatusBadRequest, "invalid_grant")
+		doc := expectTokens(stolen(addOAuthClients(s)))
+		Expect(claimsOf(accessTokenOf(doc)).ClientID).To(Equal(twoRedirectsApp))
+	},
+	fault.ASCodeReplayError500: func(s *mockserver.Server) {
+		addOAuthClients(s)
+		a := newAuthRequest(publicApp)
+		form := codeForm(publicApp, a.code(s), a.verifier)
+		first := accessTokenOf(expectTokens(postToken(s, form)))
+		expectTokenError(postToken(s, form), http.StatusInternalServerError, "server_error")
+		expectRevoked(s, first)
+	},
 	fault.ASRedirectUncheckedAtToken: func(s *mockserver.Server) {
 		reference := startAS()
 		a := newAuthRequest(twoRedirectsApp)

@@ -10,6 +10,7 @@ const (
 	RSMCPHang                     Name = "rs.mcp-hang"
 	RSNoAuth                      Name = "rs.no-auth"
 	RSNoWWWAuthenticate           Name = "rs.no-www-authenticate"
+	RSSessionAuthorizes           Name = "rs.session-authorizes"
 
 	// Protected resource metadata (RFC 9728).
 	RSPRMAdvertisesQuery        Name = "rs.prm-advertises-query"
@@ -45,9 +46,10 @@ const (
 	RSRefuseTrustedIssuer     Name = "rs.refuse-trusted-issuer"
 
 	// Scopes and step-up authorization at the MCP endpoint.
-	RSNoScopeCheck  Name = "rs.no-scope-check"
-	RSStepUpAs401   Name = "rs.step-up-as-401"
-	RSStepUpNoScope Name = "rs.step-up-no-scope"
+	RSEndpointScopeNoError Name = "rs.endpoint-scope-no-error"
+	RSNoScopeCheck         Name = "rs.no-scope-check"
+	RSStepUpAs401          Name = "rs.step-up-as-401"
+	RSStepUpNoScope        Name = "rs.step-up-no-scope"
 
 	// Token passthrough to the upstream API.
 	RSPassthroughToken Name = "rs.passthrough-token"
@@ -79,6 +81,8 @@ const (
 	// Authorization codes.
 	ASCodeAllowReplay      Name = "as.code.allow-replay"
 	ASCodeNoRevokeOnReplay Name = "as.code.no-revoke-on-replay"
+	ASCodeNotClientBound   Name = "as.code.not-client-bound"
+	ASCodeReplayError500   Name = "as.code.replay-error-500"
 
 	// Redirect URI handling.
 	ASRedirectErrorToUnregistered Name = "as.redirect.error-to-unregistered"
@@ -116,9 +120,10 @@ const (
 	ASRefreshWidenScope      Name = "as.refresh.widen-scope"
 
 	// The client credentials grant.
-	ASCCDisabled     Name = "as.cc.disabled"
-	ASCCPublicClient Name = "as.cc.public-client"
-	ASCCWidenScope   Name = "as.cc.widen-scope"
+	ASCCAcceptWrongSecret Name = "as.cc.accept-wrong-secret"
+	ASCCDisabled          Name = "as.cc.disabled"
+	ASCCPublicClient      Name = "as.cc.public-client"
+	ASCCWidenScope        Name = "as.cc.widen-scope"
 
 	// Client authentication at the token endpoint.
 	ASClientAcceptOtherAuthMethod   Name = "as.client.accept-other-auth-method"
@@ -134,7 +139,9 @@ const (
 	ASDCRAcceptJavascriptURI     Name = "as.dcr.accept-javascript-uri"
 	ASDCRAcceptUnknownAuthMethod Name = "as.dcr.accept-unknown-auth-method"
 	ASDCRAcceptUnknownGrantType  Name = "as.dcr.accept-unknown-grant-type"
+	ASDCRLooseTypes              Name = "as.dcr.loose-types"
 	ASDCRNoClientSecret          Name = "as.dcr.no-client-secret"
+	ASDCRNoSecretExpiry          Name = "as.dcr.no-secret-expiry"
 	ASDCROpenDespiteProtection   Name = "as.dcr.open-despite-protection"
 	ASDCRPublicClientCredentials Name = "as.dcr.public-client-credentials"
 	ASDCRRejectLoopbackRedirect  Name = "as.dcr.reject-loopback-redirect"

@@ -80,7 +80,8 @@ func violations(e *jsonschema.ValidationError) []string {
 }
 
 func compileAll() {
-	names := []string{fixtures.SchemaProtectedResourceMetadata, fixtures.SchemaAuthorizationServerMetadata}
+	names := []string{fixtures.SchemaProtectedResourceMetadata, fixtures.SchemaAuthorizationServerMetadata,
+		fixtures.SchemaClientInformationResponse}
 	c := jsonschema.NewCompiler()
 	for _, name := range names {
 		raw, err := fixtures.Schemas.ReadFile(name)

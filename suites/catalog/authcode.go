@@ -93,6 +93,13 @@ func init() {
 			Faults:    faults(fault.ASCodeNoRevokeOnReplay),
 		},
 		Check{
+			ID: "AS-CODE-003", Title: "refuses an authorization code redeemed by another client",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "code",
+			Revisions: all,
+			Refs:      []Ref{mcp(mcpPKCE), oauth21("4.1.3"), rfc(6749, "4.1.3"), rfc(6749, "5.2")},
+			Faults:    faults(fault.ASCodeNotClientBound),
+		},
+		Check{
 			ID: "AS-REDIR-001", Title: "refuses a redirect URI that extends a registered one, without redirecting to it",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "redirect",
 			Revisions: all,

@@ -57,6 +57,14 @@ func init() {
 			Faults: faults(fault.RSChallengeNoScope),
 		},
 		Check{
+			ID: "RS-AUTH-006", Title: "refuses a request of an authorized session that carries no access token",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "challenge",
+			// Sessions are gone from 2026-07-28.
+			Revisions: spec.Only(spec.Rev20250326, spec.Rev20250618, spec.Rev20251125),
+			Refs:      []Ref{mcp(mcpTokens), mcpSessionHijacking, rfc(6750, "3.1")},
+			Faults:    faults(fault.RSSessionAuthorizes),
+		},
+		Check{
 			ID: "RS-PRM-001", Title: "publishes protected resource metadata where clients look for it",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,

@@ -116,6 +116,13 @@ var (
 		page: "security-considerations", anchor: "authorization-server-abuse-protection"}
 )
 
+// mcpSessionHijacking cites the security best practices on session
+// hijacking, in the newest revision with sessions (2026-07-28 has none).
+var mcpSessionHijacking = Ref{
+	Label: "MCP 2025-11-25 security best practices: session hijacking",
+	URL:   "https://modelcontextprotocol.io/specification/2025-11-25/basic/security_best_practices#session-hijacking",
+}
+
 // mcp cites an MCP section (resolved per revision when reported).
 func mcp(s *mcpSection) Ref { return s.ref(spec.Latest) }
 

@@ -99,5 +99,12 @@ func init() {
 			Refs:      []Ref{rfc(7591, "3.2.2"), rfc(6750, "3.1")},
 			Faults:    faults(fault.ASDCRAcceptAnyInitialToken, fault.ASDCROpenDespiteProtection),
 		},
+		Check{
+			ID: "AS-DCR-013", Title: "answers a registration with client information of the types RFC 7591 defines",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "registration",
+			Revisions: all,
+			Refs:      []Ref{mcp(mcpDCR), rfc(7591, "3.2.1"), rfc(7591, "2")},
+			Faults:    faults(fault.ASDCRNoSecretExpiry, fault.ASDCRLooseTypes),
+		},
 	)
 }

@@ -32,6 +32,13 @@ func init() {
 			Faults:    faults(fault.ASTokenMissingCodeHTML),
 		},
 		Check{
+			ID: "AS-TOKEN-004", Title: "refuses a replayed authorization code with a JSON invalid_grant error",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityLow, Area: "token",
+			Revisions: all,
+			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "5.2"), oauth21("3.2.4")},
+			Faults:    faults(fault.ASCodeReplayError500),
+		},
+		Check{
 			ID: "AS-REF-001", Title: "rotates a public client's refresh token on each refresh",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
 			Revisions: spec.From(spec.Rev20250618),
@@ -133,6 +140,15 @@ func init() {
 			Revisions: all,
 			Refs:      []Ref{rfc(7591, "2"), rfc(6749, "3.3")},
 			Faults:    faults(fault.ASCCWidenScope),
+		},
+		Check{
+			ID: "AS-CC-004", Title: "refuses a wrong client secret on the client credentials grant with invalid_client",
+			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-credentials",
+			Revisions: all,
+			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "4.4.2"), rfc(6749, "2.3.1"), rfc(6749, "5.2")},
+			// Any secret accepted on every grant, and a 401 answered 400,
+			// show here as well.
+			Faults: faults(fault.ASCCAcceptWrongSecret, fault.ASClientAcceptWrongSecret, fault.ASClientInvalidClient400),
 		},
 	)
 }

@@ -86,5 +86,15 @@ func init() {
 			// Not checking the signature at all accepts it too.
 			Faults: faults(fault.RSAcceptEmbeddedJWK, fault.RSAcceptForeignKey),
 		},
+		Check{
+			// As RS-TRUST-007: before 2025-06-18 the 401 challenge names no
+			// scope, so a server that serves a scopeless token shows none it
+			// requires.
+			ID: "RS-TRUST-011", Title: "answers a token without a scope it needs with 403 insufficient_scope",
+			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "token",
+			Revisions: spec.From(spec.Rev20250618),
+			Refs:      []Ref{mcp(mcpErrors), mcp(mcpInsufficientScope), rfc(6750, "3.1")},
+			Faults:    faults(fault.RSEndpointScopeNoError, fault.RSStepUpAs401),
+		},
 	)
 }

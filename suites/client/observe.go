@@ -139,7 +139,9 @@ func observe(ctx context.Context, cfg Config, sc Scenario) *Observation {
 		o.Err = fmt.Errorf("client: %s: not started: the run was interrupted", sc.Name)
 		return o
 	}
-	opts := append([]mockserver.Option{mockserver.WithRevision(cfg.Revision), mockserver.WithRequestCapture()}, sc.Options...)
+	// No session IDs: the client checks judge authorization, not sessions.
+	opts := append([]mockserver.Option{mockserver.WithRevision(cfg.Revision), mockserver.WithRequestCapture(),
+		mockserver.WithoutSessionIDs()}, sc.Options...)
 	o.Context = maps.Clone(sc.Context)
 	if sc.Prepare != nil {
 		prepared, context, err := sc.Prepare()

@@ -10,7 +10,9 @@ import (
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockserver"
+	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
+	"github.com/mcpconform/mcpconform/suites/check"
 )
 
 var _ = Describe("Every check can fail", func() {
@@ -59,6 +61,10 @@ var _ = Describe("Every check can fail", func() {
 		Expect(runTrial(trial{name: "scope per tool", revision: spec.Latest,
 			opts: []mockserver.Option{mockserver.WithScopeOnlyForTools()}})).To(BeEmpty())
 	})
+	It("does not run the session check against a server that assigns no session ID", func() {
+		Expect(notRunAgainst(spec.Rev20251125, "RS-AUTH-006", mockserver.WithoutSessionIDs())).To(
+			ContainSubstring("assigned no Mcp-Session-Id"))
+	})
 	It("follows an authorization that sets an interaction cookie on the way", func() {
 		Expect(runTrial(trial{name: "interaction cookie", revision: spec.Latest,
 			opts: []mockserver.Option{mockserver.WithInteractionCookie()}})).To(BeEmpty())
@@ -98,4 +104,21 @@ func faultTrials(rev spec.Revision) []trial {
 		trials = append(trials, t)
 	}
 	return trials
+}
+
+// notRunAgainst runs check id alone against the reference configured by
+// opts, expects it not run, and returns why.
+func notRunAgainst(rev spec.Revision, id string, opts ...mockserver.Option) string {
+	GinkgoHelper()
+	dir := GinkgoT().TempDir()
+	srv, caFile, _, err := configuredTarget(rev, dir, opts...)
+	Expect(err).NotTo(HaveOccurred())
+	defer srv.Close()
+	res, code, err := runAndRead(dir, "server", "--url", srv.MCPURL(), "--spec-version", string(rev), "--ca-file", caFile, "--focus", id)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(code).To(Equal(reports.ExitOK))
+	Expect(res.Checks).To(HaveLen(1))
+	Expect(res.Checks[0].Status).To(Equal(reports.StatusSkipped))
+	Expect(res.Checks[0].Message).To(HavePrefix(check.NotRunPrefix))
+	return res.Checks[0].Message
 }

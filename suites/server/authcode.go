@@ -136,6 +136,17 @@ func describeAuthorizationCode(s *Session) {
 				"the tokens issued from a code should be revoked when the code is replayed; after the replay %s", strings.Join(still, ", "))
 		})
 
+		It("refuses an authorization code redeemed by another client", check.ID("AS-CODE-003"), func(ctx SpecContext) {
+			g := check.Need(s.CodeGrant(ctx))
+			other := check.Need(s.OtherPublicClient(ctx))
+			// Everything else is right, the verifier included: only the
+			// code's binding to its client can get the request refused.
+			stolen := check.Require(s.Redeem(ctx, other, g.authorization))
+			expectNoToken(stolen, "an authorization code must be refused to any client but the one it was issued to (OAuth 2.1 §4.1.3)")
+			Expect(stolen.Error()).To(Equal("invalid_grant"),
+				"a code issued to another client must be refused with invalid_grant (RFC 6749 §5.2); the token endpoint answered %s", tokenOutcome(stolen))
+		})
+
 		It("refuses a redirect URI that extends a registered one, without redirecting to it", check.ID("AS-REDIR-001"), func(ctx SpecContext) {
 			client := check.Need(s.PublicClient(ctx))
 			a := check.Require(s.Authorize(ctx, client, setParam("redirect_uri", extendedRedirectURI)))

@@ -46,5 +46,21 @@ func describeChallenge(s *Session) {
 			Expect(challenge.Params).To(HaveKeyWithValue("scope", Not(BeEmpty())),
 				"the Bearer challenge should name the scope the request needs")
 		})
+
+		It("refuses a request of an authorized session that carries no access token", check.ID("RS-AUTH-006"), func(ctx SpecContext) {
+			if resp := check.Need(s.discovery.Unauthenticated(ctx)); resp.Status != http.StatusUnauthorized {
+				Skip(check.PrerequisitePrefix + "the MCP endpoint does not refuse a request without a token (RS-AUTH-001 judges that)")
+			}
+			tokens := check.Need(s.UsableToken(ctx))
+			session := check.Need(s.openMCP(ctx, "Bearer "+tokens.AccessToken()))
+			if session.sessionID == "" {
+				Skip(check.NotRunPrefix + "the MCP endpoint assigned no Mcp-Session-Id at initialize: no session to continue without the token")
+			}
+			resp := check.Require(session.ListToolsWithoutToken(ctx))
+			Expect(resp.Status).To(Equal(http.StatusUnauthorized),
+				"a request carrying the Mcp-Session-Id of an authorized session but no access token must be refused with 401: "+
+					"authorization must be included in every HTTP request, and a session ID is no credential "+
+					"(MCP token requirements; security best practices, session hijacking); the MCP endpoint answered %d", resp.Status)
+		})
 	})
 }

@@ -2,12 +2,16 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/fixtures"
+	"github.com/mcpconform/mcpconform/internal/schema"
 	"github.com/mcpconform/mcpconform/mockclient"
 	"github.com/mcpconform/mcpconform/suites/check"
 )
@@ -40,6 +44,25 @@ func describeRegistration(s *Session) {
 			}
 			// The session refuses a confidential registration answered without a secret.
 			check.Require(client, err)
+		})
+
+		It("answers a registration with client information of the types RFC 7591 defines", check.ID("AS-DCR-013"), func(ctx SpecContext) {
+			s.needRegistration(ctx)
+			public := check.Need(s.PublicClient(ctx))
+			answers := map[string]*registeredClient{"public": public}
+			// A confidential client, where the server registers one, shows
+			// the client_secret members as well.
+			if confidential, _ := s.ConfidentialClient(ctx); confidential != nil && registered(confidential.OAuthAnswer) {
+				check.Attach(confidential)
+				answers["confidential"] = confidential
+			}
+			for _, kind := range slices.Sorted(maps.Keys(answers)) {
+				if err := schema.Validate(fixtures.SchemaClientInformationResponse, answers[kind].Body); err != nil {
+					Fail(fmt.Sprintf("a registration must be answered with an RFC 7591 §3.2.1 client information response: members of the types "+
+						"RFC 7591 §2 defines, left out rather than null, and client_secret_expires_at with every client_secret; "+
+						"the registration of the %s client was answered with %v", kind, err))
+				}
+			}
 		})
 
 		It("refuses to register a javascript: redirect URI", check.ID("AS-DCR-003"), func(ctx SpecContext) {

@@ -489,6 +489,15 @@ func (c *mcpConversation) ToolNames(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
+// ListToolsWithoutToken sends tools/list in the session, its session ID
+// and protocol version included, without the Authorization header.
+func (c *mcpConversation) ListToolsWithoutToken(ctx context.Context) (*mockclient.Response, error) {
+	held := c.authorization
+	c.authorization = ""
+	defer func() { c.authorization = held }()
+	return c.post(ctx, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/list","params":{}}`, c.nextID()))
+}
+
 // rpcResult decodes the result of the JSON-RPC response in an answer sent
 // as JSON or as a stream of server-sent events.
 func rpcResult(resp *mockclient.Response, result any) error {

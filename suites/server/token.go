@@ -37,6 +37,14 @@ func describeTokenEndpoint(s *Session) {
 				"redirect_uri": {redirectURI}, "code_verifier": {mockclient.NewVerifier()}}))
 			expectTokenEndpointError(answer, "invalid_request", "a code exchange without code")
 		})
+
+		It("refuses a replayed authorization code with a JSON invalid_grant error", check.ID("AS-TOKEN-004"), func(ctx SpecContext) {
+			g := check.Need(s.CodeGrant(ctx))
+			check.Need(g.RedeemTokens(ctx))
+			// A replay that gets tokens is AS-CODE-001's finding.
+			replay := check.Need(refusedStep(g.Redeem(ctx)))
+			expectTokenEndpointError(replay, "invalid_grant", "an authorization code redeemed a second time")
+		})
 	})
 }
 
@@ -182,6 +190,26 @@ func describeClientCredentials(s *Session) {
 			Expect(scopeGrantedBeyond(answer, requested, scopes[:1])).To(BeEmpty(),
 				"client credentials must not grant scope the client did not register")
 		})
+
+		It("refuses a wrong client secret on the client credentials grant with invalid_client", check.ID("AS-CC-004"), func(ctx SpecContext) {
+			meta := check.Need(s.discovery.AuthorizationServerMetadata(ctx))
+			if grants, _ := meta.Strings("grant_types_supported"); !slices.Contains(grants, "client_credentials") {
+				Skip(check.NotRunPrefix + "grant_types_supported does not list client_credentials")
+			}
+			client := check.Need(s.ConfidentialClient(ctx))
+			e := check.Need(s.Endpoints(ctx))
+			// With the right secret the grant works: only the secret can get
+			// the next request refused.
+			check.Need(grantedStep(s.ClientCredentials(ctx, client, e.Scope)))
+			answer := check.Require(s.ClientCredentials(ctx, client.authenticatingAs(client.AuthMethod, mockclient.NewVerifier()), e.Scope))
+			expectNoToken(answer, "a client credentials request with a wrong client secret must be refused (RFC 6749 §4.4.2, §2.3.1)")
+			Expect(answer.Error()).To(Equal("invalid_client"),
+				"a wrong client secret must be refused with invalid_client (RFC 6749 §5.2); the token endpoint answered %s", tokenOutcome(answer))
+			if client.AuthMethod == "client_secret_basic" {
+				Expect(answer.Status).To(Equal(http.StatusUnauthorized),
+					"a client that failed to authenticate with HTTP Basic must be answered 401 (RFC 6749 §5.2); the token endpoint answered %d", answer.Status)
+			}
+		})
 	})
 }
 
@@ -200,7 +228,8 @@ func (s *Session) confidentialClientCode(ctx SpecContext) (*registeredClient, *a
 // expectTokenEndpointError judges an RFC 6749 §5.2 error answer to request.
 func expectTokenEndpointError(answer *mockclient.OAuthAnswer, code, request string) {
 	GinkgoHelper()
-	Expect(answer.Status).To(Equal(http.StatusBadRequest), "%s must be answered 400", request)
-	Expect(answer.ContentType()).To(Equal("application/json"), "%s must be answered with a JSON error", request)
-	Expect(answer.Error()).To(Equal(code), "%s must be refused with %s", request, code)
+	Expect(answer.Status).To(Equal(http.StatusBadRequest), "%s must be answered 400 (RFC 6749 §5.2); the token endpoint answered %s",
+		request, tokenOutcome(answer))
+	Expect(answer.ContentType()).To(Equal("application/json"), "%s must be answered with a JSON error (RFC 6749 §5.2)", request)
+	Expect(answer.Error()).To(Equal(code), "%s must be refused with %s (RFC 6749 §5.2)", request, code)
 }

@@ -140,6 +140,15 @@ func refusedStep(answer *mockclient.OAuthAnswer, err error) (*mockclient.OAuthAn
 	return answer, err
 }
 
+// grantedStep fails a step that the token endpoint had to grant, with an
+// access token, for a check to build on it.
+func grantedStep(answer *mockclient.OAuthAnswer, err error) (*mockclient.OAuthAnswer, error) {
+	if err == nil && !accessTokenIssued(answer) {
+		err = fmt.Errorf("server: the token endpoint answered %s to a request it must grant", tokenOutcome(answer))
+	}
+	return answer, err
+}
+
 // scopeGrantedBeyond lists the scopes a token answer granted outside
 // allowed; none when it was refused. An answer without scope granted the
 // requested one (RFC 6749 §5.1).

@@ -78,14 +78,7 @@ func describeTrustedIssuerClaims(s *Session) {
 		})
 
 		It("refuses an access token without the scope it requires", check.ID("RS-TRUST-007"), func(ctx SpecContext) {
-			accepted := s.needTrustedToken(ctx)
-			if !accepted.ScopeRequired {
-				Skip(check.NotRunPrefix + "the server names no scope it requires, in its 401 challenge or a 403")
-			}
-			claims := accepted.Claims
-			claims.Scope = ""
-			token, err := s.trust.issuer.Mint(claims)
-			Expect(err).NotTo(HaveOccurred(), "minting the token")
+			accepted, token := s.needScopelessToken(ctx)
 			if accepted.Claims.Scope == "" {
 				s.expectScopeNeededFurtherIn(ctx, token)
 				return
@@ -94,16 +87,47 @@ func describeTrustedIssuerClaims(s *Session) {
 			Expect(resp.Status).To(BeElementOf(http.StatusUnauthorized, http.StatusForbidden),
 				"an access token without the scope %q the server asked for must be refused", accepted.Claims.Scope)
 		})
+
+		It("answers a token without a scope it needs with 403 insufficient_scope", check.ID("RS-TRUST-011"), func(ctx SpecContext) {
+			_, token := s.needScopelessToken(ctx)
+			where := "every request"
+			resp := check.Require(s.CallMCP(ctx, "Bearer "+token))
+			if resp.Status/100 == 2 {
+				// The scope is needed further in, if anywhere.
+				var ran *mockclient.Response
+				if resp, ran, where = s.scopeRefusalFurtherIn(ctx, token); ran != nil {
+					Skip(check.PrerequisitePrefix + "the token without scope was served everywhere (RS-TRUST-007 judges that)")
+				}
+			}
+			Expect(resp.Status).To(Equal(http.StatusForbidden),
+				"a valid token without the scope %s needs must be answered 403 (RFC 6750 §3.1, MCP error handling); the MCP endpoint answered %d",
+				where, resp.Status)
+			challenge, err := mockclient.ParseBearerChallenge(resp.Header.Values("WWW-Authenticate"))
+			Expect(err == nil && challenge.Params["error"] == "insufficient_scope").To(BeTrue(),
+				`the 403 for a token short of the scope %s needs must carry a Bearer challenge with error="insufficient_scope" `+
+					"(RFC 6750 §3.1, MCP step-up); the MCP endpoint sent WWW-Authenticate %q", where, resp.Header.Values("WWW-Authenticate"))
+		})
 	})
 }
 
 // expectScopeNeededFurtherIn judges a server that served initialize to a
 // token without scope although it names one it needs: MCP lets it need the
 // scope per operation (a 403 insufficient_scope at runtime), so the token
-// must be refused where the scope is needed: at tools/list, or at the
-// step-up tool, which needs a scope the token lacks. Served at both, or
-// with no such tool listed, nothing shows where it is needed.
+// must be refused where the scope is needed (scopeRefusalFurtherIn).
 func (s *Session) expectScopeNeededFurtherIn(ctx SpecContext, token string) {
+	GinkgoHelper()
+	if _, ran, _ := s.scopeRefusalFurtherIn(ctx, token); ran != nil {
+		Fail(fmt.Sprintf("%s, which needs %s, ran for a token without any scope (%d): a token without the scope an operation "+
+			"needs must be refused there (401, or 403 insufficient_scope)", s.stepUpProbe.Tool, s.stepUpProbe.Scope, ran.Status))
+	}
+}
+
+// scopeRefusalFurtherIn follows a token without scope that initialize
+// served into an MCP session: to tools/list, then to the step-up tool,
+// which needs a scope the token lacks. It returns the first refusal and
+// where it came, or else the step-up tool's answer as ran; it skips the
+// check, not run, where nothing shows where the scope is needed.
+func (s *Session) scopeRefusalFurtherIn(ctx SpecContext, token string) (refusal, ran *mockclient.Response, where string) {
 	GinkgoHelper()
 	conversation, err := s.openMCP(ctx, "Bearer "+token)
 	defer check.Attach(conversation)
@@ -111,8 +135,8 @@ func (s *Session) expectScopeNeededFurtherIn(ctx SpecContext, token string) {
 	if err == nil {
 		tools, err = conversation.ToolNames(ctx)
 	}
-	if refused(conversation.last()) {
-		return
+	if last := conversation.last(); refused(last) {
+		return last, nil, "the MCP session"
 	}
 	if err != nil {
 		Skip(check.NotRunPrefix + "the MCP session with a token without scope went no further: " + err.Error())
@@ -127,12 +151,12 @@ func (s *Session) expectScopeNeededFurtherIn(ctx SpecContext, token string) {
 	case err != nil:
 		Skip(check.NotRunPrefix + "calling " + s.stepUpProbe.Tool + " with a token without scope: " + err.Error())
 	case call.Status/100 == 2:
-		Fail(fmt.Sprintf("%s, which needs %s, ran for a token without any scope (%d): a token without the scope an operation "+
-			"needs must be refused there (401, or 403 insufficient_scope)", s.stepUpProbe.Tool, s.stepUpProbe.Scope, call.Status))
+		return nil, call, ""
 	case !refused(call):
 		Skip(fmt.Sprintf("%s%s answered %d to a token without scope: neither served nor refused for its token",
 			check.NotRunPrefix, s.stepUpProbe.Tool, call.Status))
 	}
+	return call, nil, s.stepUpProbe.Tool
 }
 
 // refused reports whether the MCP endpoint refused a request for its
@@ -158,6 +182,21 @@ func (s *Session) needTrustedIssuer(ctx SpecContext) {
 func (s *Session) needTrustedToken(ctx SpecContext) *trustedToken {
 	s.needTrustedIssuer(ctx)
 	return check.Need(s.trustedToken(ctx))
+}
+
+// needScopelessToken is the accepted trusted token minted again without
+// scope; not run where the server names no scope it requires.
+func (s *Session) needScopelessToken(ctx SpecContext) (accepted *trustedToken, scopeless string) {
+	GinkgoHelper()
+	accepted = s.needTrustedToken(ctx)
+	if !accepted.ScopeRequired {
+		Skip(check.NotRunPrefix + "the server names no scope it requires, in its 401 challenge or a 403")
+	}
+	claims := accepted.Claims
+	claims.Scope = ""
+	scopeless, err := s.trust.issuer.Mint(claims)
+	Expect(err).NotTo(HaveOccurred(), "minting the token")
+	return accepted, scopeless
 }
 
 // needTrustedJWT is the accepted trusted token, split to forge from.
