@@ -112,7 +112,7 @@ func results(report types.Report, rev spec.Revision, selected []catalog.Check, r
 	if interrupted {
 		for _, c := range want {
 			r := ResultFor(c, rev)
-			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
+			r.Skip(check.NotRunPrefix + "interrupted")
 			out = append(out, r)
 		}
 	}
@@ -127,9 +127,9 @@ func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) report
 	case sr.State == types.SpecStatePassed:
 		res.Status = reports.StatusPassed
 	case sr.State == types.SpecStateSkipped:
-		res.Status, res.Message = reports.StatusSkipped, sr.Failure.Message
+		res.Skip(sr.Failure.Message)
 	case sr.State == types.SpecStateInterrupted:
-		res.Status, res.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
+		res.Skip(check.NotRunPrefix + "interrupted")
 	default:
 		res.Status, res.Message = reports.StatusFailed, failureMessage(sr)
 	}

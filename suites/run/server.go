@@ -161,7 +161,7 @@ func stopped(ctx context.Context, res *reports.Results, selected []catalog.Check
 	res.StoppedBy = mockclient.ErrRunDeadline.Error()
 	for _, c := range selected {
 		r := ResultFor(c, filter.Revision)
-		r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+res.StoppedBy
+		r.Skip(check.NotRunPrefix + res.StoppedBy)
 		res.Checks = append(res.Checks, r)
 	}
 	return res
@@ -188,7 +188,7 @@ func notRun(res *reports.Results, selected []catalog.Check, filter catalog.Filte
 	res.Error = runErr
 	for _, c := range selected {
 		r := ResultFor(c, filter.Revision)
-		r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+why
+		r.Skip(check.NotRunPrefix + why)
 		res.Checks = append(res.Checks, r)
 	}
 	return res, err
