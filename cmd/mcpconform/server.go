@@ -173,6 +173,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Timeout:            flags.timeout,
 		RunTimeout:         flags.deadline,
 		Progress:           out,
+		Baseline:           judged.baseline,
 		Verbose:            flags.verbose,
 		Version:            version,
 		RootCAs:            roots,
