@@ -130,7 +130,7 @@ func Judge(r *Results) Verdict {
 		reasons = append(reasons, plural(failing, "check fails", "checks fail"))
 	}
 	if unexpected > 0 {
-		reasons = append(reasons, plural(unexpected, "baseline entry passes", "baseline entries pass")+": remove them from the baseline")
+		reasons = append(reasons, plural(unexpected, "baseline entry passes: remove it", "baseline entries pass: remove them")+" from the baseline")
 	}
 	if skipped > 0 && r.Gate.Strict {
 		reasons = append(reasons, plural(skipped, "check was", "checks were")+" skipped (--strict)")
