@@ -72,38 +72,63 @@ func parseBaseline(rd io.Reader, source string) (Baseline, error) {
 	return b, nil
 }
 
-// Apply marks r's checks against the baseline and recounts the summary: a
-// listed check that failed becomes an expected failure, a listed check that
-// passed becomes an unexpected pass, and a listed skipped check stays
-// skipped. Listed IDs missing from knownIDs (the whole catalogue, not just
-// the selection) are a usage error, and then r is left unchanged.
-func (b Baseline) Apply(r *Results, knownIDs []string) error {
+// Check rejects IDs missing from knownIDs (the whole catalogue, not just a
+// selection), naming the known ID an entry differs from only in case: IDs
+// are matched exactly.
+func (b Baseline) Check(knownIDs []string) error {
 	var unknown []string
 	for id := range b {
-		if !slices.Contains(knownIDs, id) {
-			unknown = append(unknown, id)
+		if slices.Contains(knownIDs, id) {
+			continue
 		}
+		if i := slices.IndexFunc(knownIDs, func(known string) bool { return strings.EqualFold(known, id) }); i >= 0 {
+			id += " (check IDs are case-sensitive: " + knownIDs[i] + ")"
+		}
+		unknown = append(unknown, id)
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		return fmt.Errorf("reports: baseline names unknown checks: %s", strings.Join(unknown, ", "))
 	}
+	return nil
+}
+
+// Apply judges r's checks against the baseline from scratch, undoing any
+// earlier baseline's marks first, and recounts the summary: a listed check
+// that failed becomes an expected failure, a listed check that passed
+// becomes an unexpected pass, and a listed skipped check stays skipped.
+// IDs Check rejects are a usage error, and then r is left unchanged.
+func (b Baseline) Apply(r *Results, knownIDs []string) error {
+	if err := b.Check(knownIDs); err != nil {
+		return err
+	}
 	for i := range r.Checks {
-		c := &r.Checks[i]
-		reason, listed := b[c.ID]
-		if !listed {
-			continue
-		}
-		switch c.Status {
-		case StatusFailed:
-			c.Status = StatusExpectedFailure
-			c.BaselineReason = reason
-		case StatusPassed:
-			c.Status = StatusUnexpectedPass
-			c.BaselineReason = reason
-			c.Message = fmt.Sprintf("passed, but the baseline expects it to fail; remove %s from the baseline", c.ID)
-		}
+		b.Mark(&r.Checks[i])
 	}
 	r.Summarize()
 	return nil
+}
+
+// Mark judges one check against the baseline, from its own verdict.
+func (b Baseline) Mark(c *CheckResult) {
+	switch c.Status {
+	case StatusExpectedFailure:
+		c.Status = StatusFailed
+	case StatusUnexpectedPass:
+		c.Status, c.Message = StatusPassed, ""
+	}
+	c.BaselineReason = ""
+	reason, listed := b[c.ID]
+	if !listed {
+		return
+	}
+	switch c.Status {
+	case StatusFailed:
+		c.Status = StatusExpectedFailure
+		c.BaselineReason = reason
+	case StatusPassed:
+		c.Status = StatusUnexpectedPass
+		c.BaselineReason = reason
+		c.Message = fmt.Sprintf("passed, but the baseline expects it to fail; remove %s from the baseline", c.ID)
+	}
 }

@@ -85,7 +85,7 @@ var _ = Describe("baseline", func() {
 		It("passes the run when every failure is expected", func() {
 			b := reports.Baseline{"AS-META-002": "a", "RS-AUTH-002": "b"}
 			Expect(b.Apply(r, known)).To(Succeed())
-			Expect(r.ExitCode()).To(Equal(reports.ExitOK))
+			Expect(reports.Judge(r).ExitCode).To(Equal(reports.ExitOK))
 		})
 
 		It("turns a listed pass into an unexpected pass that fails the run", func() {
@@ -96,7 +96,7 @@ var _ = Describe("baseline", func() {
 			Expect(c.BaselineReason).To(Equal("flaky"))
 			Expect(c.Message).To(ContainSubstring("remove AS-META-001 from the baseline"))
 			Expect(r.Summary.UnexpectedPass).To(Equal(1))
-			Expect(r.ExitCode()).To(Equal(reports.ExitFailures))
+			Expect(reports.Judge(r).ExitCode).To(Equal(reports.ExitFailures))
 		})
 
 		It("leaves a listed skipped check skipped", func() {
@@ -111,6 +111,27 @@ var _ = Describe("baseline", func() {
 			Expect(r.Summary.ExpectedFailure + r.Summary.UnexpectedPass).To(BeZero())
 		})
 
+		It("re-judges an earlier baseline's results from scratch", func() {
+			earlier := fixtureResults() // RS-AUTH-002 expected to fail, RS-AUTH-003 unexpectedly passing
+			Expect(reports.Baseline{"AS-META-002": "issuer fix in OPS-7"}.Apply(earlier, known)).To(Succeed())
+			statuses := map[string]reports.Status{}
+			for _, c := range earlier.Checks {
+				statuses[c.ID] = c.Status
+			}
+			Expect(statuses).To(Equal(map[string]reports.Status{
+				"AS-META-001": reports.StatusPassed, "AS-META-002": reports.StatusExpectedFailure,
+				"RS-AUTH-001": reports.StatusSkipped, "RS-AUTH-002": reports.StatusFailed, "RS-AUTH-003": reports.StatusPassed,
+			}))
+			for _, c := range earlier.Checks {
+				if c.ID != "AS-META-002" {
+					Expect(c.BaselineReason).To(BeEmpty(), c.ID)
+				}
+			}
+			Expect(earlier.Checks[4].Message).To(BeEmpty(), "the earlier baseline's advice is gone")
+			Expect(earlier.Summary).To(Equal(reports.Count(earlier.Checks)))
+			Expect(reports.Judge(earlier).Outcome).To(Equal(reports.OutcomeFail), "RS-AUTH-002 fails again")
+		})
+
 		It("rejects unknown check IDs and leaves the results alone", func() {
 			summary := r.Summary
 			b := reports.Baseline{"AS-META-002": "a", "AS-META-001": "b", "NOPE-2": "typo", "NOPE-1": "typo"}
@@ -119,5 +140,18 @@ var _ = Describe("baseline", func() {
 			Expect(byID("AS-META-001").Status).To(Equal(reports.StatusPassed))
 			Expect(r.Summary).To(Equal(summary))
 		})
+	})
+})
+
+var _ = Describe("baseline IDs", func() {
+	known := []string{"AS-META-001", "AS-META-002"}
+
+	It("accepts catalogue IDs", func() {
+		Expect(reports.Baseline{"AS-META-001": "a"}.Check(known)).To(Succeed())
+	})
+
+	It("names an ID that differs from a catalogue ID only in case", func() {
+		Expect(reports.Baseline{"as-meta-002": "a", "AS-META-009": "b"}.Check(known)).To(MatchError(
+			"reports: baseline names unknown checks: AS-META-009, as-meta-002 (check IDs are case-sensitive: AS-META-002)"))
 	})
 })

@@ -2,9 +2,11 @@ package reports
 
 // Process exit codes of a run, part of the CLI's contract with CI.
 const (
-	// ExitOK: every selected check passes, or fails only as the baseline expects.
+	// ExitOK: every selected check passes, or fails only as the baseline
+	// expects or where the gate (--fail-on) leaves it out. Judge decides.
 	ExitOK = 0
-	// ExitFailures: a check fails unexpectedly, or a baseline entry now passes.
+	// ExitFailures: a check fails unexpectedly, a baseline entry now passes,
+	// a check was skipped under --strict, or the run stopped early.
 	ExitFailures = 1
 	// ExitUsage: bad flags, configuration or baseline.
 	ExitUsage = 2
@@ -13,13 +15,3 @@ const (
 	// ExitInternal: a bug or environment problem in mcpconform itself.
 	ExitInternal = 4
 )
-
-// ExitCode is ExitOK or ExitFailures from the summary. Run-level problems
-// (usage, unreachable, internal) are the caller's to map, since only the
-// caller knows which one happened.
-func (r *Results) ExitCode() int {
-	if r.Failing() {
-		return ExitFailures
-	}
-	return ExitOK
-}

@@ -18,7 +18,7 @@ var _ = Describe("exit code", func() {
 	}
 
 	DescribeTable("follows the summary",
-		func(r *reports.Results, want int) { Expect(r.ExitCode()).To(Equal(want)) },
+		func(r *reports.Results, want int) { Expect(reports.Judge(r).ExitCode).To(Equal(want)) },
 		Entry("no checks", statusRun(), reports.ExitOK),
 		Entry("passes, skips and expected failures", statusRun(reports.StatusPassed, reports.StatusSkipped, reports.StatusExpectedFailure), reports.ExitOK),
 		Entry("a failure", statusRun(reports.StatusPassed, reports.StatusFailed), reports.ExitFailures),

@@ -53,7 +53,7 @@ func fixtureResults() *reports.Results {
 			{
 				ID: "RS-AUTH-001", Title: "Rejects missing token", Role: "rs", Level: "SHOULD", Severity: "medium",
 				Refs:   []reports.Ref{{Label: "RFC 6750 §3", URL: "https://www.rfc-editor.org/rfc/rfc6750#section-3"}},
-				Status: reports.StatusSkipped, Message: "no protected resource configured",
+				Status: reports.StatusSkipped, Message: "no protected resource configured", SkipKind: reports.SkipNotRun,
 			},
 			{
 				ID: "RS-AUTH-002", Title: "Sends WWW-Authenticate", Role: "rs", Level: "MUST", Severity: "low",

@@ -26,13 +26,15 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // htmlView is what the template needs beyond Results.
 type htmlView struct {
 	*Results
-	Verdict  string // PASS, FAIL, ERROR or INCOMPLETE
-	Started  string
-	Duration string
-	Counts   []statusCount
-	Statuses []string
-	Roles    []string
-	Levels   []string
+	Verdict Verdict
+	// VerdictClass names the outcome in CSS: one word.
+	VerdictClass string
+	Started      string
+	Duration     string
+	Counts       []statusCount
+	Statuses     []string
+	Roles        []string
+	Levels       []string
 }
 
 type statusCount struct {
@@ -43,17 +45,22 @@ type statusCount struct {
 // WriteHTML writes r as one self-contained HTML file: no external styles,
 // scripts or fonts, so it can be archived and opened offline.
 func WriteHTML(w io.Writer, r *Results) error {
+	counted := *r
+	counted.Summarize()
+	verdict := Judge(&counted)
+	s := counted.Summary
 	view := htmlView{
-		Results:  r,
-		Verdict:  verdict(r),
-		Started:  "unknown",
-		Duration: "unknown",
+		Results:      &counted,
+		Verdict:      verdict,
+		VerdictClass: strings.ReplaceAll(string(verdict.Outcome), " ", "-"),
+		Started:      "unknown",
+		Duration:     "unknown",
 		Counts: []statusCount{
-			{StatusFailed, r.Summary.Failed},
-			{StatusUnexpectedPass, r.Summary.UnexpectedPass},
-			{StatusPassed, r.Summary.Passed},
-			{StatusExpectedFailure, r.Summary.ExpectedFailure},
-			{StatusSkipped, r.Summary.Skipped},
+			{StatusFailed, s.Failed},
+			{StatusUnexpectedPass, s.UnexpectedPass},
+			{StatusPassed, s.Passed},
+			{StatusExpectedFailure, s.ExpectedFailure},
+			{StatusSkipped, s.Skipped},
 		},
 	}
 	if !r.StartedAt.IsZero() {
@@ -77,20 +84,6 @@ func WriteHTML(w io.Writer, r *Results) error {
 		return fmt.Errorf("reports: writing report.html: %w", err)
 	}
 	return nil
-}
-
-// verdict is the run's one-word outcome; only a complete, clean run passes.
-func verdict(r *Results) string {
-	switch {
-	case r.Failing():
-		return "FAIL"
-	case r.Error != "":
-		return "ERROR"
-	case r.Interrupted:
-		return "INCOMPLETE"
-	default:
-		return "PASS"
-	}
 }
 
 func appendNew(list []string, s string) []string {

@@ -58,7 +58,7 @@ var _ = Describe("report.html", func() {
 		r.Error = "target unreachable"
 		r.Interrupted = true
 		page := renderHTML(r)
-		Expect(page).To(ContainSubstring(`<p class="verdict-word">ERROR</p>`))
+		Expect(page).To(ContainSubstring(`<p class="verdict-word">NOT RUN</p>`))
 		header := page[:strings.Index(page, "</header>")]
 		Expect(header).To(ContainSubstring("target unreachable"))
 		Expect(header).To(ContainSubstring("Run interrupted"))

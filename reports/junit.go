@@ -63,23 +63,26 @@ type junitSkipped struct {
 const runRole = "run"
 
 // WriteJUnit writes r as JUnit XML: one testsuite per role, in the order roles
-// first appear, and one testcase per check. Expected failures are passing
-// testcases; unexpected passes are failures. A run-level Error or
-// Interruption adds a testcase with an <error> in a "run" testsuite.
+// first appear, and one testcase per check. Expected failures, and failures
+// the gate leaves out (--fail-on), are passing testcases; unexpected passes
+// are failures. A run-level Error or Interruption, or skipped checks under
+// --strict, add a testcase with an <error> in a "run" testsuite: the
+// testcases fail exactly when Judge fails the run.
 func WriteJUnit(w io.Writer, r *Results) error {
 	doc := junitTestSuites{Name: suitePrefix(r)}
+	verdict := Judge(r)
 	suiteOf := map[string]int{}
 	for _, c := range r.Checks {
 		i, seen := suiteOf[c.Role]
 		if !seen {
 			i = len(doc.Suites)
 			suiteOf[c.Role] = i
-			doc.Suites = append(doc.Suites, newJUnitSuite(r, c.Role))
+			doc.Suites = append(doc.Suites, newJUnitSuite(r, verdict, c.Role))
 		}
 		doc.Suites[i].add(junitCase(r, c), c.DurationMS)
 	}
 	if runCase, hasProblem := junitRunCase(r); hasProblem {
-		suite := newJUnitSuite(r, runRole)
+		suite := newJUnitSuite(r, verdict, runRole)
 		suite.add(runCase, 0)
 		doc.Suites = append(doc.Suites, suite)
 	}
@@ -119,7 +122,7 @@ func suitePrefix(r *Results) string {
 	return "mcpconform " + r.Mode
 }
 
-func newJUnitSuite(r *Results, role string) junitTestSuite {
+func newJUnitSuite(r *Results, verdict Verdict, role string) junitTestSuite {
 	s := junitTestSuite{
 		Name: suitePrefix(r) + ": " + role,
 		Properties: []junitProperty{
@@ -127,6 +130,8 @@ func newJUnitSuite(r *Results, role string) junitTestSuite {
 			{Name: "mode", Value: r.Mode},
 			{Name: "specVersion", Value: r.SpecVersion},
 			{Name: "tool", Value: strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)},
+			{Name: "gate", Value: r.Gate.String()},
+			{Name: "verdict", Value: string(verdict.Outcome)},
 		},
 	}
 	if !r.StartedAt.IsZero() {
@@ -166,29 +171,31 @@ func junitCase(r *Results, c CheckResult) junitTestCase {
 	for _, ref := range c.Refs {
 		tc.Properties = append(tc.Properties, junitProperty{Name: "ref", Value: ref.Label + " <" + ref.URL + ">"})
 	}
-	switch c.Status {
-	case StatusFailed:
+	switch {
+	case c.Status == StatusFailed && !r.Gate.Gates(c):
+		tc.SystemOut = "failed, but not failing the run under " + r.Gate.String() + "\n" + c.Message + evidenceText(c)
+	case c.Status == StatusFailed:
 		tc.Failure = &junitProblem{
 			Message: firstLine(c.Message),
 			Type:    c.Level,
 			Text:    c.Message + evidenceText(c),
 		}
-	case StatusUnexpectedPass:
+	case c.Status == StatusUnexpectedPass:
 		tc.Failure = &junitProblem{
 			Message: "passed, but the baseline expects a failure: " + c.BaselineReason,
 			Type:    string(StatusUnexpectedPass),
 			Text:    c.Message + evidenceText(c),
 		}
-	case StatusSkipped:
+	case c.Status == StatusSkipped:
 		tc.Skipped = &junitSkipped{Message: c.Message}
-	case StatusExpectedFailure:
+	case c.Status == StatusExpectedFailure:
 		tc.SystemOut = "expected failure (baseline: " + c.BaselineReason + ")\n" + c.Message + evidenceText(c)
 	}
 	return tc
 }
 
-// junitRunCase reports a run-level error or interruption as a testcase, and
-// whether there was one.
+// junitRunCase reports a run-level error or interruption, or skipped checks
+// under --strict, as a testcase, and whether there was one.
 func junitRunCase(r *Results) (junitTestCase, bool) {
 	var problems []string
 	if r.Error != "" {
@@ -199,6 +206,9 @@ func junitRunCase(r *Results) (junitTestCase, bool) {
 		problems = append(problems, "run stopped early ("+r.StoppedBy+"): checks not reached are not run")
 	case r.Interrupted:
 		problems = append(problems, "run interrupted: checks not reached are absent")
+	}
+	if skipped := Count(r.Checks).Skipped; r.Gate.Strict && skipped > 0 {
+		problems = append(problems, plural(skipped, "check was", "checks were")+" skipped, which fails the run under --strict")
 	}
 	if len(problems) == 0 {
 		return junitTestCase{}, false

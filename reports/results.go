@@ -3,13 +3,17 @@
 package reports
 
 import (
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 )
 
 // SchemaVersion identifies the results.json format; bump it on any change
-// that breaks readers.
+// that breaks readers. Added fields (gate, verdict, skipKind, blockedBy and
+// the skip counts) are not such a change: a reader that ignores them reads
+// the same statuses as before.
 const SchemaVersion = "mcpconform.results/v1"
 
 // Status is a check's outcome after the baseline was applied.
@@ -26,6 +30,47 @@ const (
 	StatusUnexpectedPass Status = "unexpected-pass"
 )
 
+// SkipKind says why a skipped check was not judged.
+type SkipKind string
+
+const (
+	// SkipNotRun: the run could not observe what the check judges (an
+	// interrupt, the run deadline, a step the configuration cannot take).
+	SkipNotRun SkipKind = "not-run"
+	// SkipBlocked: a step the check builds on failed; that step's own
+	// check, named in BlockedBy when known, reports the failure.
+	SkipBlocked SkipKind = "blocked"
+	// SkipNotApplicable: the requirement does not apply to this target.
+	SkipNotApplicable SkipKind = "not-applicable"
+)
+
+// The reasons of skipped checks start with the prefix of their kind.
+const (
+	NotRunPrefix        = "not run: "
+	PrerequisitePrefix  = "prerequisite failed: "
+	NotApplicablePrefix = "not applicable: "
+)
+
+// blockingCheck finds the check a prerequisite reason names, "(CL-STATE-001)".
+var blockingCheck = regexp.MustCompile(`\(([A-Z]+(?:-[A-Z0-9]+)+-[0-9]+)\)`)
+
+// Skip marks c skipped with reason, typed by its prefix: a reason without
+// a known prefix is not run, since nothing was judged.
+func (c *CheckResult) Skip(reason string) {
+	c.Status, c.Message, c.BlockedBy = StatusSkipped, reason, ""
+	switch {
+	case strings.HasPrefix(reason, PrerequisitePrefix):
+		c.SkipKind = SkipBlocked
+		if m := blockingCheck.FindAllStringSubmatch(reason, -1); m != nil {
+			c.BlockedBy = m[len(m)-1][1]
+		}
+	case strings.HasPrefix(reason, NotApplicablePrefix):
+		c.SkipKind = SkipNotApplicable
+	default:
+		c.SkipKind = SkipNotRun
+	}
+}
+
 // Results is everything a run found. Every report is a view of it.
 type Results struct {
 	SchemaVersion string    `json:"schemaVersion"`
@@ -41,8 +86,13 @@ type Results struct {
 	// "run deadline passed", with the checks not reached reported not run.
 	StoppedBy string `json:"stoppedBy,omitempty"`
 	// Error is a run-level problem (target unreachable, internal error).
-	Error   string        `json:"error,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Gate is the policy the run was judged under.
+	Gate Gate `json:"gate,omitzero"`
+	// Summary and Verdict are written from the checks for readers of the
+	// file; ReadJSON recomputes the one and drops the other.
 	Summary Summary       `json:"summary"`
+	Verdict *Verdict      `json:"verdict,omitempty"`
 	Checks  []CheckResult `json:"checks"`
 }
 
@@ -60,6 +110,10 @@ type Summary struct {
 	Skipped         int `json:"skipped"`
 	ExpectedFailure int `json:"expectedFailure"`
 	UnexpectedPass  int `json:"unexpectedPass"`
+	// NotRun, Blocked and NotApplicable divide Skipped by SkipKind.
+	NotRun        int `json:"notRun"`
+	Blocked       int `json:"blocked"`
+	NotApplicable int `json:"notApplicable"`
 }
 
 // Ref cites a requirement: the MCP specification section or an RFC section.
@@ -80,6 +134,10 @@ type CheckResult struct {
 	Status    Status   `json:"status"`
 	// Message explains a failure (expected vs got) or a skip (the reason).
 	Message string `json:"message,omitempty"`
+	// SkipKind types a skipped check, BlockedBy names the failed check it
+	// builds on when known; set by Skip.
+	SkipKind  SkipKind `json:"skipKind,omitempty"`
+	BlockedBy string   `json:"blockedBy,omitempty"`
 	// BaselineReason is the baseline's reason when the baseline names the check.
 	BaselineReason string              `json:"baselineReason,omitempty"`
 	DurationMS     int64               `json:"durationMs"`
@@ -88,8 +146,13 @@ type CheckResult struct {
 
 // Summarize recounts r.Summary from r.Checks.
 func (r *Results) Summarize() {
-	s := Summary{Total: len(r.Checks)}
-	for _, c := range r.Checks {
+	r.Summary = Count(r.Checks)
+}
+
+// Count counts checks by status, and skipped ones by kind.
+func Count(checks []CheckResult) Summary {
+	s := Summary{Total: len(checks)}
+	for _, c := range checks {
 		switch c.Status {
 		case StatusPassed:
 			s.Passed++
@@ -97,17 +160,19 @@ func (r *Results) Summarize() {
 			s.Failed++
 		case StatusSkipped:
 			s.Skipped++
+			switch c.SkipKind {
+			case SkipBlocked:
+				s.Blocked++
+			case SkipNotApplicable:
+				s.NotApplicable++
+			default:
+				s.NotRun++
+			}
 		case StatusExpectedFailure:
 			s.ExpectedFailure++
 		case StatusUnexpectedPass:
 			s.UnexpectedPass++
 		}
 	}
-	r.Summary = s
-}
-
-// Failing reports whether the run fails a CI gate: a failure the baseline
-// does not expect, or a baseline entry that now passes.
-func (r *Results) Failing() bool {
-	return r.Summary.Failed > 0 || r.Summary.UnexpectedPass > 0
+	return s
 }

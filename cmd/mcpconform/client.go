@@ -15,7 +15,6 @@ import (
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
-	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/client"
 	"github.com/mcpconform/mcpconform/suites/run"
@@ -60,12 +59,11 @@ conformance suite does; then judges what the client sent them.`,
 
 func runClient(cmd *cobra.Command, flags clientFlags) error {
 	out := cmd.OutOrStdout()
-	filters, err := flags.filters(spec.RoleClient)
+	filter, err := flags.selection(spec.RoleClient)
 	if err != nil {
 		return err
 	}
-	filter := filters[0]
-	baseline, err := loadBaseline(flags.baseline)
+	judged, err := flags.verdictSettings()
 	if err != nil {
 		return err
 	}
@@ -76,7 +74,7 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 		if flags.command != "" || flags.urlEnv != "" {
 			return &run.UsageError{Err: errors.New("--serve serves the scenarios for a client you start yourself: no --command or --url-env")}
 		}
-		return serveClient(cmd, flags, filter, baseline)
+		return serveClient(cmd, flags, filter, judged)
 	}
 	command := strings.TrimSpace(flags.command)
 	if command == "" {
@@ -97,16 +95,17 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit, Env: []string{"BROWSER=" + browser}},
 		Parallel: flags.parallel,
 		Progress: out,
+		Baseline: judged.baseline,
 		Verbose:  flags.verbose,
 		Version:  version,
 		Redactor: &evidence.Redactor{},
 	})
-	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
+	return finish(cmd, res, runErr, judged, flags.reportDir, started)
 }
 
 // serveClient serves the scenarios until Enter on stdin or the time limit,
 // then judges what the client did at each.
-func serveClient(cmd *cobra.Command, flags clientFlags, filter catalog.Filter, baseline reports.Baseline) error {
+func serveClient(cmd *cobra.Command, flags clientFlags, filter catalog.Filter, judged verdictSettings) error {
 	out := cmd.OutOrStdout()
 	done := make(chan struct{})
 	var once sync.Once
@@ -124,11 +123,12 @@ func serveClient(cmd *cobra.Command, flags clientFlags, filter catalog.Filter, b
 		Filter:   filter,
 		Serve:    &client.Serving{Announce: out, Done: done},
 		Progress: out,
+		Baseline: judged.baseline,
 		Verbose:  flags.verbose,
 		Version:  version,
 		Redactor: &evidence.Redactor{},
 	})
-	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
+	return finish(cmd, res, runErr, judged, flags.reportDir, started)
 }
 
 // referenceClientCommand runs this very binary's reference client.

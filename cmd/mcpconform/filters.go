@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -76,4 +77,35 @@ func (f *filterFlags) filters(modeRoles ...spec.Role) ([]catalog.Filter, error) 
 		out = append(out, filter)
 	}
 	return out, nil
+}
+
+// selection is the one filter of a run, refused as a usage error when it
+// selects no check, before anything (a target, a client) is started.
+func (f *filterFlags) selection(modeRoles ...spec.Role) (catalog.Filter, error) {
+	filters, err := f.filters(modeRoles...)
+	if err != nil {
+		return catalog.Filter{}, err
+	}
+	filter := filters[0]
+	if len(filter.Select()) == 0 {
+		return catalog.Filter{}, &run.UsageError{Err: fmt.Errorf("the filters select no checks at spec %s%s: see `mcpconform list`", filter.Revision, f.describe())}
+	}
+	return filter, nil
+}
+
+// describe names the selection flags given, as they were given.
+func (f *filterFlags) describe() string {
+	var given []string
+	for _, flag := range []struct {
+		name   string
+		values []string
+	}{{"role", f.roles}, {"level", f.levels}, {"focus", f.focus}, {"skip", f.skip}} {
+		if len(flag.values) > 0 {
+			given = append(given, "--"+flag.name+" "+strings.Join(flag.values, ","))
+		}
+	}
+	if len(given) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(given, " ") + ")"
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -12,15 +11,26 @@ import (
 
 // newReportCommand re-renders the reports of an earlier run, optionally
 // judging it against a baseline: a CI job can keep the raw results and gate
-// on them later.
+// on them later. The summary and the verdict are recomputed from the checks,
+// never read from the file, under this command's gate flags; a baseline
+// replaces the one the run was judged with, if any.
 func newReportCommand() *cobra.Command {
 	var from, reportDir, baselinePath string
+	var gateFlags gateFlags
 	cmd := &cobra.Command{
 		Use:     "report",
 		Short:   "Write the JUnit and HTML reports (and the exit code) from an earlier results.json",
-		Example: "  mcpconform report --from mcpconform-report/results.json --baseline known-gaps.txt --report-dir gated",
+		Example: "  mcpconform report --from mcpconform-report/results.json --baseline known-gaps.txt --fail-on must --report-dir gated",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			gate, err := gateFlags.gate()
+			if err != nil {
+				return err
+			}
+			baseline, err := loadBaseline(baselinePath)
+			if err != nil {
+				return err
+			}
 			f, err := os.Open(from)
 			if err != nil {
 				return &run.UsageError{Err: err}
@@ -30,28 +40,19 @@ func newReportCommand() *cobra.Command {
 			if err != nil {
 				return &run.UsageError{Err: err}
 			}
-			if baselinePath != "" {
-				baseline, err := reports.LoadBaseline(baselinePath)
-				if err != nil {
-					return &run.UsageError{Err: err}
-				}
+			res.Gate = gate
+			if baseline != nil {
 				if err := baseline.Apply(res, catalogIDs()); err != nil {
 					return &run.UsageError{Err: err}
 				}
 			}
-			paths, err := reports.WriteAll(reportDir, res)
-			if err != nil {
-				return fmt.Errorf("write reports: %w", err)
-			}
-			if code := summarize(cmd.OutOrStdout(), res, paths, res.FinishedAt.Sub(res.StartedAt)); code != reports.ExitOK {
-				return &exitError{code: code}
-			}
-			return nil
+			return writeAndJudge(cmd, res, reportDir, res.FinishedAt.Sub(res.StartedAt))
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "the results.json of an earlier run")
 	cmd.Flags().StringVar(&reportDir, "report-dir", "mcpconform-report", "where to write the reports")
 	cmd.Flags().StringVar(&baselinePath, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
+	gateFlags.register(cmd)
 	cmd.MarkFlagRequired("from")
 	return cmd
 }

@@ -84,12 +84,11 @@ func newServerCommand() *cobra.Command {
 
 func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 	out := cmd.OutOrStdout()
-	filters, err := flags.filters(spec.RoleAS, spec.RoleRS)
+	filter, err := flags.selection(spec.RoleAS, spec.RoleRS)
 	if err != nil {
 		return err
 	}
-	filter := filters[0]
-	baseline, err := loadBaseline(flags.baseline)
+	judged, err := flags.verdictSettings()
 	if err != nil {
 		return err
 	}
@@ -182,6 +181,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Timeout:            flags.timeout,
 		RunTimeout:         flags.deadline,
 		Progress:           out,
+		Baseline:           judged.baseline,
 		Verbose:            flags.verbose,
 		Version:            version,
 		RootCAs:            roots,
@@ -195,7 +195,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		ExtraScopes:        flags.flows.extraScopes(),
 		OtherResource:      otherResource,
 	}))
-	return finish(cmd, res, runErr, baseline, flags.reportDir, started)
+	return finish(cmd, res, runErr, judged, flags.reportDir, started)
 }
 
 // rootCAs is the system pool plus the CAs in caFile; nil, which means the

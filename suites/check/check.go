@@ -13,6 +13,7 @@ import (
 	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/mockclient"
+	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 )
 
@@ -32,8 +33,10 @@ func ObservedSeverity(sev spec.Severity) {
 }
 
 // PrerequisitePrefix starts the reason of a check skipped because a step it
-// builds on failed (that step's own check reports the failure).
-const PrerequisitePrefix = "prerequisite failed: "
+// builds on failed (that step's own check reports the failure): the result
+// is typed blocked, by the check the reason names last in parentheses,
+// "(CL-STATE-001)", if any.
+const PrerequisitePrefix = reports.PrerequisitePrefix
 
 // ID ties a spec to its catalogue entry: the entry's generated labels. An
 // unknown ID keeps only its check label, and start-up validation names it.
@@ -91,7 +94,11 @@ func exchangeKey(ex evidence.Exchange) string {
 }
 
 // NotRunPrefix starts the reason of a check the run never got to judge.
-const NotRunPrefix = "not run: "
+const NotRunPrefix = reports.NotRunPrefix
+
+// NotApplicablePrefix starts the reason of a check whose requirement does
+// not apply to the target.
+const NotApplicablePrefix = reports.NotApplicablePrefix
 
 // Require returns v when err is nil, and otherwise fails the check: v's step
 // is what this check judges. v's evidence is attached either way.

@@ -21,7 +21,9 @@ type ClientConfig struct {
 	// Parallel is how many scenarios run at once.
 	Parallel int
 	Progress io.Writer // one line per check as it completes
-	Verbose  bool      // Ginkgo's own output too
+	// Baseline words the progress lines, as ServerConfig.Baseline does.
+	Baseline reports.Baseline
+	Verbose  bool // Ginkgo's own output too
 	Version  string
 	// Redactor, when set, gathers every secret the run learns.
 	Redactor *evidence.Redactor
@@ -55,7 +57,7 @@ func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	report := execute(ctx, cfg.Filter, progress, cfg.Verbose, redactor.Text)
+	report := execute(ctx, cfg.Filter, progressLines{progress, cfg.Baseline}, cfg.Verbose, redactor.Text)
 	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, redactor.Text)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	return res, nil

@@ -26,25 +26,53 @@ import (
 // suiteTimeout bounds a whole run; each request is bounded far tighter.
 const suiteTimeout = 30 * time.Minute
 
+// progressLines is where a run prints a line per check as it completes,
+// and the baseline that words them.
+type progressLines struct {
+	out      io.Writer
+	baseline reports.Baseline
+}
+
 // Ginkgo keeps one global suite per process: these hooks belong to it.
 var (
 	collecting bool
-	progress   io.Writer = io.Discard
+	progress   = progressLines{out: io.Discard}
 	lastReport types.Report
 )
 
-// printProgress prints one line per check as it completes, the reason
-// redacted by redact.
+// printProgress prints one line per check as it completes, as the baseline
+// judges it, the reason redacted by redact: an expected failure says so,
+// and a baseline entry that passes says to remove it.
 func printProgress(r SpecReport, redact func(string) string) {
 	if !collecting || r.State == types.SpecStateSkipped && r.Failure.Message == "" {
 		return
 	}
 	id, _ := catalog.CheckID(r.Labels())
-	line := fmt.Sprintf("%-5s %-12s %s", verdictWord(r.State), id, r.LeafNodeText)
-	if r.State.Is(types.SpecStateFailureStates) || r.State == types.SpecStateSkipped {
-		line += "\n      " + firstLine(redact(r.Failure.Message))
+	c := reports.CheckResult{ID: id, Status: progressStatus(r.State), Message: firstLine(redact(r.Failure.Message))}
+	progress.baseline.Mark(&c)
+	word := verdictWord(r.State)
+	switch c.Status {
+	case reports.StatusExpectedFailure:
+		word, c.Message = "XFAIL", "expected failure (baseline: "+c.BaselineReason+"): "+c.Message
+	case reports.StatusUnexpectedPass:
+		word = "XPASS"
 	}
-	fmt.Fprintln(progress, line)
+	line := fmt.Sprintf("%-5s %-12s %s", word, id, r.LeafNodeText)
+	if c.Message != "" {
+		line += "\n      " + c.Message
+	}
+	fmt.Fprintln(progress.out, line)
+}
+
+// progressStatus is the status a check in state s is reported with.
+func progressStatus(s types.SpecState) reports.Status {
+	switch {
+	case s == types.SpecStatePassed:
+		return reports.StatusPassed
+	case s == types.SpecStateSkipped, s == types.SpecStateInterrupted:
+		return reports.StatusSkipped
+	}
+	return reports.StatusFailed
 }
 
 var _ = ReportAfterSuite("mcpconform results", func(r Report) {
@@ -54,12 +82,12 @@ var _ = ReportAfterSuite("mcpconform results", func(r Report) {
 })
 
 // execute runs the selected specs once; Ginkgo allows one run per process.
-func execute(ctx context.Context, filter catalog.Filter, out io.Writer, verbose bool, redact func(string) string) types.Report {
+func execute(ctx context.Context, filter catalog.Filter, lines progressLines, verbose bool, redact func(string) string) types.Report {
 	RegisterFailHandler(Fail)
-	progress = out
+	progress = lines
 	formatter.ColorableStdOut = io.Discard
 	if verbose {
-		formatter.ColorableStdOut = redactingWriter{out, redact}
+		formatter.ColorableStdOut = redactingWriter{lines.out, redact}
 	}
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.LabelFilter = filter.LabelFilter()
@@ -112,7 +140,7 @@ func results(report types.Report, rev spec.Revision, selected []catalog.Check, r
 	if interrupted {
 		for _, c := range want {
 			r := ResultFor(c, rev)
-			r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
+			r.Skip(check.NotRunPrefix + "interrupted")
 			out = append(out, r)
 		}
 	}
@@ -127,9 +155,9 @@ func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) report
 	case sr.State == types.SpecStatePassed:
 		res.Status = reports.StatusPassed
 	case sr.State == types.SpecStateSkipped:
-		res.Status, res.Message = reports.StatusSkipped, sr.Failure.Message
+		res.Skip(sr.Failure.Message)
 	case sr.State == types.SpecStateInterrupted:
-		res.Status, res.Message = reports.StatusSkipped, check.NotRunPrefix+"interrupted"
+		res.Skip(check.NotRunPrefix + "interrupted")
 	default:
 		res.Status, res.Message = reports.StatusFailed, failureMessage(sr)
 	}

@@ -26,9 +26,13 @@ type ServerConfig struct {
 	// reach is reported not run.
 	RunTimeout time.Duration
 	Progress   io.Writer // one line per check as it completes
-	Verbose    bool      // Ginkgo's own output too
-	Version    string
-	Secrets    []string // literal values to redact wherever they appear
+	// Baseline, when set, words the progress lines of the checks it lists
+	// (expected failures, entries to remove); the caller applies it to
+	// the results.
+	Baseline reports.Baseline
+	Verbose  bool // Ginkgo's own output too
+	Version  string
+	Secrets  []string // literal values to redact wherever they appear
 	// Redactor, when set, gathers every secret the run learns, for the
 	// caller to redact its own output (a container's log) afterwards.
 	Redactor *evidence.Redactor
@@ -152,7 +156,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	report := execute(ctx, cfg.Filter, progress, cfg.Verbose, client.RedactText)
+	report := execute(ctx, cfg.Filter, progressLines{progress, cfg.Baseline}, cfg.Verbose, client.RedactText)
 	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, client.RedactText)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	if errors.Is(context.Cause(ctx), mockclient.ErrRunDeadline) {
@@ -172,7 +176,7 @@ func stopped(ctx context.Context, res *reports.Results, selected []catalog.Check
 	res.StoppedBy = mockclient.ErrRunDeadline.Error()
 	for _, c := range selected {
 		r := ResultFor(c, filter.Revision)
-		r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+res.StoppedBy
+		r.Skip(check.NotRunPrefix + res.StoppedBy)
 		res.Checks = append(res.Checks, r)
 	}
 	return res
@@ -199,7 +203,7 @@ func notRun(res *reports.Results, selected []catalog.Check, filter catalog.Filte
 	res.Error = runErr
 	for _, c := range selected {
 		r := ResultFor(c, filter.Revision)
-		r.Status, r.Message = reports.StatusSkipped, check.NotRunPrefix+why
+		r.Skip(check.NotRunPrefix + why)
 		res.Checks = append(res.Checks, r)
 	}
 	return res, err

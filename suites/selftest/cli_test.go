@@ -69,6 +69,28 @@ var _ = Describe("The command line", func() {
 		Entry("an unknown flag", "server", "--frobnicate"),
 		Entry("a URL that is not absolute", "server", "--url", "example.com/mcp"),
 		Entry("a missing baseline file", "server", "--baseline", "/nonexistent/baseline.txt"),
+		Entry("a --fail-on that is neither a level nor a severity", "server", "--fail-on", "must,severe"),
+		Entry("a --fail-on for report", "report", "--from", "results.json", "--fail-on", "fatal"),
+	)
+
+	DescribeTable("refuses before anything starts",
+		func(message, baseline string, args ...string) {
+			if baseline != "" {
+				path := filepath.Join(GinkgoT().TempDir(), "baseline.txt")
+				Expect(os.WriteFile(path, []byte(baseline), 0o644)).To(Succeed())
+				args = append(args, "--baseline", path)
+			}
+			session := start(args...)
+			Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitUsage))
+			Expect(session.Err).To(gbytes.Say(message))
+			Expect(string(session.Out.Contents())).NotTo(ContainSubstring("testing"), "no target or client was started")
+		},
+		Entry("a server selection of no checks", `the filters select no checks at spec 2026-07-28 \(--role rs --level MAY\)`, "",
+			"server", "--spec-version", "2026-07-28", "--role", "rs", "--level", "MAY"),
+		Entry("a client selection of no checks", `the filters select no checks at spec 2026-07-28 \(--focus AS-META-001\)`, "",
+			"client", "--spec-version", "2026-07-28", "--focus", "AS-META-001"),
+		Entry("a baseline naming no check", `baseline names unknown checks: AS-NOPE-001`, "AS-NOPE-001  typo\n", "server"),
+		Entry("a baseline ID in the wrong case", `as-meta-006 \(check IDs are case-sensitive: AS-META-006\)`, "as-meta-006  lower case\n", "client"),
 	)
 
 	It("exits 3 within seconds for an unreachable target and still writes the reports", func() {
@@ -137,7 +159,11 @@ var _ = Describe("The command line", func() {
 		}
 		Expect(reasons).To(HaveLen(len(want)))
 		for id, hint := range want {
-			Expect(reasons).To(HaveKeyWithValue(id, And(HavePrefix(check.NotRunPrefix), ContainSubstring(hint))), id)
+			prefix := check.NotRunPrefix
+			if strings.Contains(id, "-TLS-") {
+				prefix = check.NotApplicablePrefix
+			}
+			Expect(reasons).To(HaveKeyWithValue(id, And(HavePrefix(prefix), ContainSubstring(hint))), id)
 		}
 	})
 
@@ -187,6 +213,59 @@ var _ = Describe("The command line", func() {
 			session, dir := mcpconform("server", "--url", url, "--baseline", baseline("AS-META-006  S256 lands next release\n"))
 			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 			Expect(byStatus(readResults(dir))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
+			Expect(session.Out).To(gbytes.Say(`XFAIL AS-META-006 +advertises S256.*\n +expected failure \(baseline: S256 lands next release\): `))
+			Expect(string(session.Out.Contents())).NotTo(ContainSubstring("failures ("))
+			Expect(session.Out).To(gbytes.Say(`verdict: PASS\n`))
+		})
+
+		It("ends an unbaselined run with its failures and their reasons", func() {
+			session, _ := mcpconform("server", "--url", url, "--focus", "AS-META-001,AS-META-006")
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+			Expect(session.Out).To(gbytes.Say(`failures \(1\):\n  FAIL  AS-META-006  \S.*S256`))
+			Expect(session.Out).To(gbytes.Say(`verdict: FAIL \(1 check fails\)`))
+		})
+
+		It("re-judges an earlier baseline's results from scratch", func() {
+			_, dir := mcpconform("server", "--url", url, "--focus", "AS-META-001,AS-META-006,RS-PRM-001",
+				"--baseline", baseline("AS-META-006  S256 lands next release\nRS-PRM-001  was broken\n"))
+			earlier := filepath.Join(dir, reports.ResultsFile)
+			Expect(byStatus(readResults(dir))[reports.StatusUnexpectedPass]).To(ConsistOf("RS-PRM-001"))
+
+			session, gated := mcpconform("report", "--from", earlier, "--baseline", baseline("AS-META-001  unrelated\n"))
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+			statuses := byStatus(readResults(gated))
+			Expect(statuses[reports.StatusFailed]).To(ConsistOf("AS-META-006"), "no longer expected")
+			Expect(statuses[reports.StatusPassed]).To(ConsistOf("RS-PRM-001"), "no longer listed")
+			Expect(statuses[reports.StatusUnexpectedPass]).To(ConsistOf("AS-META-001"))
+			Expect(session.Out).To(gbytes.Say(`XPASS AS-META-001 +passed, but the baseline expects it to fail; remove AS-META-001 from the baseline`))
+
+			session, _ = mcpconform("report", "--from", earlier, "--baseline", baseline("AS-META-006  S256 lands next release\n"))
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+		})
+
+		It("cannot pass a tampered results.json whose checks fail", func() {
+			_, dir := mcpconform("server", "--url", url, "--focus", "AS-META-001,AS-META-006")
+			path := filepath.Join(dir, reports.ResultsFile)
+			raw, err := os.ReadFile(path)
+			Expect(err).NotTo(HaveOccurred())
+			var doc map[string]any
+			Expect(json.Unmarshal(raw, &doc)).To(Succeed())
+			Expect(doc).To(HaveKeyWithValue("verdict", HaveKeyWithValue("outcome", "FAIL")))
+			doc["summary"] = map[string]any{"total": 2, "passed": 2}
+			doc["verdict"] = map[string]any{"outcome": "PASS", "exitCode": 0}
+			raw, err = json.Marshal(doc)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(os.WriteFile(path, raw, 0o644)).To(Succeed())
+
+			session, gated := mcpconform("report", "--from", path)
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+			Expect(session.Out).To(gbytes.Say(`2 checks: 1 passed, 1 failed`))
+			Expect(session.Out).To(gbytes.Say(`verdict: FAIL`))
+			res := readResults(gated)
+			Expect(res.Summary.Failed).To(Equal(1))
+			page, err := os.ReadFile(filepath.Join(gated, reports.HTMLFile))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(page)).To(ContainSubstring(`<p class="verdict-word">FAIL</p>`))
 		})
 
 		It("gates an earlier run's results later", func() {
@@ -202,6 +281,44 @@ var _ = Describe("The command line", func() {
 				"--baseline", baseline("AS-META-006  S256 lands next release\nRS-PRM-001  was broken\n"))
 			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
 			Expect(byStatus(readResults(dir))[reports.StatusUnexpectedPass]).To(ConsistOf("RS-PRM-001"))
+		})
+	})
+
+	Describe("the gate policy", func() {
+		It("fails only on what --fail-on names, still reporting every failure", func() {
+			url := reference(spec.Latest, mockserver.WithFaults(fault.ASDCRWrongErrorCode)).MCPURL()
+			focus := []string{"server", "--url", url, "--focus", "AS-META-001,AS-DCR-007"} // AS-DCR-007: SHOULD, low
+
+			session, dir := mcpconform(append(focus, "--fail-on", "must,high")...)
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+			Expect(session.Out).To(gbytes.Say(`failures \(1\):\n  FAIL  AS-DCR-007  \(left out by --fail-on must,high\) `))
+			Expect(session.Out).To(gbytes.Say(`verdict: PASS \(1 failure does not fail the run under --fail-on must,high\)`))
+			res := readResults(dir)
+			Expect(byStatus(res)[reports.StatusFailed]).To(ConsistOf("AS-DCR-007"))
+			Expect(res.Gate.FailOn).To(Equal([]string{"must", "high"}))
+
+			session, _ = mcpconform(append(focus, "--fail-on", "should")...)
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+			session, _ = mcpconform(append(focus, "--fail-on", "low")...)
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+		})
+
+		It("fails on skipped checks under --strict, typed in the results", func() {
+			url := reference(spec.Latest).MCPURL()
+			focus := []string{"server", "--url", url, "--focus", "AS-META-001,AS-TLS-001"}
+			session, dir := mcpconform(focus...)
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+			res := readResults(dir)
+			Expect(res.Checks).To(ContainElement(And(HaveField("ID", "AS-TLS-001"), HaveField("Status", reports.StatusSkipped),
+				HaveField("SkipKind", reports.SkipNotApplicable))))
+			Expect(res.Summary.NotApplicable).To(Equal(1))
+
+			session, _ = mcpconform(append(focus, "--strict")...)
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
+			Expect(session.Out).To(gbytes.Say(`verdict: FAIL \(1 check was skipped \(--strict\)\)`))
+
+			session, _ = mcpconform("report", "--from", filepath.Join(dir, reports.ResultsFile), "--strict")
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
 		})
 	})
 

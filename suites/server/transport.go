@@ -41,15 +41,15 @@ func describeTransport(s *Session) {
 }
 
 // skipPlainLoopback skips a transport check for a target given as plain
-// http on loopback: a local test deployment, not one whose transport can
-// be judged.
+// http on loopback: a local test deployment, to which the HTTPS
+// requirement does not apply.
 func (s *Session) skipPlainLoopback() {
 	u, err := url.Parse(s.discovery.MCPURL)
 	if err != nil || u.Scheme != "http" {
 		return
 	}
 	if spec.IsLoopbackHost(u.Hostname()) {
-		Skip(check.NotRunPrefix + "the target is plain http on loopback (" + u.Host + "): HTTPS is judged on its https deployment")
+		Skip(check.NotApplicablePrefix + "the target is plain http on loopback (" + u.Host + "): HTTPS is judged on its https deployment")
 	}
 }
 
