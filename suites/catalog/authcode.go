@@ -64,7 +64,7 @@ func init() {
 			Faults:    faults(fault.ASPKCEAcceptBadVerifierFormat),
 		},
 		Check{
-			ID: "AS-PKCE-901", Title: "accepts every code challenge method it advertises",
+			ID: "AS-PKCE-008", Title: "accepts every code challenge method it advertises",
 			Role: spec.RoleAS, Level: spec.LevelShould, Severity: spec.SeverityMedium, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{rfc(8414, "2"), rfc(7636, "4.3"), mcp(mcpPKCE)},
@@ -72,7 +72,7 @@ func init() {
 			Faults: faults(fault.ASPKCEAdvertisedPlainRefused, fault.ASMetadataNoS256),
 		},
 		Check{
-			ID: "AS-PKCE-902", Title: "refuses a code challenge method it does not support",
+			ID: "AS-PKCE-009", Title: "refuses a code challenge method it does not support",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityMedium, Area: "pkce",
 			Revisions: all,
 			Refs:      []Ref{rfc(7636, "4.4.1"), mcp(mcpPKCE)},

@@ -136,7 +136,7 @@ func init() {
 			Faults:    faults(fault.RSPRMAdvertisesQuery),
 		},
 		Check{
-			ID: "RS-PRM-901", Title: "ignores the forwarded host and scheme a client sends",
+			ID: "RS-PRM-009", Title: "ignores the forwarded host and scheme a client sends",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "prm",
 			Revisions: withPRM,
 			Refs:      []Ref{rfc(9700, "4.13"), rfc(9728, "3.3")},

@@ -102,7 +102,7 @@ func init() {
 			Faults:    faults(fault.RSAcceptRevoked),
 		},
 		Check{
-			ID: "RS-TOK-901", Title: "refuses an access token its authorization server issued for another resource",
+			ID: "RS-TOK-014", Title: "refuses an access token its authorization server issued for another resource",
 			Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
 			Revisions: spec.From(spec.Rev20250618),
 			Refs:      []Ref{mcp(mcpAudienceBinding), mcp(mcpTokenHandling), rfc(8707, "2")},

@@ -35,7 +35,7 @@ var _ = Describe("The refresh checks on a server that issues refresh tokens only
 // The check of a token for another resource judges only a token the
 // target's own authorization server issued for a resource the user names.
 var _ = Describe("The token for another resource", func() {
-	// runFocused runs RS-TOK-901 against the reference with its flags but
+	// runFocused runs RS-TOK-014 against the reference with its flags but
 	// --other-resource, and args, and returns its result.
 	runFocused := func(args ...string) reports.CheckResult {
 		GinkgoHelper()
@@ -43,7 +43,7 @@ var _ = Describe("The token for another resource", func() {
 		at := slices.Index(counterparts, "--other-resource")
 		counterparts = slices.Delete(counterparts, at, at+2)
 		session, dir := mcpconform(append(append([]string{"server", "--url", srv.MCPURL(), "--ca-file", caFile,
-			"--focus", "RS-TOK-901"}, counterparts...), args...)...)
+			"--focus", "RS-TOK-014"}, counterparts...), args...)...)
 		Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 		res := readResults(dir)
 		Expect(res.Checks).To(HaveLen(1))

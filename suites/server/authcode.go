@@ -74,7 +74,7 @@ func describeAuthorizationCode(s *Session) {
 			}
 		})
 
-		It("accepts every code challenge method it advertises", check.ID("AS-PKCE-901"), func(ctx SpecContext) {
+		It("accepts every code challenge method it advertises", check.ID("AS-PKCE-008"), func(ctx SpecContext) {
 			meta := check.Need(s.discovery.AuthorizationServerMetadata(ctx))
 			methods, _ := meta.Strings("code_challenge_methods_supported")
 			known := slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m != pkceS256 && m != pkcePlain })
@@ -98,7 +98,7 @@ func describeAuthorizationCode(s *Session) {
 			}
 		})
 
-		It("refuses a code challenge method it does not support", check.ID("AS-PKCE-902"), func(ctx SpecContext) {
+		It("refuses a code challenge method it does not support", check.ID("AS-PKCE-009"), func(ctx SpecContext) {
 			client := check.Need(s.PublicClient(ctx))
 			a := check.Require(s.Authorize(ctx, client, setParam("code_challenge_method", unknownChallengeMethod)))
 			expectNoCode(a, "code_challenge_method="+unknownChallengeMethod+" must be refused with invalid_request by a server "+

@@ -70,7 +70,7 @@ func describeProtectedResourceMetadata(s *Session) {
 				"MCP forbids access tokens in the query string, so bearer_methods_supported must not offer it")
 		})
 
-		It("ignores the forwarded host and scheme a client sends", check.ID("RS-PRM-901"), func(ctx SpecContext) {
+		It("ignores the forwarded host and scheme a client sends", check.ID("RS-PRM-009"), func(ctx SpecContext) {
 			doc := check.Need(s.discovery.ProtectedResourceMetadata(ctx))
 			resource, _ := doc.String("resource")
 			var named string

@@ -127,7 +127,7 @@ func describeTokenMisuse(s *Session) {
 				"an access token its authorization server revoked (its introspection says inactive) should be refused with 401")
 		})
 
-		It("refuses an access token its authorization server issued for another resource", check.ID("RS-TOK-901"), func(ctx SpecContext) {
+		It("refuses an access token its authorization server issued for another resource", check.ID("RS-TOK-014"), func(ctx SpecContext) {
 			check.Need(s.AcceptedToken(ctx))
 			other := check.Need(s.OtherResourceFlow(ctx))
 			if audience, visible := jwtAudience(other.AccessToken()); visible && slices.Contains(audience, s.discovery.MCPURL) {
