@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -246,6 +247,27 @@ var _ = Describe("the authorization endpoint", func() {
 		Expect(injected.Get("state")).NotTo(Equal("state-1"))
 		Expect(newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").callback(s)).To(HaveKey("code"))
 		Consistently(received, "100ms").ShouldNot(Receive(), "without the option nothing is injected")
+	})
+
+	It("keeps knocking at a redirect URI that starts listening late with WithInjectedCallback", func() {
+		reserved, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		address := reserved.Addr().String()
+		Expect(reserved.Close()).To(Succeed())
+		received := make(chan url.Values, 2)
+		go func() {
+			time.Sleep(200 * time.Millisecond) // the client's listener comes up after the request left
+			late, err := net.Listen("tcp", address)
+			if err != nil {
+				return
+			}
+			http.Serve(late, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received <- r.URL.Query() }))
+		}()
+		injecting := startAS(mockserver.WithInjectedCallback())
+		Expect(newAuthRequest(publicApp).with("redirect_uri", "http://"+address+"/callback").callback(injecting)).To(HaveKey("code"))
+		var injected url.Values
+		Eventually(received).Should(Receive(&injected))
+		Expect(injected.Get("code")).To(Equal(mockserver.InjectedCode))
 	})
 
 	It("delivers an attacker's error responses, forged state then none, first with WithInjectedErrorCallback", func() {

@@ -2,8 +2,10 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"syscall"
 	"time"
 
 	"github.com/mcpconform/mcpconform/internal/spec"
@@ -31,8 +33,13 @@ const (
 	InjectedDecision = "injected an authorization response at the client's redirect URI"
 )
 
-// injectTimeout bounds the attacker's request to the client's callback.
-const injectTimeout = 2 * time.Second
+// injectTimeout bounds the attacker's request to the client's callback;
+// injectRetryDelay is how long it waits before knocking again at a
+// redirect URI not listening yet.
+const (
+	injectTimeout    = 2 * time.Second
+	injectRetryDelay = 20 * time.Millisecond
+)
 
 // WithInjectedCallback plays an attacker on the client's machine: before
 // the authorization server answers an authorization request, an
@@ -100,6 +107,15 @@ func (s *Server) deliverInjected(r *http.Request, target url.URL, params url.Val
 		return
 	}
 	resp, err := injectClient.Do(req)
+	// A client may start listening only as its user agent sets off: the
+	// attacker keeps knocking until the redirect URI answers.
+	for err != nil && errors.Is(err, syscall.ECONNREFUSED) && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-time.After(injectRetryDelay):
+		}
+		resp, err = injectClient.Do(req)
+	}
 	if err != nil {
 		decide(r, "injected callback not delivered: %v", err)
 		return

@@ -76,6 +76,9 @@ var zitadelSkips = map[string]string{
 	"AS-CIMD-003":  "no client ID metadata documents (AS-CIMD-001)",
 	"AS-DCR-011":   "registration is open, as MCP deployments commonly run it: no initial access token to withhold",
 	"AS-DCR-012":   "registration is open: no initial access token to forge",
+	"RS-TOK-014": "the harness names no --other-resource: op has no RFC 8707 (AS-RES-001), so it issues no token for " +
+		"another resource to present",
+	"RS-TRUST-011": "the server requires no scope (RS-TRUST-007), so no scope failure to answer",
 	"AS-INTRO-002": "nothing is revoked when a code is replayed (AS-CODE-002): no revoked token to introspect",
 	"RS-PASS-001":  "the server calls no upstream API",
 	"RS-TOK-001": "the access token was issued for the client_id, not the MCP server (AS-RES-001), so it is no " +
