@@ -270,6 +270,19 @@ var _ = Describe("the authorization endpoint", func() {
 		Expect(injected.Get("code")).To(Equal(mockserver.InjectedCode))
 	})
 
+	It("counts an injected response delivered when the client hangs up without answering it", func() {
+		client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close() // the client took the response and ended its flow
+			}
+		}))
+		DeferCleanup(client.Close)
+		injecting := startAS(mockserver.WithInjectedCallback(), mockserver.WithRequestCapture())
+		newAuthRequest(publicApp).with("redirect_uri", client.URL+"/callback").callback(injecting)
+		Expect(injecting.Requests()).To(ContainElement(HaveField("Decision", ContainSubstring(mockserver.InjectedDecision))))
+	})
+
 	It("delivers an attacker's error responses, forged state then none, first with WithInjectedErrorCallback", func() {
 		received := make(chan url.Values, 3)
 		client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received <- r.URL.Query() }))

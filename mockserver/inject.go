@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -102,6 +104,10 @@ func (s *Server) deliverInjected(r *http.Request, target url.URL, params url.Val
 	target.RawQuery += params.Encode()
 	ctx, cancel := context.WithTimeout(context.Background(), injectTimeout)
 	defer cancel()
+	var written atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { written.Store(written.Load() || info.Err == nil) },
+	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
 	if err != nil {
 		return
@@ -116,7 +122,13 @@ func (s *Server) deliverInjected(r *http.Request, target url.URL, params url.Val
 		}
 		resp, err = injectClient.Do(req)
 	}
-	if err != nil {
+	switch {
+	case err != nil && written.Load():
+		// The client took it and went away before answering (it ended
+		// its flow there, say): delivered all the same.
+		decide(r, "%s (no answer: %v)", InjectedDecision, err)
+		return
+	case err != nil:
 		decide(r, "injected callback not delivered: %v", err)
 		return
 	}
