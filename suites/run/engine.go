@@ -177,7 +177,7 @@ func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) report
 func ResultFor(c catalog.Check, rev spec.Revision) reports.CheckResult {
 	res := reports.CheckResult{
 		ID: c.ID, Title: c.Title, Role: string(c.Role), Level: string(c.Level),
-		Severity: string(c.Severity),
+		Severity: string(c.Severity), Area: c.Area, Remediation: c.Remediation,
 	}
 	for _, r := range c.Revisions {
 		res.Revisions = append(res.Revisions, string(r))

@@ -30,3 +30,13 @@ var _ = Describe("a check's result", func() {
 		Expect(checkResult(c, spec.Latest, passed).Status).To(Equal(reports.StatusPassed))
 	})
 })
+
+var _ = Describe("a check's catalogue data in results", func() {
+	It("carries the area and the remediation", func() {
+		c, _ := catalog.Lookup("AS-CLIENT-001")
+		r := ResultFor(c, spec.Latest)
+		Expect(r.Area).To(Equal(c.Area))
+		Expect(r.Remediation).To(Equal(c.Remediation))
+		Expect(r.Remediation).NotTo(BeEmpty())
+	})
+})
