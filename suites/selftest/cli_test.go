@@ -213,7 +213,7 @@ var _ = Describe("The command line", func() {
 			session, dir := mcpconform("server", "--url", url, "--baseline", baseline("AS-META-006  S256 lands next release\n"))
 			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
 			Expect(byStatus(readResults(dir))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
-			Expect(session.Out).To(gbytes.Say(`XFAIL AS-META-006 +advertises S256.*\n +expected failure \(baseline: S256 lands next release\): `))
+			Expect(session.Out).To(gbytes.Say(`XFAIL \[ *\d+/\d+\] AS-META-006 +advertises S256.*\n +expected failure \(baseline: S256 lands next release\): `))
 			Expect(string(session.Out.Contents())).NotTo(ContainSubstring("failures ("))
 			Expect(session.Out).To(gbytes.Say(`verdict: PASS\n`))
 		})
@@ -223,6 +223,11 @@ var _ = Describe("The command line", func() {
 			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
 			Expect(session.Out).To(gbytes.Say(`failures \(1\):\n  FAIL  AS-META-006  \S.*S256`))
 			Expect(session.Out).To(gbytes.Say(`verdict: FAIL \(1 check fails\)`))
+			console := string(session.Out.Contents())
+			Expect(console).To(MatchRegexp(`(?m)^FAIL  \[\d/2\] AS-META-006  advertises S256 in code_challenge_methods_supported\n {25}\S`),
+				"a counter, aligned columns, the reason under the title")
+			Expect(console).NotTo(ContainSubstring("\x1b"), "no colour when the output is not a terminal")
+			Expect(console).NotTo(MatchRegexp(`Expected\n|<[a-z.*\[\]]+( \|[^>]*)?>:`), "no Gomega dump")
 		})
 
 		It("re-judges an earlier baseline's results from scratch", func() {
