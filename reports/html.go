@@ -160,7 +160,7 @@ func groupChecks(checks []CheckResult) []htmlGroup {
 	for _, c := range checks {
 		seen := map[string]bool{}
 		for _, ex := range c.Evidence {
-			if key := exchangeKey(ex); !seen[key] {
+			if key := ex.Key(); !seen[key] {
 				seen[key] = true
 				recordedBy[key]++
 			}
@@ -201,7 +201,7 @@ func splitEvidence(c CheckResult, recordedBy map[string]int) htmlCheck {
 		Search:      strings.ToLower(strings.Join([]string{c.ID, c.Title, c.Area, c.Role, c.Level, c.Severity, string(c.Status), c.Message}, " ")),
 	}
 	for _, ex := range c.Evidence {
-		if recordedBy[exchangeKey(ex)] > 1 {
+		if recordedBy[ex.Key()] > 1 {
 			h.Setup = append(h.Setup, ex)
 		} else {
 			h.Own = append(h.Own, htmlExchange{Exchange: ex})
@@ -215,12 +215,6 @@ func splitEvidence(c CheckResult, recordedBy map[string]int) htmlCheck {
 		h.Own[len(h.Own)-1].Decisive = true
 	}
 	return h
-}
-
-// exchangeKey tells exchanges apart as check.Attach does: one recorded
-// step attached by several checks has the same key in each.
-func exchangeKey(ex evidence.Exchange) string {
-	return ex.Time.String() + ex.Method + ex.URL
 }
 
 func appendNew(list []string, s string) []string {
