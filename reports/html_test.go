@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/mcpconform/mcpconform/internal/evidence"
 	"github.com/mcpconform/mcpconform/reports"
 )
 
@@ -65,11 +67,58 @@ var _ = Describe("report.html", func() {
 		Expect(page).To(ContainSubstring("No checks ran."))
 	})
 
+	It("lists failures first, grouped by area, worst severity first", func() {
+		r := fixtureResults()
+		r.Checks[0].Area, r.Checks[1].Area = "as-metadata", "as-metadata"
+		r.Checks[2].Area, r.Checks[3].Area, r.Checks[4].Area = "challenge", "challenge", "token"
+		extra := r.Checks[1]
+		extra.ID, extra.Severity, extra.Evidence = "AS-META-009", "medium", nil
+		r.Checks = append(r.Checks, extra)
+		page := renderHTML(r)
+		order := regexp.MustCompile(`<tr class="check-row" data-status="[^"]*"[^>]*>\s*<td class="nowrap"><a href="#check-([A-Z0-9-]+)"`).FindAllStringSubmatch(page, -1)
+		var ids []string
+		for _, m := range order {
+			ids = append(ids, m[1])
+		}
+		Expect(ids).To(Equal([]string{"AS-META-002", "AS-META-009", "RS-AUTH-003", "RS-AUTH-002", "RS-AUTH-001", "AS-META-001"}))
+		Expect(page).To(ContainSubstring(`as-metadata <span class="muted">· failing (2)</span>`))
+		Expect(page).To(ContainSubstring(`token <span class="muted">· failing (1)</span>`))
+	})
+
+	It("shows the failure message and the remediation in the table", func() {
+		r := fixtureResults()
+		r.Checks[1].Remediation = "Publish the issuer the metadata was looked up for."
+		page := renderHTML(r)
+		table := page[strings.Index(page, "<table>"):strings.Index(page, "</table>")]
+		Expect(table).To(ContainSubstring(`<div class="row-message muted">expected issuer &#34;https://as.example.com&#34;`))
+		Expect(table).To(ContainSubstring(`<strong>Fix:</strong> Publish the issuer the metadata was looked up for.`))
+		Expect(page[strings.Index(page, `id="check-AS-META-002"`):]).To(ContainSubstring(`<strong>How to fix:</strong> Publish the issuer`))
+	})
+
+	It("marks the decisive exchange and collapses the setup other checks share", func() {
+		r := fixtureResults()
+		setup := r.Checks[1].Evidence[0]
+		probe := setup
+		probe.Method, probe.URL, probe.Time = "POST", "https://as.example.com/token", fixtureStart.Add(time.Second)
+		r.Checks[1].Evidence = []evidence.Exchange{setup, probe}
+		r.Checks[0].Evidence = []evidence.Exchange{setup}
+		page := renderHTML(r)
+		failed := page[strings.Index(page, `id="check-AS-META-002"`):]
+		failed = failed[:strings.Index(failed, "</article>")]
+		Expect(failed).To(MatchRegexp(`<details class="setup">\s*<summary>Shared setup: 1 exchange other checks recorded too</summary>\s*<details class="exchange">\s*<summary><code>GET https://as.example.com/.well-known/oauth-authorization-server`))
+		Expect(failed).To(MatchRegexp(`<details class="exchange decisive" open>\s*<summary><span class="decisive-mark"[^>]*>decisive</span> <code>POST https://as.example.com/token</code>`))
+
+		passed := page[strings.Index(page, `id="check-AS-META-001"`):]
+		passed = passed[:strings.Index(passed, "</article>")]
+		Expect(passed).NotTo(ContainSubstring(`class="setup"`), "a check's only exchange is its decisive one")
+		Expect(passed).To(ContainSubstring(`<details class="exchange decisive">`), "closed: the check passed")
+	})
+
 	It("links each table row to its evidence and its requirements", func() {
 		Expect(page).To(ContainSubstring(`<a href="#check-AS-META-002">`))
 		Expect(page).To(ContainSubstring(`id="check-AS-META-002"`))
 		Expect(page).To(ContainSubstring(`<a href="https://www.rfc-editor.org/rfc/rfc8414#section-3.3" rel="noreferrer">RFC 8414 §3.3</a>`))
-		Expect(page).To(ContainSubstring(`data-status="failed" data-role="as" data-level="MUST"`))
+		Expect(page).To(ContainSubstring(`data-status="failed" data-role="as" data-level="MUST" data-severity="critical"`))
 	})
 
 	It("shows each exchange with its message, headers, body and curl line", func() {

@@ -124,11 +124,13 @@ type Ref struct {
 
 // CheckResult is one check's verdict with its catalogue data and evidence.
 type CheckResult struct {
-	ID        string   `json:"id"`
-	Title     string   `json:"title"`
-	Role      string   `json:"role"`
-	Level     string   `json:"level"`
-	Severity  string   `json:"severity"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Role     string `json:"role"`
+	Level    string `json:"level"`
+	Severity string `json:"severity"`
+	// Area groups related checks (token, pkce, registration...).
+	Area      string   `json:"area,omitempty"`
 	Revisions []string `json:"revisions"`
 	Refs      []Ref    `json:"refs"`
 	Status    Status   `json:"status"`
@@ -139,9 +141,12 @@ type CheckResult struct {
 	SkipKind  SkipKind `json:"skipKind,omitempty"`
 	BlockedBy string   `json:"blockedBy,omitempty"`
 	// BaselineReason is the baseline's reason when the baseline names the check.
-	BaselineReason string              `json:"baselineReason,omitempty"`
-	DurationMS     int64               `json:"durationMs"`
-	Evidence       []evidence.Exchange `json:"evidence,omitempty"`
+	BaselineReason string `json:"baselineReason,omitempty"`
+	// Remediation is the catalogue's one-sentence hint at what makes the
+	// check pass, when it has one.
+	Remediation string              `json:"remediation,omitempty"`
+	DurationMS  int64               `json:"durationMs"`
+	Evidence    []evidence.Exchange `json:"evidence,omitempty"`
 }
 
 // Summarize recounts r.Summary from r.Checks.

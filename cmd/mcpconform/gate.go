@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcpconform/mcpconform/internal/printable"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
 	"github.com/mcpconform/mcpconform/suites/run"
@@ -136,13 +137,15 @@ func summarize(out io.Writer, res *reports.Results, paths []string, took time.Du
 		fmt.Fprintln(out, "report:", p)
 	}
 	v := reports.Judge(res)
+	fmt.Fprint(out, "verdict: ")
+	printable.Paint(out, outcomeColours[v.Outcome], string(v.Outcome))
 	switch {
 	case v.Outcome == reports.OutcomeNotRun:
-		fmt.Fprintf(out, "verdict: %s: %s\n", v.Outcome, res.Error)
+		fmt.Fprintf(out, ": %s\n", res.Error)
 	case len(v.Reasons) > 0:
-		fmt.Fprintf(out, "verdict: %s (%s)\n", v.Outcome, strings.Join(v.Reasons, "; "))
+		fmt.Fprintf(out, " (%s)\n", strings.Join(v.Reasons, "; "))
 	default:
-		fmt.Fprintf(out, "verdict: %s\n", v.Outcome)
+		fmt.Fprintln(out)
 	}
 	return v.ExitCode
 }
@@ -172,8 +175,16 @@ func printFailures(out io.Writer, res *reports.Results) {
 	}
 	fmt.Fprintf(out, "failures (%d):\n", len(failures))
 	for _, f := range failures {
-		fmt.Fprintf(out, "  %-5s %-*s  %s\n", f.word, width, f.id, f.text)
+		fmt.Fprint(out, "  ")
+		printable.Paint(out, printable.Red, fmt.Sprintf("%-5s", f.word))
+		fmt.Fprintf(out, " %-*s  %s\n", width, f.id, f.text)
 	}
+}
+
+// outcomeColours colour the verdict on a terminal.
+var outcomeColours = map[reports.Outcome]printable.Colour{
+	reports.OutcomePass: printable.Green, reports.OutcomeFail: printable.Red,
+	reports.OutcomeIncomplete: printable.Yellow, reports.OutcomeNotRun: printable.Red,
 }
 
 func catalogIDs() []string {

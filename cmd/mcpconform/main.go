@@ -28,8 +28,9 @@ func execute(ctx context.Context, args []string) int {
 	root := newRootCommand()
 	root.SetArgs(args)
 	// Every console line may quote a hostile target: no escape sequence
-	// it sends reaches the terminal.
-	root.SetOut(printable.Writer{W: os.Stdout})
+	// it sends reaches the terminal. The verdict words are coloured on a
+	// terminal unless NO_COLOR is set.
+	root.SetOut(printable.Writer{W: os.Stdout, Colour: printable.WantsColour(os.Stdout)})
 	root.SetErr(printable.Writer{W: os.Stderr})
 	err := root.ExecuteContext(ctx)
 	var exit *exitError

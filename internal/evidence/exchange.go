@@ -27,6 +27,12 @@ type Exchange struct {
 	Error            string `json:"error,omitempty"`
 }
 
+// Key tells exchanges apart: a step's evidence is attached by every check
+// that builds on it, sometimes twice, and has the same key each time.
+func (e Exchange) Key() string {
+	return e.Time.String() + e.Method + e.URL
+}
+
 // Redact is e with text applied to every string it recorded: the final pass
 // with every secret the run learned, some of them only after e was recorded
 // (a code in a redirect's body is known once the redirect is followed).

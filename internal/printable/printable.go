@@ -47,8 +47,12 @@ func needsEscape(r rune) bool {
 }
 
 // Writer passes what is written to it on to the underlying writer through
-// Escape, each Write on its own.
-type Writer struct{ W io.Writer }
+// Escape, each Write on its own. Colour lets Paint colour what it writes:
+// the only escape sequences that reach W are Paint's own.
+type Writer struct {
+	W      io.Writer
+	Colour bool
+}
 
 func (w Writer) Write(p []byte) (int, error) {
 	if _, err := io.WriteString(w.W, Escape(string(p))); err != nil {

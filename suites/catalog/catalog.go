@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/mcpconform/mcpconform/internal/fault"
 	"github.com/mcpconform/mcpconform/internal/spec"
@@ -30,6 +31,9 @@ type Check struct {
 	Faults []Fault `json:"faults"`
 	// Scenarios name the client-mode scenarios a client check judges.
 	Scenarios []string `json:"scenarios,omitempty"`
+	// Remediation tells an implementer, in one sentence, what makes the
+	// check pass; every MUST check of severity critical or high has one.
+	Remediation string `json:"remediation,omitempty"`
 }
 
 // Fault is a counterpart fault that trips a check, in every revision of the
@@ -191,6 +195,12 @@ func validate(entries []Check) error {
 		if (c.Role == spec.RoleClient) != (len(c.Scenarios) > 0) {
 			bad("client checks, and only they, name the scenarios they judge")
 		}
+		if c.Remediation == "" && c.Level == spec.LevelMust && (c.Severity == spec.SeverityCritical || c.Severity == spec.SeverityHigh) {
+			bad("a MUST check of severity %s needs a remediation", c.Severity)
+		}
+		if c.Remediation != "" && !oneSentence(c.Remediation) {
+			bad("remediation %q is not one sentence", c.Remediation)
+		}
 		if len(c.Faults) == 0 {
 			bad("no fault trips it")
 		}
@@ -214,6 +224,12 @@ func validate(entries []Check) error {
 		return fmt.Errorf("catalog: invalid:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return nil
+}
+
+// oneSentence: starts with a capital letter, ends with the one full stop.
+func oneSentence(s string) bool {
+	return s != "" && unicode.IsUpper(rune(s[0])) && strings.HasSuffix(s, ".") &&
+		!strings.ContainsAny(s, "\n") && !strings.Contains(s, ". ")
 }
 
 var rolePrefix = map[spec.Role]string{spec.RoleAS: "AS", spec.RoleRS: "RS", spec.RoleClient: "CL"}

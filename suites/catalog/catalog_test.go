@@ -55,6 +55,11 @@ var _ = Describe("The catalogue", func() {
 			c.Faults = []catalog.Fault{{Parts: []fault.Name{"rs.x"}, Revisions: []spec.Revision{spec.Rev20250326}}}
 		}, "does not apply to"),
 		Entry("empty title", func(c *catalog.Check) { c.Title = " " }, "empty title"),
+		Entry("a critical MUST without remediation", func(c *catalog.Check) {
+			c.Level, c.Severity, c.Remediation = spec.LevelMust, spec.SeverityCritical, ""
+		}, "needs a remediation"),
+		Entry("a remediation of two sentences", func(c *catalog.Check) { c.Remediation = "Do this. Then that." }, "not one sentence"),
+		Entry("a remediation without a full stop", func(c *catalog.Check) { c.Remediation = "Do this" }, "not one sentence"),
 	)
 
 	It("rejects duplicate IDs", func() {

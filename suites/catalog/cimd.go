@@ -22,9 +22,10 @@ func init() {
 		Check{
 			ID: "AS-CIMD-001", Title: "refuses a client ID metadata document whose client_id is not its own URL",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "cimd",
-			Revisions: withCIMD,
-			Refs:      []Ref{mcp(mcpCIMDRequirements), cimdDraft("4")},
-			Faults:    faults(fault.ASCIMDSkipClientIDCheck),
+			Remediation: "Accept a client ID metadata document only when its client_id equals the URL it was fetched from.",
+			Revisions:   withCIMD,
+			Refs:        []Ref{mcp(mcpCIMDRequirements), cimdDraft("4")},
+			Faults:      faults(fault.ASCIMDSkipClientIDCheck),
 		},
 		Check{
 			// 2025-11-25 cites draft -00, which leaves redirects to its SSRF

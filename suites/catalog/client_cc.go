@@ -55,14 +55,16 @@ func init() {
 		Check{
 			ID: "CL-CC-006", Title: "addresses its client assertion to the authorization server and bounds it with exp",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "client-credentials",
-			Revisions: from20251125, Refs: []Ref{rfc(7523, "3")},
+			Remediation: "Set the assertion's aud to the authorization server's issuer and give it a short exp.",
+			Revisions:   from20251125, Refs: []Ref{rfc(7523, "3")},
 			Faults:    faults(fault.ClientCCAssertionAudienceMCP),
 			Scenarios: jwtOnly,
 		},
 		Check{
 			ID: "CL-CC-007", Title: "signs its client assertion with the private key it was given",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "client-credentials",
-			Revisions: from20251125, Refs: []Ref{rfc(7523, "3"), authMethods},
+			Remediation: "Sign the client assertion with the configured private key, in the algorithm registered for it.",
+			Revisions:   from20251125, Refs: []Ref{rfc(7523, "3"), authMethods},
 			Faults:    faults(fault.ClientCCAssertionOwnKey),
 			Scenarios: jwtOnly,
 		},

@@ -46,7 +46,8 @@ func init() {
 		Check{
 			ID: "CL-DISC-006", Title: "does not fall back to the MCP server's origin when its authorization server publishes no metadata",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
-			Revisions: spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpASLocation), rfc(9728, "2")},
+			Remediation: "Stop with an error when the named authorization server publishes no metadata instead of guessing endpoints at the MCP server's origin.",
+			Revisions:   spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpASLocation), rfc(9728, "2")},
 			Faults:    faults(fault.ClientFallbackToMCPOrigin),
 			Scenarios: []string{"auth/dcr", "auth/authorization-server-metadata-missing"},
 		},
@@ -60,7 +61,8 @@ func init() {
 		Check{
 			ID: "CL-DISC-007", Title: "uses the authorization server the protected resource names, not metadata at the MCP server's origin",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "discovery",
-			Revisions: spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpASLocation), rfc(9728, "2")},
+			Remediation: "Take the authorization server from the protected resource metadata, not from metadata found at the MCP server's origin.",
+			Revisions:   spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpASLocation), rfc(9728, "2")},
 			Faults:    faults(fault.ClientOriginMetadataFirst),
 			Scenarios: []string{"auth/dcr", "auth/origin-metadata-decoy"},
 		},

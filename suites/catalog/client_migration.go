@@ -21,7 +21,8 @@ func init() {
 		Check{
 			ID: "CL-MIG-002", Title: "never presents the old authorization server's client credentials to the new one",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "migration",
-			Revisions: from20260728, Refs: []Ref{mcp(mcpASLocation), rfc(6749, "2.2")},
+			Remediation: "Keep client credentials per authorization server and register anew when the server changes.",
+			Revisions:   from20260728, Refs: []Ref{mcp(mcpASLocation), rfc(6749, "2.2")},
 			Faults:    faults(fault.ClientMigrationReuseClient),
 			Scenarios: migrating,
 		},

@@ -31,7 +31,8 @@ func init() {
 		Check{
 			ID: "CL-REF-002", Title: "names the MCP server as resource when it refreshes",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
-			Revisions: spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},
+			Remediation: "Send the resource parameter naming the MCP server on refresh requests too.",
+			Revisions:   spec.From(spec.Rev20250618), Refs: []Ref{mcp(mcpResourceParameter), rfc(8707, "2")},
 			Faults:    faults(fault.ClientRefreshWithoutResource, fault.ClientNoResource),
 			Scenarios: refreshing,
 		},
@@ -45,7 +46,8 @@ func init() {
 		Check{
 			ID: "CL-REF-004", Title: "sends its refresh token only to the token endpoint that issued it",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
-			Revisions: all, Refs: []Ref{mcp(mcpRefreshTokens), oauth21("4.3"), rfc(6749, "10.4")},
+			Remediation: "Send a refresh token only to the token endpoint of the server that issued it.",
+			Revisions:   all, Refs: []Ref{mcp(mcpRefreshTokens), oauth21("4.3"), rfc(6749, "10.4")},
 			Faults: append(faults(fault.ClientRefreshTokenToMCP),
 				faultIn(fault.ClientMigrationRefreshAtNewAS, spec.From(spec.Rev20260728)...)),
 			Scenarios: []string{"auth/dcr", "auth/refresh", "auth/authorization-server-migration"},

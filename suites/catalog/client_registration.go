@@ -50,7 +50,8 @@ func init() {
 		Check{
 			ID: "CL-REG-008", Title: "sends its initial access token to the registration endpoint alone",
 			Role: spec.RoleClient, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "registration",
-			Revisions: all, Refs: []Ref{rfc(7591, "3"), rfc(6750, "5.2"), mcp(mcpTokenHandling)},
+			Remediation: "Send the initial access token to the registration endpoint only.",
+			Revisions:   all, Refs: []Ref{rfc(7591, "3"), rfc(6750, "5.2"), mcp(mcpTokenHandling)},
 			Faults:    faults(fault.ClientInitialAccessTokenToMCP),
 			Scenarios: []string{"auth/dcr", "auth/registration-initial-access-token"},
 		},

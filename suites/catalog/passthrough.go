@@ -16,8 +16,9 @@ func init() {
 	register(Check{
 		ID: "RS-PASS-001", Title: "does not pass the client's access token on to an upstream API",
 		Role: spec.RoleRS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "token",
-		Revisions: spec.From(spec.Rev20250618),
-		Refs:      []Ref{mcp(mcpTokenHandling), mcp(mcpPrivilegeRestriction), rfc(9700, "2.3")},
-		Faults:    faults(fault.RSPassthroughToken),
+		Remediation: "Call upstream APIs with a token of their own (token exchange or the server's credentials), never the token the client sent.",
+		Revisions:   spec.From(spec.Rev20250618),
+		Refs:        []Ref{mcp(mcpTokenHandling), mcp(mcpPrivilegeRestriction), rfc(9700, "2.3")},
+		Faults:      faults(fault.RSPassthroughToken),
 	})
 }

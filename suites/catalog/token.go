@@ -13,9 +13,10 @@ func init() {
 		Check{
 			ID: "AS-TOKEN-001", Title: "marks token responses Cache-Control: no-store",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "token",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "5.1")},
-			Faults:    faults(fault.ASTokenNoCacheControl),
+			Remediation: "Send Cache-Control: no-store with every token endpoint response.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "5.1")},
+			Faults:      faults(fault.ASTokenNoCacheControl),
 		},
 		Check{
 			ID: "AS-TOKEN-002", Title: "refuses an unknown grant type with a JSON unsupported_grant_type error",
@@ -41,9 +42,10 @@ func init() {
 		Check{
 			ID: "AS-REF-001", Title: "rotates a public client's refresh token on each refresh",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
-			Revisions: spec.From(spec.Rev20250618),
-			Refs:      []Ref{mcp(mcpTokenTheft), rfc(9700, "4.14.2")},
-			Faults:    faults(fault.ASRefreshNoRotation),
+			Remediation: "Issue a new refresh token on each refresh of a public client and invalidate the old one.",
+			Revisions:   spec.From(spec.Rev20250618),
+			Refs:        []Ref{mcp(mcpTokenTheft), rfc(9700, "4.14.2")},
+			Faults:      faults(fault.ASRefreshNoRotation),
 		},
 		Check{
 			ID: "AS-REF-002", Title: "rotates a public client's refresh token, as 2025-03-26 recommends",
@@ -55,9 +57,10 @@ func init() {
 		Check{
 			ID: "AS-REF-003", Title: "refuses a refresh token it has rotated",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpTokenTheft), rfc(9700, "4.14.2"), rfc(6749, "5.2")},
-			Faults:    faults(fault.ASRefreshAllowReuse),
+			Remediation: "Refuse a refresh token once it has been rotated out.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpTokenTheft), rfc(9700, "4.14.2"), rfc(6749, "5.2")},
+			Faults:      faults(fault.ASRefreshAllowReuse),
 		},
 		Check{
 			ID: "AS-REF-004", Title: "revokes the newer refresh token when a rotated one is reused",
@@ -69,16 +72,18 @@ func init() {
 		Check{
 			ID: "AS-REF-005", Title: "refuses a refresh token issued to another client",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "refresh",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "6"), rfc(6749, "5.2")},
-			Faults:    faults(fault.ASRefreshNotClientBound),
+			Remediation: "Bind each refresh token to its client and refuse it from any other client.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "6"), rfc(6749, "5.2")},
+			Faults:      faults(fault.ASRefreshNotClientBound),
 		},
 		Check{
 			ID: "AS-REF-006", Title: "grants no scope on refresh beyond the original grant",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityHigh, Area: "refresh",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "6")},
-			Faults:    faults(fault.ASRefreshWidenScope),
+			Remediation: "Limit the scope of a refreshed token to the scope originally granted.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "6")},
+			Faults:      faults(fault.ASRefreshWidenScope),
 		},
 		Check{
 			ID: "AS-REF-007", Title: "refuses a refresh that asks for another resource",
@@ -90,9 +95,10 @@ func init() {
 		Check{
 			ID: "AS-CLIENT-001", Title: "refuses a wrong client secret with invalid_client",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-auth",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "2.3.1"), rfc(6749, "5.2")},
-			Faults:    faults(fault.ASClientAcceptWrongSecret),
+			Remediation: "Verify the client secret at the token endpoint and answer a wrong one with invalid_client.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "2.3.1"), rfc(6749, "5.2")},
+			Faults:      faults(fault.ASClientAcceptWrongSecret),
 		},
 		Check{
 			ID: "AS-CLIENT-002", Title: "answers a failed HTTP Basic client authentication with 401 and a Basic challenge",
@@ -104,9 +110,10 @@ func init() {
 		Check{
 			ID: "AS-CLIENT-003", Title: "refuses a confidential client that leaves out its registered authentication",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-auth",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "3.2.1"), rfc(6749, "4.1.3"), rfc(7591, "2")},
-			Faults:    faults(fault.ASClientAcceptOtherAuthMethod),
+			Remediation: "Require every confidential client to authenticate with the method it registered.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "3.2.1"), rfc(6749, "4.1.3"), rfc(7591, "2")},
+			Faults:      faults(fault.ASClientAcceptOtherAuthMethod),
 		},
 		Check{
 			// RFC 7591 registers one method and OAuth 2.1 lets the server
@@ -130,9 +137,10 @@ func init() {
 		Check{
 			ID: "AS-CC-002", Title: "refuses client credentials to a public client",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-credentials",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "4.4"), rfc(6749, "4.4.2")},
-			Faults:    faults(fault.ASCCPublicClient),
+			Remediation: "Issue client credentials tokens only to confidential clients that authenticated at the token endpoint.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "4.4"), rfc(6749, "4.4.2")},
+			Faults:      faults(fault.ASCCPublicClient),
 		},
 		Check{
 			ID: "AS-CC-003", Title: "grants client credentials no scope beyond the client's registration",
@@ -144,8 +152,9 @@ func init() {
 		Check{
 			ID: "AS-CC-004", Title: "refuses a wrong client secret on the client credentials grant with invalid_client",
 			Role: spec.RoleAS, Level: spec.LevelMust, Severity: spec.SeverityCritical, Area: "client-credentials",
-			Revisions: all,
-			Refs:      []Ref{mcp(mcpOverview), rfc(6749, "4.4.2"), rfc(6749, "2.3.1"), rfc(6749, "5.2")},
+			Remediation: "Verify the client secret on the client credentials grant and answer a wrong one with 401 invalid_client.",
+			Revisions:   all,
+			Refs:        []Ref{mcp(mcpOverview), rfc(6749, "4.4.2"), rfc(6749, "2.3.1"), rfc(6749, "5.2")},
 			// Any secret accepted on every grant, and a 401 answered 400,
 			// show here as well.
 			Faults: faults(fault.ASCCAcceptWrongSecret, fault.ASClientAcceptWrongSecret, fault.ASClientInvalidClient400),

@@ -65,7 +65,7 @@ func Attach(sources ...Evidencer) {
 	kept := map[string]bool{}
 	for _, entry := range CurrentSpecReport().ReportEntries {
 		if ex, ok := entry.Value.GetRawValue().(evidence.Exchange); ok && entry.Name == EvidenceEntry {
-			kept[exchangeKey(ex)] = true
+			kept[ex.Key()] = true
 		}
 	}
 	for _, s := range sources {
@@ -74,23 +74,17 @@ func Attach(sources ...Evidencer) {
 		}
 		for _, ex := range s.Evidence() {
 			switch {
-			case kept[exchangeKey(ex)]:
+			case kept[ex.Key()]:
 				continue
 			case len(kept) > MaxExchanges:
 				return
 			case len(kept) == MaxExchanges:
 				ex = evidence.Exchange{Time: ex.Time, Error: fmt.Sprintf("evidence: more than %d exchanges; the rest are not kept", MaxExchanges)}
 			}
-			kept[exchangeKey(ex)] = true
+			kept[ex.Key()] = true
 			AddReportEntry(EvidenceEntry, ex, ReportEntryVisibilityNever)
 		}
 	}
-}
-
-// exchangeKey tells exchanges apart: a step's evidence is attached by every
-// check that builds on it, sometimes twice.
-func exchangeKey(ex evidence.Exchange) string {
-	return ex.Time.String() + ex.Method + ex.URL
 }
 
 // NotRunPrefix starts the reason of a check the run never got to judge.

@@ -53,11 +53,7 @@ func Client(ctx context.Context, cfg ClientConfig) (*reports.Results, error) {
 	observed := client.Observe(ctx, client.Config{Launcher: cfg.Launcher, Revision: cfg.Filter.Revision,
 		Parallel: cfg.Parallel, Redactor: redactor, Serve: cfg.Serve}, scenariosOf(selected, cfg.Filter))
 	declared().client.Use(cfg.Filter.Revision, observed)
-	progress := cfg.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	report := execute(ctx, cfg.Filter, progressLines{progress, cfg.Baseline}, cfg.Verbose, redactor.Text)
+	report := execute(ctx, cfg.Filter, newProgress(cfg.Progress, cfg.Baseline, selected), cfg.Verbose, redactor.Text)
 	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, redactor.Text)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	return res, nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/mcpconform/mcpconform/internal/evidence"
+	"github.com/mcpconform/mcpconform/internal/printable"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/reports"
 	"github.com/mcpconform/mcpconform/suites/catalog"
@@ -27,10 +29,25 @@ import (
 const suiteTimeout = 30 * time.Minute
 
 // progressLines is where a run prints a line per check as it completes,
-// and the baseline that words them.
+// the baseline that words them, and their columns: a counter out of the
+// checks selected, and IDs as wide as the longest of them.
 type progressLines struct {
 	out      io.Writer
 	baseline reports.Baseline
+	total    int
+	idWidth  int
+	done     int
+}
+
+func newProgress(out io.Writer, baseline reports.Baseline, selected []catalog.Check) progressLines {
+	if out == nil {
+		out = io.Discard
+	}
+	lines := progressLines{out: out, baseline: baseline, total: len(selected)}
+	for _, c := range selected {
+		lines.idWidth = max(lines.idWidth, len(c.ID))
+	}
+	return lines
 }
 
 // Ginkgo keeps one global suite per process: these hooks belong to it.
@@ -40,15 +57,29 @@ var (
 	lastReport types.Report
 )
 
+// wordColours colour the verdict words on a terminal.
+var wordColours = map[string]printable.Colour{
+	"PASS": printable.Green, "FAIL": printable.Red, "XPASS": printable.Red,
+	"XFAIL": printable.Yellow, "SKIP": printable.Dim, "STOP": printable.Yellow,
+}
+
 // printProgress prints one line per check as it completes, as the baseline
-// judges it, the reason redacted by redact: an expected failure says so,
-// and a baseline entry that passes says to remove it.
+// judges it, the reason redacted by redact and under the title: an expected
+// failure says so, and a baseline entry that passes says to remove it.
+//
+//	PASS  [ 1/12] AS-META-001  publishes authorization server metadata...
+//	FAIL  [ 2/12] AS-META-002  publishes the issuer it was discovered under
+//	                           issuer must be identical... (got https://...)
 func printProgress(r SpecReport, redact func(string) string) {
 	if !collecting || r.State == types.SpecStateSkipped && r.Failure.Message == "" {
 		return
 	}
 	id, _ := catalog.CheckID(r.Labels())
-	c := reports.CheckResult{ID: id, Status: progressStatus(r.State), Message: firstLine(redact(r.Failure.Message))}
+	c := reports.CheckResult{ID: id, Status: progressStatus(r.State), Message: r.Failure.Message}
+	if c.Status == reports.StatusFailed {
+		c.Message = failureMessage(r)
+	}
+	c.Message = firstLine(redact(c.Message))
 	progress.baseline.Mark(&c)
 	word := verdictWord(r.State)
 	switch c.Status {
@@ -57,11 +88,14 @@ func printProgress(r SpecReport, redact func(string) string) {
 	case reports.StatusUnexpectedPass:
 		word = "XPASS"
 	}
-	line := fmt.Sprintf("%-5s %-12s %s", word, id, r.LeafNodeText)
+	progress.done++
+	counter := fmt.Sprintf("[%*d/%d]", len(strconv.Itoa(progress.total)), progress.done, progress.total)
+	printable.Paint(progress.out, wordColours[word], fmt.Sprintf("%-5s", word))
+	fmt.Fprintf(progress.out, " %s %-*s  %s\n", counter, progress.idWidth, id, r.LeafNodeText)
 	if c.Message != "" {
-		line += "\n      " + c.Message
+		indent := 5 + 1 + len(counter) + 1 + progress.idWidth + 2
+		fmt.Fprintf(progress.out, "%*s%s\n", indent, "", c.Message)
 	}
-	fmt.Fprintln(progress.out, line)
 }
 
 // progressStatus is the status a check in state s is reported with.
@@ -177,7 +211,7 @@ func checkResult(c catalog.Check, rev spec.Revision, sr types.SpecReport) report
 func ResultFor(c catalog.Check, rev spec.Revision) reports.CheckResult {
 	res := reports.CheckResult{
 		ID: c.ID, Title: c.Title, Role: string(c.Role), Level: string(c.Level),
-		Severity: string(c.Severity),
+		Severity: string(c.Severity), Area: c.Area, Remediation: c.Remediation,
 	}
 	for _, r := range c.Revisions {
 		res.Revisions = append(res.Revisions, string(r))
@@ -191,11 +225,11 @@ func ResultFor(c catalog.Check, rev spec.Revision) reports.CheckResult {
 func failureMessage(sr types.SpecReport) string {
 	switch sr.State {
 	case types.SpecStateTimedout:
-		return "timed out: " + sr.Failure.Message
+		return "timed out: " + plainFailure(sr.Failure.Message)
 	case types.SpecStatePanicked:
 		return fmt.Sprintf("internal error (panic): %s %v", sr.Failure.Message, sr.Failure.ForwardedPanic)
 	}
-	return sr.Failure.Message
+	return plainFailure(sr.Failure.Message)
 }
 
 func verdictWord(s types.SpecState) string {

@@ -152,11 +152,7 @@ func Server(ctx context.Context, cfg ServerConfig) (*reports.Results, error) {
 		return stopped(ctx, res, selected, cfg.Filter), nil
 	}
 	session.Prepare(ctx) // a strategy that authorizes once does so before the checks
-	progress := cfg.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	report := execute(ctx, cfg.Filter, progressLines{progress, cfg.Baseline}, cfg.Verbose, client.RedactText)
+	report := execute(ctx, cfg.Filter, newProgress(cfg.Progress, cfg.Baseline, selected), cfg.Verbose, client.RedactText)
 	res.Checks, res.Interrupted = results(report, cfg.Filter.Revision, selected, client.RedactText)
 	res.Interrupted = res.Interrupted || ctx.Err() != nil
 	if errors.Is(context.Cause(ctx), mockclient.ErrRunDeadline) {

@@ -35,6 +35,10 @@ func start(args ...string) *gexec.Session {
 	return session
 }
 
+// noS256Baseline expects the failures of a reference with as.metadata.no-s256:
+// no S256 advertised, and the plain it advertises instead refused.
+const noS256Baseline = "AS-META-006  S256 lands next release\nAS-PKCE-008  plain is refused until then\n"
+
 var _ = Describe("The command line", func() {
 	It("lists the catalogue as JSON with every field filled", func() {
 		session := start("list", "--json")
@@ -151,7 +155,8 @@ var _ = Describe("The command line", func() {
 			}
 		}
 		want := map[string]string{"RS-PASS-001": "--canary http://127.0.0.1:9401 --canary-tool TOOL",
-			"AS-TLS-001": "plain http on loopback", "RS-TLS-001": "plain http on loopback"}
+			"AS-TLS-001": "plain http on loopback", "RS-TLS-001": "plain http on loopback",
+			"RS-TOK-014": "--other-resource URL"}
 		for _, c := range catalog.All() {
 			if strings.HasPrefix(c.ID, "RS-TRUST-") && c.AppliesTo(spec.Latest) {
 				want[c.ID] = "--trusted-issuer http://127.0.0.1:9400"
@@ -210,10 +215,10 @@ var _ = Describe("The command line", func() {
 		}
 
 		It("passes the gate when the only failures are expected", func() {
-			session, dir := mcpconform("server", "--url", url, "--baseline", baseline("AS-META-006  S256 lands next release\n"))
+			session, dir := mcpconform("server", "--url", url, "--baseline", baseline(noS256Baseline))
 			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
-			Expect(byStatus(readResults(dir))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
-			Expect(session.Out).To(gbytes.Say(`XFAIL AS-META-006 +advertises S256.*\n +expected failure \(baseline: S256 lands next release\): `))
+			Expect(byStatus(readResults(dir))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006", "AS-PKCE-008"))
+			Expect(session.Out).To(gbytes.Say(`XFAIL \[ *\d+/\d+\] AS-META-006 +advertises S256.*\n +expected failure \(baseline: S256 lands next release\): `))
 			Expect(string(session.Out.Contents())).NotTo(ContainSubstring("failures ("))
 			Expect(session.Out).To(gbytes.Say(`verdict: PASS\n`))
 		})
@@ -223,6 +228,11 @@ var _ = Describe("The command line", func() {
 			Expect(session.ExitCode()).To(Equal(reports.ExitFailures))
 			Expect(session.Out).To(gbytes.Say(`failures \(1\):\n  FAIL  AS-META-006  \S.*S256`))
 			Expect(session.Out).To(gbytes.Say(`verdict: FAIL \(1 check fails\)`))
+			console := string(session.Out.Contents())
+			Expect(console).To(MatchRegexp(`(?m)^FAIL  \[\d/2\] AS-META-006  advertises S256 in code_challenge_methods_supported\n {25}\S`),
+				"a counter, aligned columns, the reason under the title")
+			Expect(console).NotTo(ContainSubstring("\x1b"), "no colour when the output is not a terminal")
+			Expect(console).NotTo(MatchRegexp(`Expected\n|<[a-z.*\[\]]+( \|[^>]*)?>:`), "no Gomega dump")
 		})
 
 		It("re-judges an earlier baseline's results from scratch", func() {
@@ -271,9 +281,9 @@ var _ = Describe("The command line", func() {
 		It("gates an earlier run's results later", func() {
 			_, dir := mcpconform("server", "--url", url)
 			session, gated := mcpconform("report", "--from", filepath.Join(dir, reports.ResultsFile),
-				"--baseline", baseline("AS-META-006  S256 lands next release\n"))
+				"--baseline", baseline(noS256Baseline))
 			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
-			Expect(byStatus(readResults(gated))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
+			Expect(byStatus(readResults(gated))[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006", "AS-PKCE-008"))
 		})
 
 		It("fails the gate when a baseline entry now passes", func() {
@@ -326,7 +336,7 @@ var _ = Describe("The command line", func() {
 		It("sets the flags the command line leaves alone, paths relative to the file", func() {
 			url := reference(spec.Latest, mockserver.WithFaults(fault.ASMetadataNoS256)).MCPURL()
 			dir := GinkgoT().TempDir()
-			Expect(os.WriteFile(filepath.Join(dir, "gaps.txt"), []byte("AS-META-006  S256 lands next release\n"), 0o644)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(dir, "gaps.txt"), []byte(noS256Baseline), 0o644)).To(Succeed())
 			config := filepath.Join(dir, "mcpconform.yaml")
 			Expect(os.WriteFile(config, []byte("url: "+url+"\nspec-version: 2025-06-18\nbaseline: gaps.txt\n"+
 				"role: [as, rs]\nreport-dir: out\ntimeout: 5s\n"), 0o644)).To(Succeed())
@@ -335,7 +345,7 @@ var _ = Describe("The command line", func() {
 			res := readResults(filepath.Join(dir, "out"))
 			Expect(res.SpecVersion).To(Equal(string(spec.Latest)), "the command line wins")
 			Expect(res.Target).To(Equal(url))
-			Expect(byStatus(res)[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006"))
+			Expect(byStatus(res)[reports.StatusExpectedFailure]).To(ConsistOf("AS-META-006", "AS-PKCE-008"))
 		})
 
 		It("refuses a setting that is not a flag", func() {
