@@ -140,11 +140,35 @@ func newJUnitSuite(r *Results, verdict Verdict, role string) junitTestSuite {
 			{Name: "verdict", Value: string(verdict.Outcome)},
 		},
 	}
+	s.Properties = append(s.Properties, configProperties(r.Config)...)
 	if !r.StartedAt.IsZero() {
 		// The JUnit schema's timestamp has no zone, so it is always UTC.
 		s.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05")
 	}
 	return s
+}
+
+// configProperties are the settings of c that were given, named as in
+// results.json.
+func configProperties(c Config) []junitProperty {
+	var props []junitProperty
+	add := func(name, value string) {
+		if value != "" && value != "0" {
+			props = append(props, junitProperty{Name: name, Value: value})
+		}
+	}
+	add("roles", strings.Join(c.Roles, ","))
+	add("levels", strings.Join(c.Levels, ","))
+	add("focus", strings.Join(c.Focus, ","))
+	add("skip", strings.Join(c.Skip, ","))
+	add("baseline", c.Baseline)
+	add("strategy", c.Strategy)
+	add("requestTimeoutMs", strconv.FormatInt(c.RequestTimeoutMS, 10))
+	add("runTimeoutMs", strconv.FormatInt(c.RunTimeoutMS, 10))
+	add("authorizeTimeoutMs", strconv.FormatInt(c.AuthorizeTimeoutMS, 10))
+	add("timeLimitMs", strconv.FormatInt(c.TimeLimitMS, 10))
+	add("parallel", strconv.Itoa(c.Parallel))
+	return props
 }
 
 // add appends tc and counts it; a testcase never has both failure and error.

@@ -124,6 +124,10 @@ var _ = Describe("junit.xml", func() {
 			Expect(s.property("specVersion")).To(Equal([]string{"2025-11-25"}))
 			Expect(s.property("tool")).To(Equal([]string{"mcpconform v0.1.0"}))
 			Expect(s.property("verdict")).To(Equal([]string{"FAIL"}))
+			Expect(s.property("baseline")).To(Equal([]string{"known-gaps.txt"}))
+			Expect(s.property("roles")).To(Equal([]string{"as,rs"}))
+			Expect(s.property("requestTimeoutMs")).To(Equal([]string{"10000"}))
+			Expect(s.property("levels")).To(BeEmpty(), "not given")
 		}
 	})
 

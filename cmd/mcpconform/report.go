@@ -42,6 +42,7 @@ func newReportCommand() *cobra.Command {
 			}
 			res.Gate = gate
 			if baseline != nil {
+				res.Config.Baseline = baselinePath
 				if err := baseline.Apply(res, catalogIDs()); err != nil {
 					return &run.UsageError{Err: err}
 				}
