@@ -166,7 +166,7 @@ var _ = Describe("The command line", func() {
 			Expect(json.Unmarshal(raw[reports.SARIFFile], &sarif)).To(Succeed())
 			Expect(sarif.Runs[0].Results).To(ConsistOf(
 				And(HaveField("RuleID", "AS-META-006"), HaveField("Suppressions", HaveLen(1))), // as the baseline expects
-				And(HaveField("RuleID", "AS-PKCE-008"), HaveField("Suppressions", BeEmpty())), // the fault's other check
+				And(HaveField("RuleID", "AS-PKCE-008"), HaveField("Suppressions", BeEmpty())),  // the fault's other check
 			))
 		})
 
