@@ -1,5 +1,5 @@
 // Package reports holds the results model of a run and the views written
-// from it: results.json, JUnit XML and one offline HTML file.
+// from it: results.json, JUnit XML, SARIF and one offline HTML file.
 package reports
 
 import (

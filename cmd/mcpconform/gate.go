@@ -24,7 +24,7 @@ type runFlags struct {
 
 func (f *runFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml and report.html")
+	fs.StringVar(&f.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml, results.sarif and report.html")
 	fs.StringVar(&f.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "also print Ginkgo's own output")
 	f.gateFlags.register(cmd)

@@ -19,7 +19,7 @@ func newReportCommand() *cobra.Command {
 	var gateFlags gateFlags
 	cmd := &cobra.Command{
 		Use:     "report",
-		Short:   "Write the JUnit and HTML reports (and the exit code) from an earlier results.json",
+		Short:   "Write the JUnit, SARIF and HTML reports (and the exit code) from an earlier results.json",
 		Example: "  mcpconform report --from mcpconform-report/results.json --baseline known-gaps.txt --fail-on must --report-dir gated",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
