@@ -21,7 +21,9 @@ func fixtureResults() *reports.Results {
 		Target:        "https://mcp.example.com/mcp",
 		SpecVersion:   "2025-11-25",
 		StartedAt:     fixtureStart,
-		FinishedAt:    fixtureStart.Add(2500 * time.Millisecond),
+		Config: reports.Config{Roles: []string{"as", "rs"}, Baseline: "known-gaps.txt", Strategy: "auto",
+			RequestTimeoutMS: 10000, RunTimeoutMS: 180000},
+		FinishedAt: fixtureStart.Add(2500 * time.Millisecond),
 		Checks: []reports.CheckResult{
 			{
 				ID: "AS-META-001", Title: "Metadata is served", Role: "as", Level: "MUST", Severity: "high",

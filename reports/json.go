@@ -6,15 +6,18 @@ import (
 	"io"
 )
 
-// WriteJSON writes r as indented results.json. It stamps the current
-// SchemaVersion, since that is the format this code writes, and the summary
-// and verdict of r's checks.
+// WriteJSON writes r as indented results.json, valid against
+// fixtures.SchemaResults. It stamps the current SchemaVersion, since that is
+// the format this code writes, and the summary and verdict of r's checks.
 func WriteJSON(w io.Writer, r *Results) error {
 	stamped := *r
 	stamped.SchemaVersion = SchemaVersion
 	stamped.Summarize()
 	verdict := Judge(&stamped)
 	stamped.Verdict = &verdict
+	if stamped.Checks == nil {
+		stamped.Checks = []CheckResult{} // a run that judged nothing has no checks, not null
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(&stamped); err != nil {

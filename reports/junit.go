@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -14,7 +15,6 @@ type junitTestSuites struct {
 	Tests    int              `xml:"tests,attr"`
 	Failures int              `xml:"failures,attr"`
 	Errors   int              `xml:"errors,attr"`
-	Skipped  int              `xml:"skipped,attr"`
 	Time     string           `xml:"time,attr"`
 	Suites   []junitTestSuite `xml:"testsuite"`
 }
@@ -37,15 +37,16 @@ type junitProperty struct {
 	Value string `xml:"value,attr"`
 }
 
+// junitTestCase has no properties: the Jenkins schema allows them on
+// testsuites only, so a check's catalogue data goes in its system-out.
 type junitTestCase struct {
-	ClassName  string          `xml:"classname,attr"`
-	Name       string          `xml:"name,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Failure    *junitProblem   `xml:"failure,omitempty"`
-	Error      *junitProblem   `xml:"error,omitempty"`
-	Skipped    *junitSkipped   `xml:"skipped,omitempty"`
-	SystemOut  string          `xml:"system-out,omitempty"`
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitProblem `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitProblem struct {
@@ -54,19 +55,25 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
+// Skipped testcases that were judged carry these types, so CI lists them
+// apart from checks that were not judged (typed by SkipKind).
+const (
+	junitExpectedFailure = "expected-failure"
+	junitNotGated        = "not-gated"
+)
 
 // runRole is the classname of the synthetic testcase that carries a run-level
 // error or interruption, so CI never shows green for a run that judged nothing.
 const runRole = "run"
 
-// WriteJUnit writes r as JUnit XML: one testsuite per role, in the order roles
-// first appear, and one testcase per check. Expected failures, and failures
-// the gate leaves out (--fail-on), are passing testcases; unexpected passes
-// are failures. A run-level Error or Interruption, or skipped checks under
-// --strict, add a testcase with an <error> in a "run" testsuite: the
+// WriteJUnit writes r as JUnit XML valid against the Jenkins xunit plugin's
+// strict schema (junit-10.xsd): one testsuite per role, in the order roles
+// first appear, with the run's data as properties, and one testcase per
+// check, its catalogue data in system-out. Unexpected passes are failures.
+// Expected failures, and failures the gate leaves out (--fail-on), are
+// skipped testcases typed expected-failure and not-gated, so CI shows them
+// without failing. A run-level Error or Interruption, or skipped checks
+// under --strict, add a testcase with an <error> in a "run" testsuite: the
 // testcases fail exactly when Judge fails the run.
 func WriteJUnit(w io.Writer, r *Results) error {
 	doc := junitTestSuites{Name: suitePrefix(r)}
@@ -94,7 +101,6 @@ func WriteJUnit(w io.Writer, r *Results) error {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
 	}
 	doc.Time = seconds(checksMS)
 	if !r.StartedAt.IsZero() && r.FinishedAt.After(r.StartedAt) {
@@ -134,11 +140,35 @@ func newJUnitSuite(r *Results, verdict Verdict, role string) junitTestSuite {
 			{Name: "verdict", Value: string(verdict.Outcome)},
 		},
 	}
+	s.Properties = append(s.Properties, configProperties(r.Config)...)
 	if !r.StartedAt.IsZero() {
 		// The JUnit schema's timestamp has no zone, so it is always UTC.
 		s.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05")
 	}
 	return s
+}
+
+// configProperties are the settings of c that were given, named as in
+// results.json.
+func configProperties(c Config) []junitProperty {
+	var props []junitProperty
+	add := func(name, value string) {
+		if value != "" && value != "0" {
+			props = append(props, junitProperty{Name: name, Value: value})
+		}
+	}
+	add("roles", strings.Join(c.Roles, ","))
+	add("levels", strings.Join(c.Levels, ","))
+	add("focus", strings.Join(c.Focus, ","))
+	add("skip", strings.Join(c.Skip, ","))
+	add("baseline", c.Baseline)
+	add("strategy", c.Strategy)
+	add("requestTimeoutMs", strconv.FormatInt(c.RequestTimeoutMS, 10))
+	add("runTimeoutMs", strconv.FormatInt(c.RunTimeoutMS, 10))
+	add("authorizeTimeoutMs", strconv.FormatInt(c.AuthorizeTimeoutMS, 10))
+	add("timeLimitMs", strconv.FormatInt(c.TimeLimitMS, 10))
+	add("parallel", strconv.Itoa(c.Parallel))
+	return props
 }
 
 // add appends tc and counts it; a testcase never has both failure and error.
@@ -161,25 +191,18 @@ func junitCase(r *Results, c CheckResult) junitTestCase {
 		ClassName: c.Role,
 		Name:      c.ID + ": " + c.Title,
 		Time:      seconds(c.DurationMS),
-		Properties: []junitProperty{
-			{Name: "id", Value: c.ID},
-			{Name: "level", Value: c.Level},
-			{Name: "severity", Value: c.Severity},
-			{Name: "specVersion", Value: r.SpecVersion},
-		},
+		SystemOut: catalogueText(r, c),
 	}
-	for _, ref := range c.Refs {
-		tc.Properties = append(tc.Properties, junitProperty{Name: "ref", Value: ref.Label + " <" + ref.URL + ">"})
-	}
+	message := firstLine(c.Message)
 	switch {
 	case c.Status == StatusFailed && !r.Gate.Gates(c):
-		tc.SystemOut = "failed, but not failing the run under " + r.Gate.String() + "\n" + c.Message + evidenceText(c)
-	case c.Status == StatusFailed:
-		tc.Failure = &junitProblem{
-			Message: firstLine(c.Message),
-			Type:    c.Level,
+		tc.Skipped = &junitProblem{
+			Message: "failed, but not failing the run under " + r.Gate.String() + ": " + message,
+			Type:    junitNotGated,
 			Text:    c.Message + evidenceText(c),
 		}
+	case c.Status == StatusFailed:
+		tc.Failure = &junitProblem{Message: message, Type: c.Level, Text: c.Message + evidenceText(c)}
 	case c.Status == StatusUnexpectedPass:
 		tc.Failure = &junitProblem{
 			Message: "passed, but the baseline expects a failure: " + c.BaselineReason,
@@ -187,11 +210,26 @@ func junitCase(r *Results, c CheckResult) junitTestCase {
 			Text:    c.Message + evidenceText(c),
 		}
 	case c.Status == StatusSkipped:
-		tc.Skipped = &junitSkipped{Message: c.Message}
+		tc.Skipped = &junitProblem{Message: c.Message, Type: string(cmp.Or(c.SkipKind, SkipNotRun))}
 	case c.Status == StatusExpectedFailure:
-		tc.SystemOut = "expected failure (baseline: " + c.BaselineReason + ")\n" + c.Message + evidenceText(c)
+		tc.Skipped = &junitProblem{
+			Message: "expected failure (baseline: " + c.BaselineReason + "): " + message,
+			Type:    junitExpectedFailure,
+			Text:    c.Message + evidenceText(c),
+		}
 	}
 	return tc
+}
+
+// catalogueText is what the catalogue says of c: its level, severity and
+// the spec sections it checks, for the testcase's system-out.
+func catalogueText(r *Results, c CheckResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s, severity %s, spec %s\n", c.ID, c.Level, c.Severity, r.SpecVersion)
+	for _, ref := range c.Refs {
+		fmt.Fprintf(&b, "%s <%s>\n", ref.Label, ref.URL)
+	}
+	return b.String()
 }
 
 // junitRunCase reports a run-level error or interruption, or skipped checks

@@ -3,6 +3,7 @@ package reports_test
 import (
 	"bytes"
 	"encoding/xml"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -15,13 +16,16 @@ type junitDoc struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
+	Name       string `xml:"name,attr"`
+	Properties []struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	} `xml:"properties>property"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Skipped  int         `xml:"skipped,attr"`
@@ -30,14 +34,10 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	ClassName  string `xml:"classname,attr"`
-	Name       string `xml:"name,attr"`
-	Time       string `xml:"time,attr"`
-	Properties []struct {
-		Name  string `xml:"name,attr"`
-		Value string `xml:"value,attr"`
-	} `xml:"properties>property"`
-	Failure *struct {
+	ClassName string `xml:"classname,attr"`
+	Name      string `xml:"name,attr"`
+	Time      string `xml:"time,attr"`
+	Failure   *struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
 		Text    string `xml:",chardata"`
@@ -48,13 +48,15 @@ type junitCase struct {
 	} `xml:"error"`
 	Skipped *struct {
 		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
 	} `xml:"skipped"`
 	SystemOut string `xml:"system-out"`
 }
 
-func (c junitCase) property(name string) []string {
+func (s junitSuite) property(name string) []string {
 	var values []string
-	for _, p := range c.Properties {
+	for _, p := range s.Properties {
 		if p.Name == name {
 			values = append(values, p.Value)
 		}
@@ -80,7 +82,8 @@ var _ = Describe("junit.xml", func() {
 		cases = map[string]junitCase{}
 		for _, s := range doc.Suites {
 			for _, c := range s.Cases {
-				cases[c.property("id")[0]] = c
+				id, _, _ := strings.Cut(c.Name, ":")
+				cases[id] = c
 			}
 		}
 	})
@@ -95,10 +98,9 @@ var _ = Describe("junit.xml", func() {
 
 		Expect(doc.Tests).To(Equal(5))
 		Expect(doc.Failures).To(Equal(2), "the failure and the unexpected pass")
-		Expect(doc.Skipped).To(Equal(1))
 		Expect(doc.Errors).To(BeZero())
 		Expect(doc.Suites[1].Failures).To(Equal(1))
-		Expect(doc.Suites[1].Skipped).To(Equal(1))
+		Expect(doc.Suites[1].Skipped).To(Equal(2), "the skip and the expected failure")
 	})
 
 	It("names testcases by role and check, with times in seconds", func() {
@@ -110,15 +112,23 @@ var _ = Describe("junit.xml", func() {
 		Expect(doc.Time).To(Equal("2.500"), "the run's wall time")
 	})
 
-	It("carries the catalogue data as properties", func() {
-		c := cases["AS-META-002"]
-		Expect(c.property("level")).To(Equal([]string{"MUST"}))
-		Expect(c.property("severity")).To(Equal([]string{"critical"}))
-		Expect(c.property("specVersion")).To(Equal([]string{"2025-11-25"}))
-		Expect(c.property("ref")).To(Equal([]string{
-			"RFC 8414 §3.3 <https://www.rfc-editor.org/rfc/rfc8414#section-3.3>",
-			"MCP Authorization §2.3 <https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization>",
-		}))
+	It("carries the catalogue data in each testcase's system-out", func() {
+		Expect(cases["AS-META-002"].SystemOut).To(Equal("AS-META-002 MUST, severity critical, spec 2025-11-25\n" +
+			"RFC 8414 §3.3 <https://www.rfc-editor.org/rfc/rfc8414#section-3.3>\n" +
+			"MCP Authorization §2.3 <https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization>\n"))
+	})
+
+	It("carries the run's data as properties of every testsuite", func() {
+		for _, s := range doc.Suites {
+			Expect(s.property("target")).To(Equal([]string{"https://mcp.example.com/mcp"}))
+			Expect(s.property("specVersion")).To(Equal([]string{"2025-11-25"}))
+			Expect(s.property("tool")).To(Equal([]string{"mcpconform v0.1.0"}))
+			Expect(s.property("verdict")).To(Equal([]string{"FAIL"}))
+			Expect(s.property("baseline")).To(Equal([]string{"known-gaps.txt"}))
+			Expect(s.property("roles")).To(Equal([]string{"as,rs"}))
+			Expect(s.property("requestTimeoutMs")).To(Equal([]string{"10000"}))
+			Expect(s.property("levels")).To(BeEmpty(), "not given")
+		}
 	})
 
 	It("reports a failure with its message and evidence", func() {
@@ -141,26 +151,40 @@ var _ = Describe("junit.xml", func() {
 		Expect(f.Text).To(ContainSubstring("error: dial tcp: connection refused"))
 	})
 
-	It("reports a skip with its reason", func() {
+	It("reports a skip with its reason and kind", func() {
 		c := cases["RS-AUTH-001"]
 		Expect(c.Skipped).NotTo(BeNil())
 		Expect(c.Skipped.Message).To(Equal("no protected resource configured"))
+		Expect(c.Skipped.Type).To(Equal("not-run"))
 		Expect(c.Failure).To(BeNil())
 	})
 
-	It("passes an expected failure and explains it in system-out", func() {
+	It("shows an expected failure as a skip typed expected-failure, with the baseline's reason and the failure", func() {
 		c := cases["RS-AUTH-002"]
 		Expect(c.Failure).To(BeNil())
-		Expect(c.Skipped).To(BeNil())
-		Expect(c.SystemOut).To(ContainSubstring("tracked in OPS-12"))
-		Expect(c.SystemOut).To(ContainSubstring("expected a WWW-Authenticate header, got none"))
+		Expect(c.Skipped).NotTo(BeNil())
+		Expect(c.Skipped.Type).To(Equal("expected-failure"))
+		Expect(c.Skipped.Message).To(Equal("expected failure (baseline: tracked in OPS-12): expected a WWW-Authenticate header, got none"))
+		Expect(c.Skipped.Text).To(ContainSubstring("expected a WWW-Authenticate header, got none"))
+	})
+
+	It("shows a failure the gate leaves out as a skip typed not-gated", func() {
+		r := fixtureResults()
+		r.Gate.FailOn = []string{"should"}
+		r.Checks[1].Level = "MAY" // AS-META-002, the failure
+		c := parseJUnit(r).Suites[0].Cases[1]
+		Expect(c.Name).To(HavePrefix("AS-META-002:"))
+		Expect(c.Failure).To(BeNil())
+		skipped := c.Skipped
+		Expect(skipped).NotTo(BeNil())
+		Expect(skipped.Type).To(Equal("not-gated"))
+		Expect(skipped.Message).To(HavePrefix("failed, but not failing the run under --fail-on should: expected issuer"))
 	})
 
 	It("passes a passed check plainly", func() {
 		c := cases["AS-META-001"]
 		Expect(c.Failure).To(BeNil())
 		Expect(c.Skipped).To(BeNil())
-		Expect(c.SystemOut).To(BeEmpty())
 	})
 
 	It("turns a run-level error into an errored testcase, so CI is not green", func() {

@@ -1,5 +1,5 @@
 // Package reports holds the results model of a run and the views written
-// from it: results.json, JUnit XML and one offline HTML file.
+// from it: results.json, JUnit XML, SARIF and one offline HTML file.
 package reports
 
 import (
@@ -89,6 +89,8 @@ type Results struct {
 	Error string `json:"error,omitempty"`
 	// Gate is the policy the run was judged under.
 	Gate Gate `json:"gate,omitzero"`
+	// Config is the rest of how the run was configured.
+	Config Config `json:"config,omitzero"`
 	// Summary and Verdict are written from the checks for readers of the
 	// file; ReadJSON recomputes the one and drops the other.
 	Summary Summary       `json:"summary"`
@@ -98,8 +100,35 @@ type Results struct {
 
 // Tool names the program that produced the results.
 type Tool struct {
-	Name    string `json:"name"`
+	Name string `json:"name"`
+	// Version is the release, set at build time, or else what the Go
+	// toolchain recorded: a module version or a VCS revision.
 	Version string `json:"version"`
+}
+
+// Config is how a run was configured besides its target, revision and
+// gate: what a reader needs to tell two runs apart or repeat one. It holds
+// no secret: those come from the environment, never from flags.
+type Config struct {
+	// Roles, Levels, Focus and Skip are the catalogue filters; Roles are
+	// the mode's own when --role was not given.
+	Roles  []string `json:"roles,omitempty"`
+	Levels []string `json:"levels,omitempty"`
+	Focus  []string `json:"focus,omitempty"`
+	Skip   []string `json:"skip,omitempty"`
+	// Baseline is the --baseline file the checks were judged with.
+	Baseline string `json:"baseline,omitempty"`
+	// Strategy is how server mode got through authorization (--authorize).
+	Strategy string `json:"strategy,omitempty"`
+	// The limits, in milliseconds; absent when not set or none: per request
+	// (--timeout), for the whole run (--run-timeout), for one authorization
+	// (--authorize-timeout), for one run of the client (--time-limit).
+	RequestTimeoutMS   int64 `json:"requestTimeoutMs,omitempty"`
+	RunTimeoutMS       int64 `json:"runTimeoutMs,omitempty"`
+	AuthorizeTimeoutMS int64 `json:"authorizeTimeoutMs,omitempty"`
+	TimeLimitMS        int64 `json:"timeLimitMs,omitempty"`
+	// Parallel is how many client scenarios ran at once.
+	Parallel int `json:"parallel,omitempty"`
 }
 
 // Summary counts checks by status.

@@ -13,10 +13,11 @@ const (
 	ResultsFile = "results.json"
 	JUnitFile   = "junit.xml"
 	HTMLFile    = "report.html"
+	SARIFFile   = "results.sarif"
 )
 
-// WriteAll creates dir and writes results.json, junit.xml and report.html
-// into it. Each file is written to a temporary file and renamed into place,
+// WriteAll creates dir and writes results.json, junit.xml, report.html and
+// results.sarif into it. Each file is written to a temporary file and renamed into place,
 // so an interrupted run leaves either the previous file or the new one,
 // never half a file. It returns the paths written, also those written before
 // an error.
@@ -31,6 +32,7 @@ func WriteAll(dir string, r *Results) (paths []string, err error) {
 		{ResultsFile, WriteJSON},
 		{JUnitFile, WriteJUnit},
 		{HTMLFile, WriteHTML},
+		{SARIFFile, WriteSARIF},
 	}
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)

@@ -11,7 +11,7 @@ import (
 )
 
 var _ = Describe("writing all reports", func() {
-	It("creates the directory and writes the three files, and nothing else", func() {
+	It("creates the directory and writes the four files, and nothing else", func() {
 		dir := filepath.Join(GinkgoT().TempDir(), "out", "run1")
 		paths, err := reports.WriteAll(dir, fixtureResults())
 		Expect(err).NotTo(HaveOccurred())
@@ -19,11 +19,12 @@ var _ = Describe("writing all reports", func() {
 			filepath.Join(dir, "results.json"),
 			filepath.Join(dir, "junit.xml"),
 			filepath.Join(dir, "report.html"),
+			filepath.Join(dir, "results.sarif"),
 		}))
 
 		entries, err := os.ReadDir(dir)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(entries).To(HaveLen(3), "no temporary files left behind")
+		Expect(entries).To(HaveLen(4), "no temporary files left behind")
 
 		f, err := os.Open(paths[0])
 		Expect(err).NotTo(HaveOccurred())

@@ -97,10 +97,12 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 		Progress: out,
 		Baseline: judged.baseline,
 		Verbose:  flags.verbose,
-		Version:  version,
+		Version:  toolVersion(),
 		Redactor: &evidence.Redactor{},
 	})
-	return finish(cmd, res, runErr, judged, flags.reportDir, started)
+	config := flags.runConfig(filter)
+	config.TimeLimitMS, config.Parallel = flags.timeLimit.Milliseconds(), flags.parallel
+	return finish(cmd, res, runErr, judged, config, flags.reportDir, started)
 }
 
 // serveClient serves the scenarios until Enter on stdin or the time limit,
@@ -125,10 +127,12 @@ func serveClient(cmd *cobra.Command, flags clientFlags, filter catalog.Filter, j
 		Progress: out,
 		Baseline: judged.baseline,
 		Verbose:  flags.verbose,
-		Version:  version,
+		Version:  toolVersion(),
 		Redactor: &evidence.Redactor{},
 	})
-	return finish(cmd, res, runErr, judged, flags.reportDir, started)
+	config := flags.runConfig(filter)
+	config.TimeLimitMS = flags.timeLimit.Milliseconds()
+	return finish(cmd, res, runErr, judged, config, flags.reportDir, started)
 }
 
 // referenceClientCommand runs this very binary's reference client.

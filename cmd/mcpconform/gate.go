@@ -25,7 +25,7 @@ type runFlags struct {
 
 func (f *runFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml and report.html")
+	fs.StringVar(&f.reportDir, "report-dir", "mcpconform-report", "where to write results.json, junit.xml, results.sarif and report.html")
 	fs.StringVar(&f.baseline, "baseline", "", "file of expected failures: one `CHECK-ID reason` per line")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "also print Ginkgo's own output")
 	f.gateFlags.register(cmd)
@@ -71,13 +71,27 @@ func (f *runFlags) verdictSettings() (verdictSettings, error) {
 	return verdictSettings{baseline: baseline, gate: gate}, nil
 }
 
-// finish gates a run's results with the baseline, writes the reports and
-// prints the verdict; the error carries the exit code.
-func finish(cmd *cobra.Command, res *reports.Results, runErr error, judged verdictSettings, reportDir string, started time.Time) error {
+// runConfig records the selection of filter and the run's baseline file;
+// each mode adds its own settings.
+func (f *runFlags) runConfig(filter catalog.Filter) reports.Config {
+	config := reports.Config{Focus: filter.Focus, Skip: filter.Skip, Baseline: f.baseline}
+	for _, r := range filter.Roles {
+		config.Roles = append(config.Roles, string(r))
+	}
+	for _, l := range filter.Levels {
+		config.Levels = append(config.Levels, string(l))
+	}
+	return config
+}
+
+// finish gates a run's results with the baseline, records the run's
+// configuration, writes the reports and prints the verdict; the error
+// carries the exit code.
+func finish(cmd *cobra.Command, res *reports.Results, runErr error, judged verdictSettings, config reports.Config, reportDir string, started time.Time) error {
 	if res == nil {
 		return runErr
 	}
-	res.Gate = judged.gate
+	res.Gate, res.Config = judged.gate, config
 	if runErr == nil && judged.baseline != nil {
 		if err := judged.baseline.Apply(res, catalogIDs()); err != nil {
 			return &run.UsageError{Err: err}

@@ -19,7 +19,7 @@ func newReportCommand() *cobra.Command {
 	var gateFlags gateFlags
 	cmd := &cobra.Command{
 		Use:     "report",
-		Short:   "Write the JUnit and HTML reports (and the exit code) from an earlier results.json",
+		Short:   "Write the JUnit, SARIF and HTML reports (and the exit code) from an earlier results.json",
 		Example: "  mcpconform report --from mcpconform-report/results.json --baseline known-gaps.txt --fail-on must --report-dir gated",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,6 +42,7 @@ func newReportCommand() *cobra.Command {
 			}
 			res.Gate = gate
 			if baseline != nil {
+				res.Config.Baseline = baselinePath
 				if err := baseline.Apply(res, catalogIDs()); err != nil {
 					return &run.UsageError{Err: err}
 				}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,7 +26,9 @@ Exit codes: 0 every selected check passed (or failed as the baseline expects),
 1 failures, 2 usage error, 3 target unreachable, 4 internal error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       toolVersion(),
 	}
+	root.SetVersionTemplate("mcpconform {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errors.Join(errUsage, err)
 	})
@@ -46,10 +49,10 @@ func isFlagError(err error) bool {
 func newVersionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version (also --version)",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			cmd.Println("mcpconform", version)
+			fmt.Fprintln(cmd.OutOrStdout(), "mcpconform", toolVersion())
 		},
 	}
 }

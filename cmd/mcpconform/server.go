@@ -183,7 +183,7 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		Progress:           out,
 		Baseline:           judged.baseline,
 		Verbose:            flags.verbose,
-		Version:            version,
+		Version:            toolVersion(),
 		RootCAs:            roots,
 		InsecureSkipVerify: flags.insecure,
 		AllowPrivateEgress: flags.egress,
@@ -195,7 +195,11 @@ func runServer(cmd *cobra.Command, flags serverFlags) (err error) {
 		ExtraScopes:        flags.flows.extraScopes(),
 		OtherResource:      otherResource,
 	}))
-	return finish(cmd, res, runErr, judged, flags.reportDir, started)
+	config := flags.runConfig(filter)
+	config.Strategy = flags.authorize.strategy
+	config.RequestTimeoutMS, config.RunTimeoutMS = flags.timeout.Milliseconds(), flags.deadline.Milliseconds()
+	config.AuthorizeTimeoutMS = flags.authorize.timeout.Milliseconds()
+	return finish(cmd, res, runErr, judged, config, flags.reportDir, started)
 }
 
 // rootCAs is the system pool plus the CAs in caFile; nil, which means the

@@ -1,5 +1,5 @@
-// Package schema validates metadata documents against the JSON Schemas
-// embedded in fixtures.
+// Package schema validates metadata documents, and mcpconform's own reports,
+// against the JSON Schemas embedded in fixtures.
 package schema
 
 import (
@@ -81,8 +81,9 @@ func violations(e *jsonschema.ValidationError) []string {
 
 func compileAll() {
 	names := []string{fixtures.SchemaProtectedResourceMetadata, fixtures.SchemaAuthorizationServerMetadata,
-		fixtures.SchemaClientInformationResponse}
+		fixtures.SchemaClientInformationResponse, fixtures.SchemaResults, fixtures.SchemaSARIF}
 	c := jsonschema.NewCompiler()
+	c.AssertFormat() // the report schemas judge their URIs and times
 	for _, name := range names {
 		raw, err := fixtures.Schemas.ReadFile(name)
 		if err != nil {

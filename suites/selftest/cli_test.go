@@ -134,6 +134,55 @@ var _ = Describe("The command line", func() {
 		}
 	})
 
+	It("prints its version on stdout, as version and --version", func() {
+		for _, args := range [][]string{{"version"}, {"--version"}} {
+			session := start(args...)
+			Eventually(session).WithTimeout(30 * time.Second).Should(gexec.Exit(reports.ExitOK))
+			Expect(string(session.Out.Contents())).To(MatchRegexp(`^mcpconform \S.*\n$`), "%v", args)
+			Expect(session.Err.Contents()).To(BeEmpty(), "%v", args)
+		}
+	})
+
+	Describe("the reports of a real run", func() {
+		It("validate against the shipped schemas and record the run's configuration and the tool version (server)", func() {
+			gaps := filepath.Join(GinkgoT().TempDir(), "gaps.txt")
+			Expect(os.WriteFile(gaps, []byte("AS-META-006  S256 lands next release\n"), 0o644)).To(Succeed())
+			url := reference(spec.Latest, mockserver.WithFaults(fault.ASMetadataNoS256)).MCPURL()
+			session, dir := mcpconform("server", "--url", url, "--role", "as", "--skip", "AS-DCR-001", "--baseline", gaps,
+				"--timeout", "7s", "--run-timeout", "2m", "--fail-on", "must", "--strict")
+			Expect(session.ExitCode()).To(Equal(reports.ExitFailures), "--strict: the plain http TLS check is skipped")
+			raw := validReports(dir)
+			res := readResults(dir)
+			Expect(res.Config).To(Equal(reports.Config{Roles: []string{"as"}, Skip: []string{"AS-DCR-001"}, Baseline: gaps,
+				Strategy: "auto", RequestTimeoutMS: 7000, RunTimeoutMS: 120000}))
+			Expect(res.Gate).To(Equal(reports.Gate{FailOn: []string{"must"}, Strict: true}))
+			version := strings.TrimSpace(strings.TrimPrefix(string(start("version").Wait(30*time.Second).Out.Contents()), "mcpconform "))
+			Expect(res.Tool.Version).To(Equal(version))
+
+			var sarif struct {
+				Runs []struct {
+					Results []struct {
+						RuleID       string `json:"ruleId"`
+						Suppressions []any  `json:"suppressions"`
+					} `json:"results"`
+				} `json:"runs"`
+			}
+			Expect(json.Unmarshal(raw[reports.SARIFFile], &sarif)).To(Succeed())
+			Expect(sarif.Runs[0].Results).To(ConsistOf(
+				And(HaveField("RuleID", "AS-META-006"), HaveField("Suppressions", HaveLen(1))), // as the baseline expects
+				And(HaveField("RuleID", "AS-PKCE-008"), HaveField("Suppressions", BeEmpty())),  // the fault's other check
+			))
+		})
+
+		It("validate against the shipped schemas (client)", func() {
+			session, dir := mcpconform("client", "--focus", "CL-FLOW-001", "--time-limit", "20s", "--parallel", "1")
+			Expect(session.ExitCode()).To(Equal(reports.ExitOK))
+			validReports(dir)
+			Expect(readResults(dir).Config).To(Equal(reports.Config{Roles: []string{"client"}, Focus: []string{"CL-FLOW-001"},
+				TimeLimitMS: 20000, Parallel: 1}))
+		})
+	})
+
 	It("tests the bundled reference target when no URL is given", func() {
 		session, dir := mcpconform("server")
 		Expect(session.ExitCode()).To(Equal(reports.ExitOK))

@@ -13,6 +13,8 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/mcpconform/mcpconform/fixtures"
+	"github.com/mcpconform/mcpconform/internal/schema"
 	"github.com/mcpconform/mcpconform/internal/spec"
 	"github.com/mcpconform/mcpconform/internal/testenv"
 	"github.com/mcpconform/mcpconform/mockserver"
@@ -122,6 +124,20 @@ func readResults(dir string) *reports.Results {
 	res, err := readResultsFile(dir)
 	Expect(err).NotTo(HaveOccurred())
 	return res
+}
+
+// validReports reads results.json and results.sarif of dir, each valid
+// against its schema in fixtures, by file name.
+func validReports(dir string) map[string][]byte {
+	GinkgoHelper()
+	raw := map[string][]byte{}
+	for file, name := range map[string]string{reports.ResultsFile: fixtures.SchemaResults, reports.SARIFFile: fixtures.SchemaSARIF} {
+		doc, err := os.ReadFile(filepath.Join(dir, file))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(schema.Validate(name, doc)).To(Succeed(), file)
+		raw[file] = doc
+	}
+	return raw
 }
 
 // byStatus groups check IDs by status.
