@@ -109,6 +109,7 @@ func writeAndJudge(cmd *cobra.Command, res *reports.Results, reportDir string, t
 		return fmt.Errorf("write reports: %w", writeErr)
 	}
 	code := summarize(cmd.OutOrStdout(), res, paths, took)
+	publishToGitHub(cmd, res)
 	if res.Error != "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), "mcpconform:", res.Error)
 	}

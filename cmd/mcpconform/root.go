@@ -21,9 +21,11 @@ func newRootCommand() *cobra.Command {
   mock     serve the bundled reference counterparts, or run the reference client
   browse   open a URL as a headless browser (for clients that run $BROWSER)
   report   re-render reports from an earlier results.json
+  diff     show what changed between two runs' results.json
 
 Exit codes: 0 every selected check passed (or failed as the baseline expects),
-1 failures, 2 usage error, 3 target unreachable, 4 internal error.`,
+1 failures, 2 usage error, 3 target unreachable, 4 internal error
+(diff: 0 no regression, 1 regressed; see mcpconform diff --help).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       toolVersion(),
@@ -32,7 +34,7 @@ Exit codes: 0 every selected check passed (or failed as the baseline expects),
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errors.Join(errUsage, err)
 	})
-	root.AddCommand(newServerCommand(), newClientCommand(), newListCommand(), newMockCommand(), newBrowseCommand(), newReportCommand(), newVersionCommand())
+	root.AddCommand(newServerCommand(), newClientCommand(), newListCommand(), newMockCommand(), newBrowseCommand(), newReportCommand(), newDiffCommand(), newVersionCommand())
 	return root
 }
 
