@@ -77,10 +77,12 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 		return serveClient(cmd, flags, filter, judged)
 	}
 	command := strings.TrimSpace(flags.command)
+	var env []string
 	if command == "" {
 		if command, err = referenceClientCommand(); err != nil {
 			return err
 		}
+		env = append(env, client.HelperEnv)
 		fmt.Fprintf(out, "no --command given: testing the bundled reference client (spec %s)\n", filter.Revision)
 	}
 	browser, err := browserScript()
@@ -92,7 +94,7 @@ func runClient(cmd *cobra.Command, flags clientFlags) error {
 	started := time.Now()
 	res, runErr := run.Client(cmd.Context(), run.ClientConfig{
 		Filter:   filter,
-		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit, Env: []string{"BROWSER=" + browser}},
+		Launcher: client.Launcher{Command: command, URLEnv: flags.urlEnv, TimeLimit: flags.timeLimit, Env: append(env, "BROWSER="+browser)},
 		Parallel: flags.parallel,
 		Progress: out,
 		Baseline: judged.baseline,
@@ -141,7 +143,7 @@ func referenceClientCommand() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("client: find the bundled reference client: %w", err)
 	}
-	return client.HelperCommand(shellQuote(self), "mock", "client"), nil
+	return shellQuote(self) + " mock client", nil
 }
 
 // browserScript writes an executable that runs `mcpconform browse`, for

@@ -33,17 +33,17 @@ type BrowsedCallbackPage struct {
 	Page *mockclient.Page `json:"callback_page"`
 }
 
-// helperEnv is the environment of mcpconform's own short-lived helper
+// HelperEnv is the environment of mcpconform's own short-lived helper
 // processes (the bundled reference client, browse): testcontainers-go's
 // package init lists every process on the machine through gopsutil, which
 // none of them needs, and a HOST_PROC pointing nowhere makes that list
 // empty. Under a parallel run it was a quarter of their CPU time.
-const helperEnv = "HOST_PROC=/nonexistent"
+const HelperEnv = "HOST_PROC=/nonexistent"
 
 // HelperCommand is a shell command line running words (this binary's, one
 // word each) as such a helper.
 func HelperCommand(words ...string) string {
-	return "env " + helperEnv + " " + strings.Join(words, " ")
+	return "env " + HelperEnv + " " + strings.Join(words, " ")
 }
 
 // maxOutput bounds how much of the client's output a scenario keeps (the
