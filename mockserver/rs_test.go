@@ -213,8 +213,9 @@ func toolCall(name string, arguments map[string]any) string {
 
 const writeNoteCall = `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"write_note","arguments":{"text":"hi"}}}`
 
-// postRPC posts a JSON-RPC body to the MCP endpoint.
-func postRPC(s *mockserver.Server, authorization, body string) answer {
+// postRPC posts a JSON-RPC body to the MCP endpoint, with authorization
+// unless empty, edited by edits.
+func postRPC(s *mockserver.Server, authorization, body string, edits ...func(*http.Request)) answer {
 	GinkgoHelper()
 	req, err := http.NewRequest(http.MethodPost, s.MCPURL(), strings.NewReader(body))
 	Expect(err).NotTo(HaveOccurred())
@@ -222,6 +223,9 @@ func postRPC(s *mockserver.Server, authorization, body string) answer {
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
+	}
+	for _, edit := range edits {
+		edit(req)
 	}
 	return do(client, req)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/http"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -18,15 +17,7 @@ import (
 // unless empty.
 func inSession(s *mockserver.Server, authorization, sessionID string) answer {
 	GinkgoHelper()
-	req, err := http.NewRequest(http.MethodPost, s.MCPURL(), strings.NewReader(listTools))
-	Expect(err).NotTo(HaveOccurred())
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Mcp-Session-Id", sessionID)
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	return do(client, req)
+	return postRPC(s, authorization, listTools, func(r *http.Request) { r.Header.Set("Mcp-Session-Id", sessionID) })
 }
 
 var _ = Describe("MCP session IDs", func() {

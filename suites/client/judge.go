@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -109,4 +110,24 @@ func expectFresh(seen map[string]string, value, scenario, what string) {
 func (s *Session) skipUnjudged(why string) {
 	check.Need(s.completedFlow())
 	Skip(check.NotRunPrefix + why)
+}
+
+// carriedIn says where request r holds secret: "query", "NAME header" or
+// "body", the first found in that order; "" when nowhere.
+func carriedIn(r mockserver.CapturedRequest, secret string) string {
+	if secret == "" {
+		return ""
+	}
+	if strings.Contains(r.URL.RawQuery, secret) {
+		return "query"
+	}
+	for name, values := range r.Header {
+		if slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, secret) }) {
+			return name + " header"
+		}
+	}
+	if strings.Contains(r.Body, secret) {
+		return "body"
+	}
+	return ""
 }

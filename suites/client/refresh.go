@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -221,20 +220,10 @@ func expiredTokenUses(o *Observation) []mockserver.CapturedRequest {
 // the token endpoint. "" when it did not.
 func refreshTokenLeak(r mockserver.CapturedRequest, issued issuedRefreshToken) string {
 	token := issued.token
-	target := fmt.Sprintf("%s %s://%s%s", r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path)
-	if strings.Contains(r.URL.RawQuery, token) {
-		return "in the query of " + target
-	}
-	for name, values := range r.Header {
-		if slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, token) }) {
-			return fmt.Sprintf("in the %s header of %s", name, target)
-		}
-	}
-	if !strings.Contains(r.Body, token) {
+	where := carriedIn(r, token)
+	if where == "" || where == "body" && r.Method == http.MethodPost && sameEndpoint(r.URL, issued.tokenEndpoint) &&
+		r.Form().Get("refresh_token") == token {
 		return ""
 	}
-	if r.Method == http.MethodPost && sameEndpoint(r.URL, issued.tokenEndpoint) && r.Form().Get("refresh_token") == token {
-		return ""
-	}
-	return "in the body of " + target
+	return fmt.Sprintf("in the %s of %s %s://%s%s", where, r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path)
 }
